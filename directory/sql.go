@@ -1,0 +1,595 @@
+package directory
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/authflow/authflow/flow"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// SQL keeps users, user pools and app clients in a SQLite or PostgreSQL
+// database. It implements [flow.Directory] and [flow.Catalog]; see the
+// package documentation for the contract. Open one with [OpenSQLite] or
+// [OpenPostgres] and Close it when done.
+//
+// A SQL is safe for concurrent use, and several SQL values, in one process
+// or in several, may share one database: Apply runs in one transaction and
+// checks versions in its UPDATE and DELETE statements, so concurrent writers
+// never lose an update. Methods honour their context. Errors other than the
+// ones of the contract ([flow.ErrConflict], [ErrInvalid], [ErrPoolNotFound])
+// come from the database or from a stored record that does not decode; they
+// start with "directory: " and wrap the cause.
+//
+// # Schema
+//
+// The tables are created when the database is opened, if they do not exist:
+//
+//	authflow_schema     (version)                         -- schema version, 1
+//	authflow_pools      (id, data)                        -- one row per pool
+//	authflow_clients    (id, pool_id, data)               -- one row per app client
+//	authflow_users      (pool_id, username, version, data) -- one row per user
+//	authflow_user_attrs (pool_id, username, name, value_hash, value)
+//
+// data is the JSON encoding of [flow.Pool], [flow.AppClient] or [flow.User]
+// (the user's Version lives in its own column). authflow_user_attrs indexes
+// every non-empty attribute of every user, and its sub, for
+// UserByAttribute; it is looked up by a hash of the value so that long
+// values fit a B-tree index. Keys compare byte by byte (SQLite's BINARY
+// collation, PostgreSQL's "C" collation), so listings are in the same order
+// as [Memory]'s.
+type SQL struct {
+	db *sql.DB
+	pg bool
+	q  queries
+}
+
+// queries holds the statements in the placeholder syntax of the database.
+type queries struct {
+	user, userByAttr, users, usersLimit                        string
+	createUser, updateUser, updateUserIf, deleteUser, deleteIf string
+	deleteAttrs                                                string
+	pool, pools, putPool, client, clients, putClient           string
+	deletePoolAttrs, deletePoolUsers, deletePoolClients        string
+	deletePool, deleteClient                                   string
+}
+
+// schemaVersion is the version of the tables this package creates and reads.
+const schemaVersion = 1
+
+// pgLockKey is the advisory lock that serialises schema creation on
+// PostgreSQL (concurrent CREATE TABLE IF NOT EXISTS can fail there).
+const pgLockKey = 0x61757468666c6f77 // "authflow"
+
+// OpenSQLite opens (creating it if needed) the SQLite database in the file
+// at path, or a private in-memory database when path is ":memory:", and
+// creates the tables.
+//
+// A file database is put in WAL mode and waits up to 10 seconds for a lock
+// held by another connection or process; writes run in IMMEDIATE
+// transactions. An in-memory database lives in a single connection, so its
+// calls are serialised, and disappears on Close. The file must be on a
+// local disk (SQLite's locking does not work over most network file
+// systems).
+func OpenSQLite(path string) (*SQL, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty SQLite path", ErrInvalid)
+	}
+	mem := path == ":memory:"
+	params := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	if !mem {
+		params += "&_pragma=journal_mode(WAL)"
+	}
+	dsn := path
+	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		// Only a URI can carry these characters past the driver's
+		// parameter parsing.
+		dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	}
+	db, err := sql.Open("sqlite", dsn+"?"+params)
+	if err != nil {
+		return nil, fmt.Errorf("directory: open SQLite: %w", err)
+	}
+	if mem {
+		// Every connection to ":memory:" is a new, empty database.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	}
+	return open(db, false)
+}
+
+// OpenPostgres connects to the PostgreSQL database named by dsn (a URL such
+// as "postgres://user@host:5432/db?sslmode=verify-full" or a keyword/value
+// string, as github.com/jackc/pgx/v5 accepts; search_path selects the
+// schema) and creates the tables. Schema creation is serialised with an
+// advisory lock, so several processes may open the same database at once.
+func OpenPostgres(dsn string) (*SQL, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("directory: open PostgreSQL: %w", err)
+	}
+	return open(db, true)
+}
+
+func open(db *sql.DB, pg bool) (*SQL, error) {
+	s := &SQL{db: db, pg: pg}
+	s.q = queries{
+		user: s.rebind(`SELECT version, data FROM authflow_users WHERE pool_id = ? AND username = ?`),
+		userByAttr: s.rebind(`SELECT u.username, u.version, u.data
+			FROM authflow_user_attrs a
+			JOIN authflow_users u ON u.pool_id = a.pool_id AND u.username = a.username
+			LEFT JOIN authflow_user_attrs v ON v.pool_id = a.pool_id AND v.username = a.username AND v.name = ? AND v.value = 'true'
+			WHERE a.pool_id = ? AND a.name = ? AND a.value_hash = ? AND a.value = ?
+			ORDER BY CASE WHEN v.name IS NULL THEN 1 ELSE 0 END, a.username
+			LIMIT 1`),
+		users:        s.rebind(`SELECT username, version, data FROM authflow_users WHERE pool_id = ? AND username > ? ORDER BY username`),
+		usersLimit:   s.rebind(`SELECT username, version, data FROM authflow_users WHERE pool_id = ? AND username > ? ORDER BY username LIMIT ?`),
+		createUser:   s.rebind(`INSERT INTO authflow_users (pool_id, username, version, data) VALUES (?, ?, 1, ?) ON CONFLICT (pool_id, username) DO NOTHING`),
+		updateUser:   s.rebind(`UPDATE authflow_users SET version = version + 1, data = ? WHERE pool_id = ? AND username = ?`),
+		updateUserIf: s.rebind(`UPDATE authflow_users SET version = version + 1, data = ? WHERE pool_id = ? AND username = ? AND version = ?`),
+		deleteUser:   s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ?`),
+		deleteIf:     s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ? AND version = ?`),
+		deleteAttrs:  s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ? AND username = ?`),
+
+		pool:    s.rebind(`SELECT data FROM authflow_pools WHERE id = ?`),
+		pools:   s.rebind(`SELECT data FROM authflow_pools ORDER BY id`),
+		putPool: s.rebind(`INSERT INTO authflow_pools (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`),
+		client:  s.rebind(`SELECT data FROM authflow_clients WHERE id = ?`),
+		clients: s.rebind(`SELECT data FROM authflow_clients WHERE pool_id = ? ORDER BY id`),
+		// The WHERE clause also keeps SQLite from reading ON CONFLICT as a join.
+		putClient: s.rebind(`INSERT INTO authflow_clients (id, pool_id, data) SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM authflow_pools WHERE id = ?) ON CONFLICT (id) DO UPDATE SET pool_id = excluded.pool_id, data = excluded.data`),
+
+		deletePoolAttrs:   s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ?`),
+		deletePoolUsers:   s.rebind(`DELETE FROM authflow_users WHERE pool_id = ?`),
+		deletePoolClients: s.rebind(`DELETE FROM authflow_clients WHERE pool_id = ?`),
+		deletePool:        s.rebind(`DELETE FROM authflow_pools WHERE id = ?`),
+		deleteClient:      s.rebind(`DELETE FROM authflow_clients WHERE id = ?`),
+	}
+	if err := s.createSchema(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// createSchema creates the tables that do not exist and checks the schema
+// version.
+func (s *SQL) createSchema(ctx context.Context) error {
+	key := "TEXT"
+	if s.pg {
+		key = `TEXT COLLATE "C"`
+	}
+	stmts := []string{
+		`CREATE TABLE IF NOT EXISTS authflow_schema (version INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS authflow_pools (
+			id ` + key + ` PRIMARY KEY,
+			data TEXT NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS authflow_clients (
+			id ` + key + ` PRIMARY KEY,
+			pool_id ` + key + ` NOT NULL REFERENCES authflow_pools (id) ON DELETE CASCADE,
+			data TEXT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS authflow_clients_pool ON authflow_clients (pool_id, id)`,
+		`CREATE TABLE IF NOT EXISTS authflow_users (
+			pool_id ` + key + ` NOT NULL,
+			username ` + key + ` NOT NULL,
+			version BIGINT NOT NULL,
+			data TEXT NOT NULL,
+			PRIMARY KEY (pool_id, username))`,
+		`CREATE TABLE IF NOT EXISTS authflow_user_attrs (
+			pool_id ` + key + ` NOT NULL,
+			username ` + key + ` NOT NULL,
+			name ` + key + ` NOT NULL,
+			value_hash ` + key + ` NOT NULL,
+			value TEXT NOT NULL,
+			PRIMARY KEY (pool_id, username, name))`,
+		`CREATE INDEX IF NOT EXISTS authflow_user_attrs_value ON authflow_user_attrs (pool_id, name, value_hash, username)`,
+	}
+	return s.inTx(ctx, "create schema", func(tx *sql.Tx) error {
+		if s.pg {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(pgLockKey)); err != nil {
+				return err
+			}
+		}
+		for _, st := range stmts {
+			if _, err := tx.ExecContext(ctx, st); err != nil {
+				return err
+			}
+		}
+		var v int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM authflow_schema`).Scan(&v); err != nil {
+			return err
+		}
+		switch {
+		case v == 0:
+			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO authflow_schema (version) VALUES (?)`), schemaVersion)
+			return err
+		case v > schemaVersion:
+			return fmt.Errorf("database schema version %d is newer than this package's (%d)", v, schemaVersion)
+		}
+		return nil
+	})
+}
+
+// rebind turns ? placeholders into PostgreSQL's $1, $2, ... The statements
+// of this file have no ? elsewhere.
+func (s *SQL) rebind(q string) string {
+	if !s.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Close closes the database. Calls made after Close fail.
+func (s *SQL) Close() error { return s.db.Close() }
+
+// inTx runs fn in a transaction and commits it, or rolls it back when fn
+// fails. Errors other than the documented refusals are wrapped with op.
+func (s *SQL) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return wrap(op, err)
+	}
+	return wrap(op, tx.Commit())
+}
+
+func wrap(op string, err error) error {
+	if err == nil || errors.Is(err, flow.ErrConflict) || errors.Is(err, ErrPoolNotFound) || errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("directory: %s: %w", op, err)
+}
+
+// User returns the user, or (nil, nil) when there is none.
+func (s *SQL) User(ctx context.Context, poolID, username string) (*flow.User, error) {
+	var version int64
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q.user, poolID, username).Scan(&version, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("get user", err)
+	}
+	return decodeUser(poolID, username, version, data)
+}
+
+// UserByAttribute returns the user of the pool whose attribute name is
+// exactly value ("sub" matches User.Sub), or (nil, nil). When several users
+// match, it prefers one whose attribute name+"_verified" is "true", then the
+// smallest username.
+func (s *SQL) UserByAttribute(ctx context.Context, poolID, name, value string) (*flow.User, error) {
+	if value == "" {
+		return nil, nil
+	}
+	var username string
+	var version int64
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q.userByAttr, name+"_verified", poolID, name, valueHash(value), value).Scan(&username, &version, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("get user by attribute", err)
+	}
+	return decodeUser(poolID, username, version, data)
+}
+
+// Users returns up to limit users of the pool (all of them when limit <= 0)
+// whose usernames sort after after, in username order.
+func (s *SQL) Users(ctx context.Context, poolID, after string, limit int) ([]*flow.User, error) {
+	var rows *sql.Rows
+	var err error
+	if limit > 0 {
+		rows, err = s.db.QueryContext(ctx, s.q.usersLimit, poolID, after, int64(limit))
+	} else {
+		rows, err = s.db.QueryContext(ctx, s.q.users, poolID, after)
+	}
+	if err != nil {
+		return nil, wrap("list users", err)
+	}
+	defer rows.Close()
+	var out []*flow.User
+	for rows.Next() {
+		var username string
+		var version int64
+		var data []byte
+		if err := rows.Scan(&username, &version, &data); err != nil {
+			return nil, wrap("list users", err)
+		}
+		u, err := decodeUser(poolID, username, version, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list users", err)
+	}
+	return out, nil
+}
+
+// Apply applies all the changes or none of them, in one transaction; see
+// the package documentation. It returns an error wrapping [flow.ErrConflict]
+// for a change that does not apply and [ErrInvalid] for a malformed one.
+func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
+	if err := checkChanges(changes); err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	data := make([]string, len(changes))
+	for i, ch := range changes {
+		if ch.Kind == flow.ChangeDelete {
+			continue
+		}
+		b, err := encodeUser(ch.User)
+		if err != nil {
+			return err
+		}
+		data[i] = b
+	}
+	return s.inTx(ctx, "apply", func(tx *sql.Tx) error {
+		for i, ch := range changes {
+			u := ch.User
+			var res sql.Result
+			var err error
+			switch {
+			case ch.Kind == flow.ChangeCreate:
+				res, err = tx.ExecContext(ctx, s.q.createUser, u.PoolID, u.Username, data[i])
+			case ch.Kind == flow.ChangeUpdate && ch.Version == 0:
+				res, err = tx.ExecContext(ctx, s.q.updateUser, data[i], u.PoolID, u.Username)
+			case ch.Kind == flow.ChangeUpdate:
+				res, err = tx.ExecContext(ctx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
+			case ch.Version == 0:
+				res, err = tx.ExecContext(ctx, s.q.deleteUser, u.PoolID, u.Username)
+			default:
+				res, err = tx.ExecContext(ctx, s.q.deleteIf, u.PoolID, u.Username, int64(ch.Version))
+			}
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if n != 1 {
+				switch {
+				case ch.Kind == flow.ChangeCreate:
+					return conflict(i, ch, "user exists")
+				case ch.Version == 0:
+					return conflict(i, ch, "no such user")
+				default:
+					return conflict(i, ch, fmt.Sprintf("no such user at version %d", ch.Version))
+				}
+			}
+			if ch.Kind != flow.ChangeCreate {
+				if _, err := tx.ExecContext(ctx, s.q.deleteAttrs, u.PoolID, u.Username); err != nil {
+					return err
+				}
+			}
+			if ch.Kind != flow.ChangeDelete {
+				if err := s.insertAttrs(ctx, tx, u); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// insertAttrs indexes the attributes of u in one statement.
+func (s *SQL) insertAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
+	var q strings.Builder
+	var args []any
+	q.WriteString(`INSERT INTO authflow_user_attrs (pool_id, username, name, value_hash, value) VALUES `)
+	indexedAttrs(u, func(name, value string) {
+		if len(args) > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, u.PoolID, u.Username, name, valueHash(value), value)
+	})
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.rebind(q.String()), args...)
+	return err
+}
+
+// valueHash is the key under which authflow_user_attrs indexes a value.
+func valueHash(value string) string {
+	h := sha256.Sum256([]byte(value))
+	return hex.EncodeToString(h[:16])
+}
+
+// encodeUser returns the JSON of u for the data column, without its
+// version (which has its own column).
+func encodeUser(u *flow.User) (string, error) {
+	c := *u
+	c.Version = 0
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("directory: encode user: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeUser rebuilds a user from its row.
+func decodeUser(poolID, username string, version int64, data []byte) (*flow.User, error) {
+	var u flow.User
+	if err := json.Unmarshal(data, &u); err != nil {
+		return nil, fmt.Errorf("directory: decode user: %w", err)
+	}
+	u.PoolID, u.Username, u.Version = poolID, username, uint64(version)
+	return u.Clone(), nil // Clone turns empty slices into nil, as Memory returns them
+}
+
+// Pool returns the pool, or (nil, nil) when there is none.
+func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q.pool, poolID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("get pool", err)
+	}
+	var p flow.Pool
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("directory: decode pool: %w", err)
+	}
+	return clonePool(&p), nil
+}
+
+// Pools returns all pools in pool ID order.
+func (s *SQL) Pools(ctx context.Context) ([]*flow.Pool, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.pools)
+	if err != nil {
+		return nil, wrap("list pools", err)
+	}
+	defer rows.Close()
+	var out []*flow.Pool
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, wrap("list pools", err)
+		}
+		var p flow.Pool
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, fmt.Errorf("directory: decode pool: %w", err)
+		}
+		out = append(out, clonePool(&p))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list pools", err)
+	}
+	return out, nil
+}
+
+// PutPool creates or replaces the pool p.ID. It returns [ErrInvalid] for a
+// nil pool or an empty ID.
+func (s *SQL) PutPool(ctx context.Context, p *flow.Pool) error {
+	if err := checkPool(p); err != nil {
+		return err
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("directory: encode pool: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, s.q.putPool, p.ID, string(data))
+	return wrap("put pool", err)
+}
+
+// DeletePool deletes the pool, its app clients and its users, in one
+// transaction. Deleting a pool that does not exist still deletes users left
+// under its ID.
+func (s *SQL) DeletePool(ctx context.Context, poolID string) error {
+	return s.inTx(ctx, "delete pool", func(tx *sql.Tx) error {
+		for _, q := range []string{s.q.deletePoolAttrs, s.q.deletePoolUsers, s.q.deletePoolClients, s.q.deletePool} {
+			if _, err := tx.ExecContext(ctx, q, poolID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Client returns the app client, or (nil, nil) when there is none.
+func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q.client, clientID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("get client", err)
+	}
+	var c flow.AppClient
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("directory: decode client: %w", err)
+	}
+	return cloneClient(&c), nil
+}
+
+// Clients returns the app clients of the pool in client ID order.
+func (s *SQL) Clients(ctx context.Context, poolID string) ([]*flow.AppClient, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.clients, poolID)
+	if err != nil {
+		return nil, wrap("list clients", err)
+	}
+	defer rows.Close()
+	var out []*flow.AppClient
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, wrap("list clients", err)
+		}
+		var c flow.AppClient
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, fmt.Errorf("directory: decode client: %w", err)
+		}
+		out = append(out, cloneClient(&c))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list clients", err)
+	}
+	return out, nil
+}
+
+// PutClient creates or replaces the app client c.ID. It returns
+// [ErrPoolNotFound] when the pool c.PoolID does not exist and [ErrInvalid]
+// for a nil client or an empty ID.
+func (s *SQL) PutClient(ctx context.Context, c *flow.AppClient) error {
+	if err := checkClient(c); err != nil {
+		return err
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("directory: encode client: %w", err)
+	}
+	res, err := s.db.ExecContext(ctx, s.q.putClient, c.ID, c.PoolID, string(data), c.PoolID)
+	if err != nil {
+		return wrap("put client", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return wrap("put client", err)
+	}
+	if n == 0 {
+		return ErrPoolNotFound
+	}
+	return nil
+}
+
+// DeleteClient deletes the app client, if it exists.
+func (s *SQL) DeleteClient(ctx context.Context, clientID string) error {
+	_, err := s.db.ExecContext(ctx, s.q.deleteClient, clientID)
+	return wrap("delete client", err)
+}

@@ -1,0 +1,180 @@
+package flow
+
+import (
+	"strings"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// MFAConfiguration is a pool's MfaConfiguration.
+type MFAConfiguration string
+
+// The MfaConfiguration values.
+const (
+	MFAOff      MFAConfiguration = "OFF"
+	MFAOn       MFAConfiguration = "ON"
+	MFAOptional MFAConfiguration = "OPTIONAL"
+)
+
+// PasswordPolicy is a pool's Policies.PasswordPolicy.
+type PasswordPolicy struct {
+	MinimumLength                 int
+	RequireUppercase              bool
+	RequireLowercase              bool
+	RequireNumbers                bool
+	RequireSymbols                bool
+	TemporaryPasswordValidityDays int
+	PasswordHistorySize           int
+}
+
+// DefaultPasswordPolicy is Cognito's default policy.
+func DefaultPasswordPolicy() PasswordPolicy {
+	return PasswordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true,
+		RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7}
+}
+
+// DeviceConfiguration is a pool's DeviceConfiguration; nil turns device tracking off.
+type DeviceConfiguration struct {
+	ChallengeRequiredOnNewDevice     bool
+	DeviceOnlyRememberedOnUserPrompt bool
+}
+
+// Pool is a user pool's configuration.
+type Pool struct {
+	ID   string // "<region>_<name>"; the name part enters the SRP proof
+	Name string // PoolName
+	Arn  string
+
+	PasswordPolicy PasswordPolicy
+	// AllowedFirstAuthFactors is Policies.SignInPolicy.AllowedFirstAuthFactors
+	// (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN). Empty means PASSWORD only.
+	AllowedFirstAuthFactors   []string
+	MFA                       MFAConfiguration
+	SMSMFAEnabled             bool
+	TOTPMFAEnabled            bool
+	EmailMFAEnabled           bool
+	Devices                   *DeviceConfiguration
+	UsernameAttributes        []string // email, phone_number
+	AliasAttributes           []string // email, phone_number, preferred_username
+	CaseSensitive             bool     // UsernameConfiguration.CaseSensitive
+	AutoVerifiedAttributes    []string
+	AllowAdminCreateUserOnly  bool
+	UnusedAccountValidityDays int
+	UserPoolTier              string
+	DeletionProtection        string
+	AdvancedSecurityMode      string
+	// SchemaRequired lists attributes a user must have (NEW_PASSWORD_REQUIRED
+	// asks for the missing ones).
+	SchemaRequired []string
+	// CodeValidity is how long SMS and email codes stay valid (default 3 minutes).
+	CodeValidity time.Duration
+	// WebAuthn is the passkey configuration (relying party id, user verification).
+	WebAuthnRelyingPartyID   string
+	WebAuthnUserVerification string
+
+	Created      time.Time
+	LastModified time.Time
+}
+
+// Region returns the region part of the pool ID.
+func (p *Pool) Region() string {
+	region, _, _ := strings.Cut(p.ID, "_")
+	return region
+}
+
+// AppClient is an app client's configuration.
+type AppClient struct {
+	ID     string
+	PoolID string
+	Name   string
+	// Secret is the client secret; empty for a public client.
+	Secret string
+	// ExplicitAuthFlows as configured (ALLOW_* or legacy values).
+	// Empty means Cognito's default: ALLOW_REFRESH_TOKEN_AUTH,
+	// ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH.
+	ExplicitAuthFlows []string
+	// PreventUserExistenceErrors is "ENABLED" or "LEGACY" (default).
+	PreventUserExistenceErrors string
+	EnableTokenRevocation      bool
+	// AuthSessionValidity is the lifetime of a sign-in session (3 to 15
+	// minutes; 0 means 3).
+	AuthSessionValidity  time.Duration
+	AccessTokenValidity  time.Duration // 0 means 1 hour
+	IDTokenValidity      time.Duration // 0 means 1 hour
+	RefreshTokenValidity time.Duration // 0 means 30 days
+	// TokenValidityUnits as configured, kept for DescribeUserPoolClient.
+	AccessTokenUnit, IDTokenUnit, RefreshTokenUnit string
+	// RefreshTokenRotation turns on rotation: each refresh returns a new
+	// refresh token, the old one staying valid for RetryGracePeriod.
+	RefreshTokenRotation bool
+	RetryGracePeriod     time.Duration
+	ReadAttributes       []string
+	WriteAttributes      []string
+
+	Created      time.Time
+	LastModified time.Time
+}
+
+// DefaultExplicitAuthFlows is what a client allows when ExplicitAuthFlows is empty.
+var DefaultExplicitAuthFlows = []string{
+	challenge.ExplicitAllowRefreshTokenAuth, challenge.ExplicitAllowUserSRPAuth, challenge.ExplicitAllowCustomAuth,
+}
+
+// Allows reports whether the client's ExplicitAuthFlows enable flow,
+// counting the legacy values.
+func (c *AppClient) Allows(flow challenge.AuthFlow) bool {
+	flows := c.ExplicitAuthFlows
+	if len(flows) == 0 {
+		flows = DefaultExplicitAuthFlows
+	}
+	has := func(names ...string) bool {
+		for _, f := range flows {
+			for _, n := range names {
+				if f == n {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch flow {
+	case challenge.FlowUserAuth:
+		return has(challenge.ExplicitAllowUserAuth)
+	case challenge.FlowUserSRPAuth:
+		return has(challenge.ExplicitAllowUserSRPAuth) || hasLegacy(flows)
+	case challenge.FlowUserPasswordAuth:
+		return has(challenge.ExplicitAllowUserPasswordAuth, challenge.ExplicitLegacyUserPasswordAuth)
+	case challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+		return has(challenge.ExplicitAllowAdminUserPassword, challenge.ExplicitLegacyAdminNoSRPAuth)
+	case challenge.FlowCustomAuth:
+		return has(challenge.ExplicitAllowCustomAuth, challenge.ExplicitLegacyCustomAuthOnly)
+	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
+		return has(challenge.ExplicitAllowRefreshTokenAuth) || hasLegacy(flows)
+	}
+	return false
+}
+
+// hasLegacy reports a legacy ExplicitAuthFlows list: with legacy values,
+// SRP and refresh are always allowed (as they were before the ALLOW_ values).
+func hasLegacy(flows []string) bool {
+	for _, f := range flows {
+		switch f {
+		case challenge.ExplicitLegacyAdminNoSRPAuth, challenge.ExplicitLegacyCustomAuthOnly, challenge.ExplicitLegacyUserPasswordAuth:
+			return true
+		}
+	}
+	return false
+}
+
+// sessionValidity returns the client's AuthSessionValidity clamped to 3..15 minutes.
+func (c *AppClient) sessionValidity() time.Duration {
+	v := c.AuthSessionValidity
+	if v < 3*time.Minute {
+		return 3 * time.Minute
+	}
+	if v > 15*time.Minute {
+		return 15 * time.Minute
+	}
+	return v
+}

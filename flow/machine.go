@@ -1,0 +1,555 @@
+package flow
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/srp"
+)
+
+// Event is one call to the machine with every fact the driver looked up.
+// The machine does no I/O: time and randomness come in here.
+type Event struct {
+	Admin  bool
+	Flow   challenge.AuthFlow // set for InitiateAuth / AdminInitiateAuth
+	Answer challenge.Name     // set for the respond operations
+	Params map[string]string  // AuthParameters or ChallengeResponses
+	Now    time.Time
+	Rand   io.Reader
+	Pool   *Pool
+	Client *AppClient
+	// User is the user the call is about; nil when there is no such user.
+	User   *User
+	Limits Limits
+	// DecoyKey keys the decoy salts shown for unknown users.
+	DecoyKey []byte
+}
+
+// Outcome is what one step decided. The driver carries it out: it spends
+// or keeps the session, applies Effects, saves Next under a new handle and
+// turns Grant into tokens.
+type Outcome struct {
+	Event string // the transition taken (a name in Transitions)
+	// Next is the state after the step. For a terminal step its Phase is
+	// PhaseTokens or PhaseFailed.
+	Next *State
+	// The challenge to send when Next is not terminal.
+	Challenge challenge.Name
+	Params    map[string]string
+	// Grant asks for tokens.
+	Grant bool
+	// Effects on the user, applied whatever the result.
+	Effects Effects
+	// Err is the error to answer with.
+	Err error
+	// Retry means the error leaves the session usable: it is kept (with
+	// Next, which counts the wrong answer) instead of spent.
+	Retry bool
+}
+
+// Effects are the changes a step makes to its user, as data.
+type Effects struct {
+	RecordFailure bool // a failed password or code: count it towards lockout
+	ResetFailures bool // a proven password: clear the lockout counter
+	// SetPassword replaces the password verifier.
+	SetPassword *PasswordRecord
+	SetStatus   UserStatus
+	// SetAttributes are written over the user's attributes.
+	SetAttributes map[string]string
+}
+
+func (e Effects) empty() bool {
+	return !e.RecordFailure && !e.ResetFailures && e.SetPassword == nil && e.SetStatus == "" && len(e.SetAttributes) == 0
+}
+
+// Limits bound a sign-in.
+type Limits struct {
+	MaxWrongAnswers  int           // wrong answers one session takes before it dies (default 3)
+	MaxSteps         int           // calls one sign-in may take (default 16)
+	LockoutThreshold int           // consecutive failures before lockout (default 5)
+	LockoutMax       time.Duration // the longest lockout (default 15 minutes)
+	// TimestampSkew, when positive, refuses a PASSWORD_VERIFIER TIMESTAMP
+	// further than this from the server clock. Off by default: clients
+	// such as cognito-srp send 12-hour-clock times.
+	TimestampSkew time.Duration
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxWrongAnswers <= 0 {
+		l.MaxWrongAnswers = 3
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = 16
+	}
+	if l.LockoutThreshold <= 0 {
+		l.LockoutThreshold = 5
+	}
+	if l.LockoutMax <= 0 {
+		l.LockoutMax = 15 * time.Minute
+	}
+	return l
+}
+
+// Step is the pure sign-in machine: the current state (nil or a zero
+// PhaseStart state for InitiateAuth) and one event give the outcome. Every
+// transition it takes is checked against Transitions.
+func Step(s *State, ev *Event) Outcome {
+	m := &machine{ev: ev}
+	if s == nil {
+		s = &State{Phase: PhaseStart}
+	}
+	m.st = *s
+	var o Outcome
+	if m.st.Phase == PhaseStart {
+		o = m.start()
+	} else {
+		o = m.respond()
+	}
+	return m.finish(s.Phase, o)
+}
+
+type machine struct {
+	ev *Event
+	st State // working copy of the state
+}
+
+// finish validates the transition and fills in the state's bookkeeping.
+func (m *machine) finish(from Phase, o Outcome) Outcome {
+	if o.Next == nil {
+		next := m.st
+		next.Phase = PhaseFailed
+		o.Next = &next
+		if o.Event == "" {
+			o.Event = evFailed
+		}
+	}
+	if o.Retry {
+		// A kept session stays in its phase; it is not a transition.
+		return o
+	}
+	if err := checkTransition(o.Event, from, o.Next.Phase); err != nil {
+		return Outcome{Event: evFailed, Next: &State{Phase: PhaseFailed}, Err: errInternal(err)}
+	}
+	return o
+}
+
+// fail ends the sign-in with err.
+func (m *machine) fail(err error) Outcome { return Outcome{Event: evFailed, Err: err} }
+
+// failWith ends the sign-in with err and effects.
+func (m *machine) failWith(err error, e Effects) Outcome {
+	return Outcome{Event: evFailed, Err: err, Effects: e}
+}
+
+func (m *machine) param(key string) string { return m.ev.Params[key] }
+
+// start handles InitiateAuth and AdminInitiateAuth for the flows that run
+// through the machine (the refresh flows are handled by the driver).
+func (m *machine) start() Outcome {
+	ev := m.ev
+	m.st.PoolID = ev.Pool.ID
+	m.st.ClientID = ev.Client.ID
+	m.st.Admin = ev.Admin
+	m.st.Flow = ev.Flow
+	m.st.Created = ev.Now
+	m.st.DeviceKey = m.param(challenge.KeyDeviceKey)
+	switch ev.Flow {
+	case challenge.FlowUserSRPAuth:
+		return m.startSRP()
+	case challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+		return m.startPassword()
+	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
+		// Refresh is proven by the issuer before the machine runs.
+		return m.tokens()
+	}
+	return m.fail(errParam("Initiate Auth method not supported."))
+}
+
+// userGate refuses users who may not sign in whatever they prove.
+func (m *machine) userGate() error {
+	u := m.ev.User
+	if !u.Enabled {
+		return errNotAuthorized(challenge.MsgUserDisabled)
+	}
+	if !u.LockedUntil.IsZero() && m.ev.Now.Before(u.LockedUntil) {
+		return errNotAuthorized(challenge.MsgPasswordAttempts)
+	}
+	if u.Status == StatusResetRequired {
+		return challenge.New(challenge.ErrPasswordResetRequired, challenge.MsgPasswordReset)
+	}
+	return nil
+}
+
+// statusGate refuses users whose status forbids tokens once the password
+// is proven.
+func (m *machine) statusGate() error {
+	u := m.ev.User
+	switch u.Status {
+	case StatusUnconfirmed:
+		return challenge.New(challenge.ErrUserNotConfirmed, challenge.MsgUserNotConfirmed)
+	case StatusForceChangePassword:
+		if !u.TemporaryPasswordExpires.IsZero() && !m.ev.Now.Before(u.TemporaryPasswordExpires) {
+			return errNotAuthorized(challenge.MsgTemporaryExpired)
+		}
+	}
+	return nil
+}
+
+func (m *machine) preventExistenceErrors() bool {
+	return m.ev.Client.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn
+}
+
+// startPassword checks a plain password (USER_PASSWORD_AUTH,
+// ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH).
+func (m *machine) startPassword() Outcome {
+	username, password := m.param(challenge.KeyUsername), m.param(challenge.KeyPassword)
+	if password == "" {
+		return m.fail(errMissing(challenge.KeyPassword))
+	}
+	u := m.ev.User
+	if u == nil {
+		if m.preventExistenceErrors() {
+			// Spend the same exponentiation a real check costs.
+			salt := m.decoySalt(username)
+			srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), username, password)
+			return m.fail(errIncorrect())
+		}
+		return m.fail(errUserNotFound())
+	}
+	if err := m.userGate(); err != nil {
+		return m.fail(err)
+	}
+	if !u.HasPassword() || !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(u.PoolID), u.Username, password) {
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
+	}
+	return m.firstFactorProven()
+}
+
+// startSRP answers USER_SRP_AUTH with a PASSWORD_VERIFIER challenge. The
+// session key is computed now, so only it is kept.
+func (m *machine) startSRP() Outcome {
+	username := m.param(challenge.KeyUsername)
+	aHex := m.param(challenge.KeySRPA)
+	if aHex == "" {
+		return m.fail(errMissing(challenge.KeySRPA))
+	}
+	A, err := srp.ParseA(aHex)
+	if err != nil {
+		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
+	}
+	u := m.ev.User
+	var salt []byte
+	var v *big.Int
+	userID := username
+	if u == nil {
+		if !m.preventExistenceErrors() {
+			return m.fail(errUserNotFound())
+		}
+		// A decoy: a stable salt and a verifier no password matches.
+		m.st.Decoy = true
+		salt = m.decoySalt(username)
+		v = new(big.Int).SetBytes(m.decoyBytes("verifier", username, 384))
+	} else {
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+		if !u.HasPassword() {
+			return m.fail(errIncorrect())
+		}
+		salt, v, userID = u.Salt, new(big.Int).SetBytes(u.Verifier), u.Username
+	}
+	B, key, err := srp.ServerHandshake(m.ev.Rand, A, v)
+	if err != nil {
+		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
+	}
+	secret := make([]byte, 48)
+	if _, err := io.ReadFull(m.ev.Rand, secret); err != nil {
+		return m.fail(errInternal(err))
+	}
+	next := m.st
+	next.Phase = PhaseSRP
+	next.Challenge = challenge.PasswordVerifier
+	next.Username = userID
+	next.Key = key
+	next.Secret = secret
+	return Outcome{
+		Event: evSRPChallenge, Next: &next, Challenge: challenge.PasswordVerifier,
+		Params: map[string]string{
+			challenge.KeySalt:         hexBytes(salt),
+			challenge.KeySRPB:         srp.HexInt(B),
+			challenge.KeySecretBlock:  base64.StdEncoding.EncodeToString(secret),
+			challenge.KeyUserIDForSRP: userID,
+			challenge.KeyUsername:     userID,
+		},
+	}
+}
+
+func hexBytes(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+// decoyBytes derives n stable bytes for an unknown username, so repeated
+// probes see the same values.
+func (m *machine) decoyBytes(label, username string, n int) []byte {
+	var out []byte
+	for i := byte(0); len(out) < n; i++ {
+		h := hmac.New(sha256.New, m.ev.DecoyKey)
+		h.Write([]byte{i})
+		h.Write([]byte(label))
+		h.Write([]byte{0})
+		h.Write([]byte(m.ev.Pool.ID))
+		h.Write([]byte{0})
+		h.Write([]byte(username))
+		out = h.Sum(out)
+	}
+	return out[:n]
+}
+
+func (m *machine) decoySalt(username string) []byte {
+	return srp.PadHex(new(big.Int).SetBytes(m.decoyBytes("salt", username, 16)))
+}
+
+// respond handles the respond operations.
+func (m *machine) respond() Outcome {
+	st := &m.st
+	ev := m.ev
+	if int(st.Steps) >= ev.Limits.MaxSteps {
+		return m.fail(errInvalidSession())
+	}
+	m.st.Steps++
+	if username := m.param(challenge.KeyUsername); username == "" {
+		return m.fail(errMissing(challenge.KeyUsername))
+	} else if username != st.Username {
+		return m.fail(errIncorrect())
+	}
+	if ev.User == nil && !st.Decoy {
+		// The user was deleted during the sign-in.
+		return m.fail(errIncorrect())
+	}
+	switch st.Challenge {
+	case challenge.PasswordVerifier:
+		return m.passwordVerifier()
+	case challenge.NewPasswordRequired:
+		return m.newPassword()
+	}
+	return m.fail(errInvalidSession())
+}
+
+// passwordVerifier checks the SRP claim.
+func (m *machine) passwordVerifier() Outcome {
+	sig := m.param(challenge.KeyPasswordClaimSignature)
+	block := m.param(challenge.KeyPasswordClaimSecretBlock)
+	ts := m.param(challenge.KeyTimestamp)
+	for _, k := range []struct{ key, v string }{
+		{challenge.KeyPasswordClaimSignature, sig}, {challenge.KeyPasswordClaimSecretBlock, block}, {challenge.KeyTimestamp, ts},
+	} {
+		if k.v == "" {
+			return m.fail(errMissing(k.key))
+		}
+	}
+	when, err := srp.ParseTimestamp(ts)
+	if err != nil {
+		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
+	}
+	if m.st.Decoy {
+		return m.fail(errIncorrect())
+	}
+	secret, err := base64.StdEncoding.DecodeString(block)
+	if err != nil || subtle.ConstantTimeCompare(secret, m.st.Secret) != 1 {
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
+	}
+	if skew := m.ev.Limits.TimestampSkew; skew > 0 {
+		if d := m.ev.Now.Sub(when); d > skew || d < -skew {
+			return m.fail(errNotAuthorized("Timestamp is outside the allowed window."))
+		}
+	}
+	if err := m.userGate(); err != nil {
+		return m.fail(err)
+	}
+	u := m.ev.User
+	if err := srp.VerifySignature(m.st.Key, srp.PoolName(u.PoolID), u.Username, secret, ts, sig); err != nil {
+		if errors.Is(err, srp.ErrTimestampFormat) {
+			return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
+		}
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
+	}
+	m.st.Key, m.st.Secret = nil, nil
+	if dk := m.param(challenge.KeyDeviceKey); dk != "" {
+		m.st.DeviceKey = dk
+	}
+	return m.firstFactorProven()
+}
+
+// firstFactorProven records a proven password and decides what follows.
+func (m *machine) firstFactorProven() Outcome {
+	if err := m.statusGate(); err != nil {
+		return m.failWith(err, Effects{ResetFailures: true})
+	}
+	m.st.Proven |= FactorPassword
+	m.st.AuthTime = m.ev.Now
+	o := m.next()
+	o.Effects.ResetFailures = true
+	return o
+}
+
+// next is the one place that decides what follows a proven factor: a
+// forced password change, then (in later capabilities) MFA, device
+// authentication or custom challenges, and finally tokens.
+func (m *machine) next() Outcome {
+	u := m.ev.User
+	if u.Status == StatusForceChangePassword && m.st.Proven&FactorNewPassword == 0 {
+		return m.challengeNewPassword()
+	}
+	return m.tokens()
+}
+
+func (m *machine) tokens() Outcome {
+	next := m.st
+	next.Phase = PhaseTokens
+	next.Challenge = ""
+	return Outcome{Event: evTokensIssued, Next: &next, Grant: true}
+}
+
+// challengeNewPassword asks a user with a temporary password for a new one.
+func (m *machine) challengeNewPassword() Outcome {
+	u := m.ev.User
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		attrs[k] = v
+	}
+	required := []string{}
+	for _, name := range m.ev.Pool.SchemaRequired {
+		if u.Attributes[name] == "" {
+			required = append(required, challenge.PrefixUserAttributes+name)
+		}
+	}
+	slices.Sort(required)
+	ua, _ := json.Marshal(attrs)
+	ra, _ := json.Marshal(required)
+	next := m.st
+	next.Phase = PhaseNewPasswordRequired
+	next.Challenge = challenge.NewPasswordRequired
+	next.Wrong = 0
+	return Outcome{
+		Event: evNewPasswordRequired, Next: &next, Challenge: challenge.NewPasswordRequired,
+		Params: map[string]string{
+			challenge.KeyUserIDForSRP:       u.Username,
+			challenge.KeyUserAttributes:     string(ua),
+			challenge.KeyRequiredAttributes: string(ra),
+		},
+	}
+}
+
+// retry keeps the session for another answer, or ends it when the wrong
+// answers are used up.
+func (m *machine) retry(event string, err error) Outcome {
+	if int(m.st.Wrong)+1 >= m.ev.Limits.MaxWrongAnswers {
+		return m.fail(err)
+	}
+	next := m.st
+	next.Wrong++
+	return Outcome{Event: event, Next: &next, Challenge: next.Challenge, Err: err, Retry: true}
+}
+
+// newPassword answers NEW_PASSWORD_REQUIRED.
+func (m *machine) newPassword() Outcome {
+	u := m.ev.User
+	pw := m.param(challenge.KeyNewPassword)
+	if pw == "" {
+		return m.retry(evNewPasswordRejected, errMissing(challenge.KeyNewPassword))
+	}
+	if err := m.userGate(); err != nil {
+		return m.fail(err)
+	}
+	set := map[string]string{}
+	for k, v := range m.ev.Params {
+		name, ok := strings.CutPrefix(k, challenge.PrefixUserAttributes)
+		if !ok {
+			continue
+		}
+		if err := checkWritableAttribute(m.ev.Client, name); err != nil {
+			return m.retry(evNewPasswordRejected, err)
+		}
+		if slices.Contains(m.ev.Pool.SchemaRequired, name) && u.Attributes[name] != "" && u.Attributes[name] != v {
+			return m.retry(evNewPasswordRejected, errParam("Cannot modify an already provided "+name))
+		}
+		set[name] = v
+	}
+	for _, name := range m.ev.Pool.SchemaRequired {
+		if u.Attributes[name] == "" && set[name] == "" {
+			return m.retry(evNewPasswordRejected, errParam("Missing required attribute "+name))
+		}
+	}
+	if err := m.ev.Pool.PasswordPolicy.Check(pw); err != nil {
+		return m.retry(evNewPasswordRejected, err)
+	}
+	if err := passwordReused(u, m.ev.Pool, pw); err != nil {
+		return m.retry(evNewPasswordRejected, err)
+	}
+	salt, verifier, err := srp.NewPasswordVerifier(m.ev.Rand, srp.PoolName(u.PoolID), u.Username, pw)
+	if err != nil {
+		return m.fail(errInternal(err))
+	}
+	m.st.Proven |= FactorNewPassword
+	m.st.Wrong = 0
+	// The rest of the policy sees the user as it will be.
+	changed := u.Clone()
+	changed.Status = StatusConfirmed
+	m.ev.User = changed
+	o := m.next()
+	o.Effects.SetPassword = &PasswordRecord{Salt: salt, Verifier: verifier}
+	o.Effects.SetStatus = StatusConfirmed
+	if len(set) > 0 {
+		o.Effects.SetAttributes = set
+	}
+	return o
+}
+
+// passwordReused enforces PasswordHistorySize.
+func passwordReused(u *User, p *Pool, pw string) error {
+	n := p.PasswordPolicy.PasswordHistorySize
+	if n <= 0 {
+		return nil
+	}
+	records := append([]PasswordRecord{{Salt: u.Salt, Verifier: u.Verifier}}, u.PasswordHistory...)
+	for i, r := range records {
+		if i >= n {
+			break
+		}
+		if len(r.Verifier) > 0 && srp.CheckPassword(r.Salt, r.Verifier, srp.PoolName(u.PoolID), u.Username, pw) {
+			return challenge.New(challenge.ErrPasswordHistoryPolicyViolation,
+				"The password you have entered has been used previously. Please choose a new password.")
+		}
+	}
+	return nil
+}
+
+// checkWritableAttribute refuses attributes a client may not write.
+func checkWritableAttribute(c *AppClient, name string) error {
+	switch name {
+	case "sub", "identities", "cognito:user_status", "cognito:mfa_enabled":
+		return errParam("Cannot modify the non-mutable attribute " + name)
+	}
+	if name == "" || len(name) > 64 {
+		return errParam("Invalid attribute name.")
+	}
+	if len(c.WriteAttributes) > 0 && !slices.Contains(c.WriteAttributes, name) {
+		return challenge.New(challenge.ErrNotAuthorized, "A client attempted to write unauthorized attribute")
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package flow
+
+import (
+	"context"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// Directory is where users live. Implementations: directory.Memory and
+// directory.SQL. Usernames passed in are canonical (the engine lower-cases
+// them in case-insensitive pools); a Directory compares them exactly.
+//
+// Methods return (nil, nil) for a user that does not exist; an error only
+// for an infrastructure failure. Implementations must be safe for
+// concurrent use and must return copies: the engine mutates what it reads.
+type Directory interface {
+	// User returns the user with the given canonical username.
+	User(ctx context.Context, poolID, username string) (*User, error)
+	// UserByAttribute returns the user whose attribute name has exactly the
+	// given value (aliases: email, phone_number, preferred_username), or nil.
+	UserByAttribute(ctx context.Context, poolID, name, value string) (*User, error)
+	// Users lists up to limit users of a pool in username order, starting
+	// after the username `after` ("" = from the start).
+	Users(ctx context.Context, poolID string, after string, limit int) ([]*User, error)
+	// Apply applies all changes or none. A change whose Version does not
+	// match the stored user's version fails with ErrConflict.
+	Apply(ctx context.Context, changes ...Change) error
+}
+
+// Catalog is where user pools and app clients live. directory.Memory and
+// directory.SQL implement it beside Directory.
+type Catalog interface {
+	Pool(ctx context.Context, poolID string) (*Pool, error)
+	Pools(ctx context.Context) ([]*Pool, error)
+	PutPool(ctx context.Context, p *Pool) error
+	DeletePool(ctx context.Context, poolID string) error
+	Client(ctx context.Context, clientID string) (*AppClient, error)
+	Clients(ctx context.Context, poolID string) ([]*AppClient, error)
+	PutClient(ctx context.Context, c *AppClient) error
+	DeleteClient(ctx context.Context, clientID string) error
+}
+
+// ChangeKind says what a Change does.
+type ChangeKind uint8
+
+// The kinds of Change.
+const (
+	ChangeCreate ChangeKind = iota + 1 // insert a new user; ErrConflict if the username exists
+	ChangeUpdate                       // replace an existing user
+	ChangeDelete                       // remove a user
+)
+
+// Change is one write to the Directory.
+type Change struct {
+	Kind ChangeKind
+	// User is the whole new record (create, update) or names the user to
+	// delete (PoolID and Username).
+	User *User
+	// Version is the version the stored user must have for an update or a
+	// delete to apply (optimistic concurrency); 0 skips the check. The
+	// directory sets the stored version to 1 on create and increments it on
+	// every update.
+	Version uint64
+}
+
+// Store keeps flow state between two calls, addressed by the opaque handle
+// that Cognito clients send back as `Session`. Implementations:
+// session.Memory and session.Redis. err is for infrastructure failures only.
+type Store interface {
+	// Save stores blob until ttl elapses and returns a new unguessable handle.
+	Save(ctx context.Context, blob []byte, ttl time.Duration) (handle string, err error)
+	// Load returns the blob of a live handle; ok=false when unknown, expired or spent.
+	Load(ctx context.Context, handle string) (blob []byte, ok bool, err error)
+	// Replace overwrites the blob of a live handle, keeping its expiry.
+	Replace(ctx context.Context, handle string, blob []byte) (ok bool, err error)
+	// Spend atomically ends a live handle: exactly one of any number of
+	// concurrent callers gets ok=true.
+	Spend(ctx context.Context, handle string) (ok bool, err error)
+}
+
+// Issuer turns grants into tokens and checks the tokens it issued.
+// The default is token.Issuer. Errors are *challenge.Error values
+// (NotAuthorizedException for invalid, expired or revoked tokens).
+type Issuer interface {
+	// Issue signs access and ID tokens (and a refresh token for a new
+	// sign-in or a rotation) for a grant.
+	Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.AuthenticationResult, error)
+	// Refresh checks a refresh token presented by clientID and returns what
+	// it is bound to.
+	Refresh(ctx context.Context, clientID, refreshToken string) (*challenge.RefreshSession, error)
+	// VerifyAccess checks an access token: signature, expiry, token_use and revocation.
+	VerifyAccess(ctx context.Context, accessToken string) (*challenge.AccessClaims, error)
+	// Revoke revokes a refresh token of clientID and every token issued from it.
+	Revoke(ctx context.Context, clientID, refreshToken string) error
+	// RevokeUser revokes every refresh token of a user, and the access
+	// tokens issued before now (global sign-out).
+	RevokeUser(ctx context.Context, poolID, username string) error
+}
+
+// Sender delivers one-time codes. Without a Sender the challenges that need
+// one (SMS and email codes) are never offered.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Message is one code delivery.
+type Message struct {
+	PoolID      string
+	Username    string
+	Medium      string // challenge.DeliveryMediumSMS or challenge.DeliveryMediumEmail
+	Destination string // phone number or email address (unmasked)
+	Purpose     string // "SIGN_UP", "FORGOT_PASSWORD", "MFA", "OTP", "INVITATION", ...
+	Code        string // the code or temporary password
+}
+
+// String never prints the code.
+func (m Message) String() string {
+	return "Message{" + m.Purpose + " to " + m.Medium + " for " + m.Username + "}"
+}

@@ -1,0 +1,491 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// call is one sign-in call, normalised across the public and admin entry
+// points.
+type call struct {
+	admin    bool
+	poolID   string // admin only
+	clientID string
+	flow     challenge.AuthFlow
+	answer   challenge.Name
+	params   map[string]string
+	metadata map[string]string
+	session  string
+}
+
+// reply is the answer to a call, before it is shaped into one of the four
+// output structs.
+type reply struct {
+	result    *challenge.AuthenticationResult
+	available []challenge.Name
+	name      challenge.Name
+	params    map[string]string
+	session   string
+}
+
+// InitiateAuth starts a sign-in (public entry point). Errors:
+// InvalidParameterException, NotAuthorizedException, UserNotFoundException,
+// UserNotConfirmedException, PasswordResetRequiredException,
+// ResourceNotFoundException, InternalErrorException.
+func (s *Server) InitiateAuth(ctx context.Context, in *challenge.InitiateAuthInput) (*challenge.InitiateAuthOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	r, err := s.initiate(ctx, call{clientID: in.ClientId, flow: in.AuthFlow, params: in.AuthParameters,
+		metadata: in.ClientMetadata, session: in.Session})
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.InitiateAuthOutput{AuthenticationResult: r.result, AvailableChallenges: r.available,
+		ChallengeName: r.name, ChallengeParameters: r.params, Session: r.session}, nil
+}
+
+// AdminInitiateAuth starts a sign-in (administrator entry point); it takes
+// the admin-only flows. Errors as InitiateAuth, plus MFAMethodNotFoundException.
+func (s *Server) AdminInitiateAuth(ctx context.Context, in *challenge.AdminInitiateAuthInput) (*challenge.AdminInitiateAuthOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	if in.UserPoolId == "" {
+		return nil, errMissing("UserPoolId")
+	}
+	r, err := s.initiate(ctx, call{admin: true, poolID: in.UserPoolId, clientID: in.ClientId, flow: in.AuthFlow,
+		params: in.AuthParameters, metadata: in.ClientMetadata, session: in.Session})
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.AdminInitiateAuthOutput{AuthenticationResult: r.result, AvailableChallenges: r.available,
+		ChallengeName: r.name, ChallengeParameters: r.params, Session: r.session}, nil
+}
+
+// RespondToAuthChallenge answers the pending challenge of a sign-in.
+// Errors: InvalidParameterException, NotAuthorizedException (wrong answer,
+// unknown, spent or expired session), CodeMismatchException,
+// ExpiredCodeException, InvalidPasswordException,
+// PasswordHistoryPolicyViolationException, UserNotConfirmedException,
+// PasswordResetRequiredException, ResourceNotFoundException, InternalErrorException.
+func (s *Server) RespondToAuthChallenge(ctx context.Context, in *challenge.RespondToAuthChallengeInput) (*challenge.RespondToAuthChallengeOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	r, err := s.respond(ctx, call{clientID: in.ClientId, answer: in.ChallengeName, params: in.ChallengeResponses,
+		metadata: in.ClientMetadata, session: in.Session})
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.RespondToAuthChallengeOutput{AuthenticationResult: r.result, ChallengeName: r.name,
+		ChallengeParameters: r.params, Session: r.session}, nil
+}
+
+// AdminRespondToAuthChallenge answers a challenge through the
+// administrator entry point. Errors as RespondToAuthChallenge.
+func (s *Server) AdminRespondToAuthChallenge(ctx context.Context, in *challenge.AdminRespondToAuthChallengeInput) (*challenge.AdminRespondToAuthChallengeOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	if in.UserPoolId == "" {
+		return nil, errMissing("UserPoolId")
+	}
+	r, err := s.respond(ctx, call{admin: true, poolID: in.UserPoolId, clientID: in.ClientId, answer: in.ChallengeName,
+		params: in.ChallengeResponses, metadata: in.ClientMetadata, session: in.Session})
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.AdminRespondToAuthChallengeOutput{AuthenticationResult: r.result, ChallengeName: r.name,
+		ChallengeParameters: r.params, Session: r.session}, nil
+}
+
+// maxParams bounds the AuthParameters / ChallengeResponses maps.
+const (
+	maxParams     = 64
+	maxParamBytes = 32 << 10
+	maxSession    = 4096
+)
+
+func checkParams(params map[string]string) error {
+	if len(params) > maxParams {
+		return errParam("Too many parameters.")
+	}
+	for k, v := range params {
+		if len(k) > 256 || len(v) > maxParamBytes {
+			return errParam("Parameter " + truncate(k, 64) + " is too long.")
+		}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// entryAllows reports whether a flow may start at an entry point.
+func entryAllows(admin bool, f challenge.AuthFlow) bool {
+	switch f {
+	case challenge.FlowUserPasswordAuth:
+		return !admin
+	case challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+		return admin
+	}
+	return true
+}
+
+func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
+	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
+		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey}
+}
+
+func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
+	if c.flow == "" {
+		return nil, errMissing("AuthFlow")
+	}
+	if !c.flow.Valid() {
+		return nil, errParam("1 validation error detected: Value '" + truncate(string(c.flow), 64) +
+			"' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: " +
+			"[USER_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH]")
+	}
+	if err := checkParams(c.params); err != nil {
+		return nil, err
+	}
+	cl, p, err := s.clientAndPool(ctx, c.clientID, c.poolID)
+	if err != nil {
+		return nil, err
+	}
+	if !entryAllows(c.admin, c.flow) {
+		return nil, errParam("Initiate Auth method not supported.")
+	}
+	if !cl.Allows(c.flow) {
+		return nil, errParam(string(c.flow) + " flow not enabled for this client")
+	}
+	switch c.flow {
+	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
+		return s.refreshFlow(ctx, c, cl, p)
+	case challenge.FlowUserSRPAuth, challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+	default:
+		return nil, errParam("Initiate Auth method not supported.")
+	}
+	username := c.params[challenge.KeyUsername]
+	if username == "" {
+		return nil, errMissing(challenge.KeyUsername)
+	}
+	if err := checkSecretHash(cl, c.params[challenge.KeySecretHash], username); err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	ev := s.event(c, cl, p, u)
+	o := Step(nil, ev)
+	return s.carryOut(ctx, c, ev, "", o)
+}
+
+func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
+	if c.answer == "" {
+		return nil, errMissing("ChallengeName")
+	}
+	if !c.answer.Valid() {
+		return nil, errParam("1 validation error detected: Value '" + truncate(string(c.answer), 64) +
+			"' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set")
+	}
+	if c.answer == challenge.AdminNoSRPAuth && !c.admin {
+		return nil, errParam("ADMIN_NO_SRP_AUTH is not a valid challenge for RespondToAuthChallenge.")
+	}
+	if err := checkParams(c.params); err != nil {
+		return nil, err
+	}
+	cl, p, err := s.clientAndPool(ctx, c.clientID, c.poolID)
+	if err != nil {
+		return nil, err
+	}
+	if c.session == "" {
+		return nil, errMissing("Session")
+	}
+	if len(c.session) > maxSession {
+		return nil, errInvalidSession()
+	}
+	blob, ok, err := s.sessions.Load(ctx, c.session)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if !ok {
+		return nil, errInvalidSession()
+	}
+	var st State
+	if err := st.UnmarshalBinary(blob); err != nil || st.ClientID != cl.ID || st.PoolID != p.ID {
+		return nil, errInvalidSession()
+	}
+	now := s.now()
+	if !now.Before(st.Expires) {
+		s.sessions.Spend(ctx, c.session)
+		return nil, errExpiredSession()
+	}
+	if c.answer != st.Challenge {
+		return nil, errParam("The challenge name does not match the pending challenge " + string(st.Challenge) + ".")
+	}
+	if err := checkSecretHash(cl, c.params[challenge.KeySecretHash], c.params[challenge.KeyUsername]); err != nil {
+		return nil, err
+	}
+	var u *User
+	if !st.Decoy {
+		if u, err = s.dir.User(ctx, p.ID, st.Username); err != nil {
+			return nil, errInternal(err)
+		}
+	}
+	ev := s.event(c, cl, p, u)
+	o := Step(&st, ev)
+	return s.carryOut(ctx, c, ev, c.session, o)
+}
+
+// carryOut performs an outcome: it spends (or keeps) the session, applies
+// the user effects, saves the next state and issues tokens. The handle is
+// spent before anything is applied, so of two concurrent correct answers
+// only one proceeds.
+func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, o Outcome) (*reply, error) {
+	if handle != "" {
+		if o.Retry {
+			blob, err := o.Next.MarshalBinary()
+			if err != nil {
+				return nil, errInternal(err)
+			}
+			if ok, err := s.sessions.Replace(ctx, handle, blob); err != nil {
+				return nil, errInternal(err)
+			} else if !ok {
+				return nil, errInvalidSession()
+			}
+		} else {
+			ok, err := s.sessions.Spend(ctx, handle)
+			if err != nil {
+				return nil, errInternal(err)
+			}
+			if !ok {
+				return nil, errInvalidSession()
+			}
+		}
+	}
+	if ev.User != nil && !o.Effects.empty() {
+		if err := s.applyEffects(ctx, ev.Pool, ev.User.Username, ev.Now, o.Effects); err != nil {
+			return nil, errInternal(err)
+		}
+	}
+	if o.Err != nil {
+		return nil, o.Err
+	}
+	next := o.Next
+	if o.Grant {
+		result, err := s.issue(ctx, c, ev, next)
+		if err != nil {
+			return nil, err
+		}
+		return &reply{result: result}, nil
+	}
+	next.Expires = ev.Now.Add(ev.Client.sessionValidity())
+	blob, err := next.MarshalBinary()
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	h, err := s.sessions.Save(ctx, blob, ev.Client.sessionValidity())
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	return &reply{name: o.Challenge, params: o.Params, session: h}, nil
+}
+
+// applyEffects writes a step's effects to the freshest copy of the user,
+// retrying when a concurrent write moved its version.
+func (s *Server) applyEffects(ctx context.Context, p *Pool, username string, now time.Time, e Effects) error {
+	for attempt := 0; ; attempt++ {
+		u, err := s.dir.User(ctx, p.ID, username)
+		if err != nil || u == nil {
+			return err
+		}
+		old := u.Version
+		s.applyTo(u, p, now, e)
+		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
+		if !errors.Is(err, ErrConflict) || attempt >= 4 {
+			return err
+		}
+	}
+}
+
+func (s *Server) applyTo(u *User, p *Pool, now time.Time, e Effects) {
+	if e.RecordFailure {
+		u.FailedAttempts++
+		if over := u.FailedAttempts - s.limits.LockoutThreshold; over >= 0 {
+			d := s.limits.LockoutMax
+			if over < 20 {
+				d = min(time.Second<<over, s.limits.LockoutMax)
+			}
+			u.LockedUntil = now.Add(d)
+		}
+	}
+	if e.ResetFailures {
+		u.FailedAttempts = 0
+		u.LockedUntil = time.Time{}
+	}
+	if e.SetPassword != nil {
+		setPassword(u, p, *e.SetPassword)
+	}
+	if e.SetStatus != "" {
+		u.Status = e.SetStatus
+		if e.SetStatus != StatusForceChangePassword {
+			u.TemporaryPasswordExpires = time.Time{}
+		}
+	}
+	for k, v := range e.SetAttributes {
+		if u.Attributes == nil {
+			u.Attributes = map[string]string{}
+		}
+		if v == "" {
+			delete(u.Attributes, k)
+		} else {
+			u.Attributes[k] = v
+		}
+	}
+	u.LastModified = now
+}
+
+// setPassword replaces the verifier, keeping the history the policy asks for.
+func setPassword(u *User, p *Pool, r PasswordRecord) {
+	if n := p.PasswordPolicy.PasswordHistorySize; n > 0 && len(u.Verifier) > 0 {
+		u.PasswordHistory = append([]PasswordRecord{{Salt: u.Salt, Verifier: u.Verifier}}, u.PasswordHistory...)
+		if len(u.PasswordHistory) > n {
+			u.PasswordHistory = u.PasswordHistory[:n]
+		}
+	} else {
+		u.PasswordHistory = nil
+	}
+	u.Salt, u.Verifier = r.Salt, r.Verifier
+}
+
+// issue turns a completed sign-in into tokens.
+func (s *Server) issue(ctx context.Context, c call, ev *Event, st *State) (*challenge.AuthenticationResult, error) {
+	u, err := s.dir.User(ctx, ev.Pool.ID, ev.User.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil {
+		return nil, errIncorrect()
+	}
+	source := "Authentication"
+	if st.Proven&FactorNewPassword != 0 {
+		source = "NewPasswordChallenge"
+	}
+	g := s.grant(ev.Client, u, st.AuthTime, st.DeviceKey)
+	if err := s.shapeClaims(ctx, &g, source, c.metadata); err != nil {
+		return nil, err
+	}
+	return s.issuer.Issue(ctx, g)
+}
+
+// grant builds the token grant for a user.
+func (s *Server) grant(cl *AppClient, u *User, authTime time.Time, deviceKey string) challenge.TokenGrant {
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		if len(cl.ReadAttributes) == 0 || contains(cl.ReadAttributes, k) {
+			attrs[k] = v
+		}
+	}
+	return challenge.TokenGrant{
+		PoolID: u.PoolID, ClientID: cl.ID, Username: u.Username, Sub: u.Sub,
+		Attributes: attrs, Groups: append([]string(nil), u.Groups...), DeviceKey: deviceKey,
+		AuthTime: authTime, AccessValidity: cl.AccessTokenValidity, IDValidity: cl.IDTokenValidity,
+		RefreshValidity: cl.RefreshTokenValidity,
+	}
+}
+
+func (s *Server) shapeClaims(ctx context.Context, g *challenge.TokenGrant, source string, metadata map[string]string) error {
+	if s.hooks.PreTokenGeneration == nil {
+		return nil
+	}
+	shape, err := s.hooks.PreTokenGeneration(ctx, PreTokenGenerationInput{
+		PoolID: g.PoolID, ClientID: g.ClientID, Username: g.Username, Attributes: g.Attributes,
+		Groups: g.Groups, Source: source, ClientMetadata: metadata,
+	})
+	if err != nil {
+		return hookError(err)
+	}
+	g.Shape = shape
+	return nil
+}
+
+// hookError maps a hook's failure to the Lambda exceptions: a hook that
+// returns a *challenge.Error keeps its code; any other error is a
+// UserLambdaValidationException carrying the hook's message.
+func hookError(err error) error {
+	var ce *challenge.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return challenge.Wrap(challenge.ErrUserLambdaValidation, "PreTokenGeneration failed with error "+err.Error()+".", err)
+}
+
+// refreshFlow runs REFRESH_TOKEN_AUTH / REFRESH_TOKEN.
+func (s *Server) refreshFlow(ctx context.Context, c call, cl *AppClient, p *Pool) (*reply, error) {
+	token := c.params[challenge.KeyRefreshToken]
+	if token == "" {
+		return nil, errMissing(challenge.KeyRefreshToken)
+	}
+	result, err := s.refresh(ctx, cl, p, token, c.params[challenge.KeySecretHash], c.params[challenge.KeyDeviceKey], false, c.metadata, true)
+	if err != nil {
+		return nil, err
+	}
+	return &reply{result: result}, nil
+}
+
+// refresh exchanges a refresh token for new tokens. hashed says whether a
+// secret client proves itself with SECRET_HASH (REFRESH_TOKEN_AUTH) rather
+// than its secret (GetTokensFromRefreshToken, checked by the caller).
+func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, secretHash, deviceKey string, rotate bool, metadata map[string]string, hashed bool) (*challenge.AuthenticationResult, error) {
+	rs, err := s.issuer.Refresh(ctx, cl.ID, token)
+	if err != nil {
+		return nil, err
+	}
+	if rs.PoolID != p.ID {
+		return nil, errNotAuthorized(challenge.MsgInvalidRefreshToken)
+	}
+	if hashed {
+		if err := checkSecretHash(cl, secretHash, rs.Username, rs.Sub); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.dir.User(ctx, p.ID, rs.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil || u.Sub != rs.Sub {
+		return nil, errNotAuthorized(challenge.MsgInvalidRefreshToken)
+	}
+	if !u.Enabled {
+		return nil, errNotAuthorized(challenge.MsgUserDisabled)
+	}
+	if u.Status == StatusResetRequired {
+		return nil, challenge.New(challenge.ErrPasswordResetRequired, challenge.MsgPasswordReset)
+	}
+	// The refresh runs through the machine's table like any other sign-in.
+	if err := checkTransition(evTokensIssued, PhaseStart, PhaseTokens); err != nil {
+		return nil, errInternal(err)
+	}
+	dk := rs.DeviceKey
+	if deviceKey != "" {
+		dk = deviceKey
+	}
+	g := s.grant(cl, u, rs.AuthTime, dk)
+	g.Origin = rs.Origin
+	g.Refresh = token
+	g.RotateRefresh = rotate
+	if err := s.shapeClaims(ctx, &g, "RefreshTokens", metadata); err != nil {
+		return nil, err
+	}
+	return s.issuer.Issue(ctx, g)
+}

@@ -1,0 +1,294 @@
+package flow
+
+import (
+	"encoding/binary"
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// Phase is a state of the sign-in machine. The wire challenges map to
+// phases one to one (see challengePhase); the outcomes are PhaseTokens and
+// PhaseFailed.
+type Phase uint8
+
+// The phases, named as in the design: every pending wire challenge belongs
+// to exactly one of them.
+const (
+	PhaseStart               Phase = iota // before the first call; never persisted
+	PhaseUserAuth                         // a first factor chosen, awaiting it: PASSWORD, PASSWORD_SRP, EMAIL_OTP and SMS_OTP as first factors, WEB_AUTHN
+	PhaseSRP                              // SRP verifier sent (PASSWORD_VERIFIER challenge), awaiting the claim
+	PhasePasswordVerifier                 // awaiting a plain password to check against the verifier (ADMIN_NO_SRP_AUTH)
+	PhaseMFA                              // SMS_MFA, EMAIL_OTP (MFA), SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP
+	PhaseSelectChallenge                  // SELECT_CHALLENGE
+	PhaseNewPasswordRequired              // NEW_PASSWORD_REQUIRED
+	PhaseDeviceSRP                        // DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER
+	PhaseCustom                           // CUSTOM_CHALLENGE
+	PhaseTokens                           // outcome: tokens issued
+	PhaseFailed                           // outcome: sign-in failed
+	phaseCount
+)
+
+var phaseNames = [phaseCount]string{
+	"START", "USER_AUTH", "SRP", "PASSWORD_VERIFIER", "MFA", "SELECT_CHALLENGE",
+	"NEW_PASSWORD_REQUIRED", "DEVICE_SRP", "CUSTOM", "TOKENS", "FAILED",
+}
+
+// String returns the design name of the phase.
+func (p Phase) String() string {
+	if p < phaseCount {
+		return phaseNames[p]
+	}
+	return "INVALID"
+}
+
+// challengePhase maps a pending wire challenge to its phase.
+func challengePhase(n challenge.Name) Phase {
+	switch n {
+	case challenge.Password, challenge.PasswordSRP, challenge.SMSOTP, challenge.WebAuthn:
+		return PhaseUserAuth
+	case challenge.PasswordVerifier:
+		return PhaseSRP
+	case challenge.AdminNoSRPAuth:
+		return PhasePasswordVerifier
+	case challenge.SMSMFA, challenge.EmailOTP, challenge.SoftwareTokenMFA, challenge.SelectMFAType, challenge.MFASetup:
+		return PhaseMFA
+	case challenge.SelectChallenge:
+		return PhaseSelectChallenge
+	case challenge.NewPasswordRequired:
+		return PhaseNewPasswordRequired
+	case challenge.DeviceSRPAuth, challenge.DevicePasswordVerifier:
+		return PhaseDeviceSRP
+	case challenge.CustomChallenge:
+		return PhaseCustom
+	}
+	return PhaseFailed
+}
+
+// Factor is a bit set of what a sign-in has proven.
+type Factor uint8
+
+// The factors.
+const (
+	FactorPassword     Factor = 1 << iota // password or SRP claim
+	FactorMFA                             // a second factor
+	FactorDevice                          // a remembered device
+	FactorNewPassword                     // a new password replaced a temporary one
+	FactorCustom                          // custom challenges passed
+	FactorPasswordless                    // a one-time code or passkey as first factor
+)
+
+// State is the flow state kept between two calls of one sign-in. It is
+// small on purpose: the SRP session key is computed when the challenge is
+// issued, so no large numbers are stored.
+type State struct {
+	Phase     Phase
+	Challenge challenge.Name // the challenge the client must answer
+	PoolID    string
+	ClientID  string
+	Username  string // the real username (USER_ID_FOR_SRP)
+	Admin     bool   // started through AdminInitiateAuth
+	Flow      challenge.AuthFlow
+	Created   time.Time // when the sign-in started
+	Expires   time.Time // when this step's session expires
+	AuthTime  time.Time // when the first factor was proven
+	Steps     uint8     // calls answered so far in this sign-in
+	Wrong     uint8     // wrong answers given to this step
+	Decoy     bool      // an unknown user under PreventUserExistenceErrors
+	Proven    Factor
+	Key       []byte // SRP session key (16 bytes)
+	Secret    []byte // SECRET_BLOCK sent with PASSWORD_VERIFIER
+	DeviceKey string // DEVICE_KEY the client presented
+	// CodeHash and CodeExpires hold a one-time code sent for this step.
+	CodeHash    []byte
+	CodeExpires time.Time
+	// Extra holds step-specific values (MFA choices, custom-challenge
+	// history) as key/value strings.
+	Extra map[string]string
+}
+
+// stateVersion is the first byte of every encoded State.
+const stateVersion = 1
+
+// maxStateBytes bounds an encoded state.
+const maxStateBytes = 64 << 10
+
+var errBadState = errors.New("flow: malformed session state")
+
+// MarshalBinary encodes the state: a version byte, then the fields in a
+// fixed order as unsigned varints and length-prefixed byte strings.
+func (s *State) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 256)
+	b = append(b, stateVersion, byte(s.Phase))
+	b = appendString(b, string(s.Challenge))
+	b = appendString(b, s.PoolID)
+	b = appendString(b, s.ClientID)
+	b = appendString(b, s.Username)
+	b = appendBool(b, s.Admin)
+	b = appendString(b, string(s.Flow))
+	b = appendTime(b, s.Created)
+	b = appendTime(b, s.Expires)
+	b = appendTime(b, s.AuthTime)
+	b = append(b, s.Steps, s.Wrong)
+	b = appendBool(b, s.Decoy)
+	b = append(b, byte(s.Proven))
+	b = appendBytes(b, s.Key)
+	b = appendBytes(b, s.Secret)
+	b = appendString(b, s.DeviceKey)
+	b = appendBytes(b, s.CodeHash)
+	b = appendTime(b, s.CodeExpires)
+	b = binary.AppendUvarint(b, uint64(len(s.Extra)))
+	for _, k := range slices.Sorted(maps.Keys(s.Extra)) {
+		b = appendString(b, k)
+		b = appendString(b, s.Extra[k])
+	}
+	if len(b) > maxStateBytes {
+		return nil, errors.New("flow: session state too large")
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes a state written by MarshalBinary. Any other
+// input, including one of another version, is an error; it never panics.
+func (s *State) UnmarshalBinary(data []byte) error {
+	if len(data) > maxStateBytes {
+		return errBadState
+	}
+	d := decoder{b: data}
+	if d.byte() != stateVersion {
+		return errBadState
+	}
+	var n State
+	n.Phase = Phase(d.byte())
+	n.Challenge = challenge.Name(d.string())
+	n.PoolID = d.string()
+	n.ClientID = d.string()
+	n.Username = d.string()
+	n.Admin = d.bool()
+	n.Flow = challenge.AuthFlow(d.string())
+	n.Created = d.time()
+	n.Expires = d.time()
+	n.AuthTime = d.time()
+	n.Steps = d.byte()
+	n.Wrong = d.byte()
+	n.Decoy = d.bool()
+	n.Proven = Factor(d.byte())
+	n.Key = d.bytes()
+	n.Secret = d.bytes()
+	n.DeviceKey = d.string()
+	n.CodeHash = d.bytes()
+	n.CodeExpires = d.time()
+	if count := d.uvarint(); count > 0 && d.err == nil {
+		if count > 64 {
+			return errBadState
+		}
+		n.Extra = make(map[string]string, count)
+		for i := uint64(0); i < count && d.err == nil; i++ {
+			k := d.string()
+			n.Extra[k] = d.string()
+		}
+	}
+	if d.err != nil || len(d.b) != 0 || n.Phase >= phaseCount {
+		return errBadState
+	}
+	*s = n
+	return nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBytes(b, v []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	return append(b, v...)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return binary.AppendVarint(b, 0)
+	}
+	return binary.AppendVarint(b, t.UnixNano())
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || len(d.b) < 1 {
+		d.err = errBadState
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) bool() bool {
+	switch d.byte() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.err = errBadState
+	return false
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errBadState
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errBadState
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	v := append([]byte(nil), d.b[:n]...)
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) time() time.Time {
+	if d.err != nil {
+		return time.Time{}
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errBadState
+		return time.Time{}
+	}
+	d.b = d.b[n:]
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, v).UTC()
+}

@@ -1,0 +1,292 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newMini(t *testing.T) (*miniredis.Miniredis, *redis.Client) {
+	mr := miniredis.RunT(t)
+	client := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = client.Close() })
+	return mr, client
+}
+
+func TestNewRedisNilClientPanics(t *testing.T) {
+	assert.Panics(t, func() { NewRedis(nil, "p:") })
+}
+
+func TestRedisKeyLayout(t *testing.T) {
+	ctx := context.Background()
+	mr, client := newMini(t)
+	s := NewRedis(client, "authflow:session:")
+
+	h, err := s.Save(ctx, []byte("blob"), 3*time.Minute)
+	require.NoError(t, err)
+	key := "authflow:session:" + h
+	got, err := mr.Get(key)
+	require.NoError(t, err)
+	assert.Equal(t, "blob", got)
+	assert.Equal(t, 3*time.Minute, mr.TTL(key))
+
+	mr.FastForward(time.Minute)
+	ok, err := s.Replace(ctx, h, []byte("blob2"))
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, 2*time.Minute, mr.TTL(key), "Replace keeps the remaining TTL")
+	assert.Equal(t, []string{key}, mr.Keys())
+
+	ok, err = s.Spend(ctx, h)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.False(t, mr.Exists(key))
+}
+
+func TestRedisTTLRounding(t *testing.T) {
+	ctx := context.Background()
+	mr, client := newMini(t)
+	s := NewRedis(client, "p:")
+	for _, c := range []struct{ ttl, want time.Duration }{
+		{time.Nanosecond, time.Millisecond},
+		{1500 * time.Microsecond, 2 * time.Millisecond},
+		{time.Second, time.Second},
+		{1001 * time.Millisecond, 1001 * time.Millisecond},
+		{math.MaxInt64, math.MaxInt64 - math.MaxInt64%time.Millisecond},
+	} {
+		h, err := s.Save(ctx, []byte("x"), c.ttl)
+		require.NoError(t, err, "ttl %v", c.ttl)
+		got := mr.TTL("p:" + h)
+		assert.Positive(t, got, "ttl %v must give a key that expires", c.ttl)
+		if c.ttl != math.MaxInt64 { // miniredis keeps whole seconds for EX
+			assert.Equal(t, c.want, got, "ttl %v", c.ttl)
+		}
+	}
+}
+
+func TestRedisPrefixesIsolate(t *testing.T) {
+	ctx := context.Background()
+	_, client := newMini(t)
+	a := NewRedis(client, "a:")
+	b := NewRedis(client, "b:")
+	h, err := a.Save(ctx, []byte("x"), time.Minute)
+	require.NoError(t, err)
+	_, ok, err := b.Load(ctx, h)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	ok, err = b.Spend(ctx, h)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	_, ok, err = a.Load(ctx, h)
+	require.NoError(t, err)
+	assert.True(t, ok)
+}
+
+// TestRedisErrors checks that Redis failures come back as errors, never as
+// ok=false, and that errors do not carry the handle.
+func TestRedisErrors(t *testing.T) {
+	ctx := context.Background()
+	for name, fail := range map[string]func(*miniredis.Miniredis){
+		"error reply": func(mr *miniredis.Miniredis) { mr.SetError("ERR injected failure") },
+		"server gone": func(mr *miniredis.Miniredis) { mr.Close() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			mr := miniredis.RunT(t)
+			// Fail fast: with go-redis defaults (3 retries of 5 dials each)
+			// every call to a dead server takes about 1.7 s.
+			client := redis.NewClient(&redis.Options{
+				Addr: mr.Addr(), MaxRetries: -1, DialerRetries: 1,
+			})
+			t.Cleanup(func() { _ = client.Close() })
+			s := NewRedis(client, "p:")
+			h, err := s.Save(ctx, []byte("x"), time.Minute)
+			require.NoError(t, err)
+			fail(mr)
+
+			_, err = s.Save(ctx, []byte("y"), time.Minute)
+			assert.Error(t, err)
+			blob, ok, err := s.Load(ctx, h)
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), h)
+			assert.False(t, ok)
+			assert.Nil(t, blob)
+			ok, err = s.Replace(ctx, h, []byte("z"))
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), h)
+			assert.False(t, ok)
+			ok, err = s.Spend(ctx, h)
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), h)
+			assert.False(t, ok)
+
+			// Malformed handles are refused before any round trip.
+			_, ok, err = s.Load(ctx, "not a handle")
+			assert.NoError(t, err)
+			assert.False(t, ok)
+		})
+	}
+}
+
+func TestRedisContextCanceled(t *testing.T) {
+	_, client := newMini(t)
+	s := NewRedis(client, "p:")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Save(ctx, []byte("x"), time.Minute)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, ok, err := s.Load(ctx, strings.Repeat("A", HandleLen))
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.False(t, ok)
+}
+
+func TestRedisRandFailure(t *testing.T) {
+	mr, client := newMini(t)
+	boom := errors.New("entropy exhausted")
+	s := NewRedis(client, "p:", WithRand(iotest.ErrReader(boom)))
+	_, err := s.Save(context.Background(), []byte("x"), time.Minute)
+	require.ErrorIs(t, err, boom)
+	assert.Empty(t, mr.Keys())
+}
+
+func TestRedisRepeatingRand(t *testing.T) {
+	ctx := context.Background()
+	_, client := newMini(t)
+	s := NewRedis(client, "p:", WithRand(zeroReader{}))
+	h, err := s.Save(ctx, []byte("first"), time.Minute)
+	require.NoError(t, err)
+	_, err = s.Save(ctx, []byte("second"), time.Minute)
+	require.ErrorIs(t, err, errCollision, "a repeated handle must not overwrite a live session")
+	blob, ok, err := s.Load(ctx, h)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "first", string(blob))
+}
+
+func TestRedisMaxBlobSize(t *testing.T) {
+	ctx := context.Background()
+	_, client := newMini(t)
+	s := NewRedis(client, "p:", WithMaxBlobSize(4))
+	h, err := s.Save(ctx, []byte("1234"), time.Minute)
+	require.NoError(t, err)
+	_, err = s.Save(ctx, []byte("12345"), time.Minute)
+	require.ErrorIs(t, err, ErrBlobTooLarge)
+	ok, err := s.Replace(ctx, h, []byte("12345"))
+	require.ErrorIs(t, err, ErrBlobTooLarge)
+	assert.False(t, ok)
+}
+
+// testSpendAcrossClients has many goroutines on several clients (standing for
+// several server processes) spend the same handle: exactly one wins.
+func testSpendAcrossClients(t *testing.T, newClient func() redis.UniversalClient, prefix string) {
+	ctx := context.Background()
+	const nodes, perNode = 4, 25
+	stores := make([]*Redis, nodes)
+	for i := range stores {
+		stores[i] = NewRedis(newClient(), prefix)
+	}
+	for range 10 {
+		h, err := stores[0].Save(ctx, []byte("race"), time.Minute)
+		require.NoError(t, err)
+		var wins, errs atomic.Int32
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for _, s := range stores {
+			for range perNode {
+				wg.Go(func() {
+					<-start
+					ok, err := s.Spend(ctx, h)
+					if err != nil {
+						errs.Add(1)
+					}
+					if ok {
+						wins.Add(1)
+					}
+				})
+			}
+		}
+		close(start)
+		wg.Wait()
+		require.Zero(t, errs.Load())
+		require.Equal(t, int32(1), wins.Load(), "exactly one Spend must win across clients")
+	}
+}
+
+func TestRedisMiniSpendAcrossClients(t *testing.T) {
+	mr := miniredis.RunT(t)
+	testSpendAcrossClients(t, func() redis.UniversalClient {
+		c := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}, "p:")
+}
+
+func TestRedisRealSpendAcrossClients(t *testing.T) {
+	first := realRedisClient(t)
+	prefix := uniquePrefix(t, first)
+	testSpendAcrossClients(t, func() redis.UniversalClient {
+		c := redis.NewClient(first.Options())
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}, prefix)
+}
+
+// TestRedisRealExpiry checks expiry, and that Replace keeps it, on a real
+// server, where time cannot be moved: it sleeps about 1.2 s.
+func TestRedisRealExpiry(t *testing.T) {
+	ctx := context.Background()
+	client := realRedisClient(t)
+	prefix := uniquePrefix(t, client)
+	s := NewRedis(client, prefix)
+
+	plain, err := s.Save(ctx, []byte("plain"), time.Second)
+	require.NoError(t, err)
+	replaced, err := s.Save(ctx, []byte("v1"), time.Second)
+	require.NoError(t, err)
+	kept, err := s.Save(ctx, []byte("kept"), time.Minute)
+	require.NoError(t, err)
+
+	pttl, err := client.PTTL(ctx, prefix+plain).Result()
+	require.NoError(t, err)
+	assert.InDelta(t, time.Second, pttl, float64(200*time.Millisecond))
+
+	time.Sleep(600 * time.Millisecond)
+	ok, err := s.Replace(ctx, replaced, []byte("v2"))
+	require.NoError(t, err)
+	require.True(t, ok)
+	pttl, err = client.PTTL(ctx, prefix+replaced).Result()
+	require.NoError(t, err)
+	assert.Positive(t, pttl)
+	assert.LessOrEqual(t, pttl, 400*time.Millisecond, "Replace must keep the TTL, not reset it")
+
+	time.Sleep(600 * time.Millisecond) // 1.2 s after Save
+	for _, h := range []string{plain, replaced} {
+		_, ok, err := s.Load(ctx, h)
+		require.NoError(t, err)
+		assert.False(t, ok, "expired")
+		ok, err = s.Replace(ctx, h, []byte("v3"))
+		require.NoError(t, err)
+		assert.False(t, ok, "Replace must not resurrect an expired session")
+		ok, err = s.Spend(ctx, h)
+		require.NoError(t, err)
+		assert.False(t, ok)
+	}
+	n, err := client.Exists(ctx, prefix+plain, prefix+replaced).Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "a refused Replace must not recreate the key")
+
+	blob, ok, err := s.Load(ctx, kept)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "kept", string(blob))
+}
