@@ -1,0 +1,257 @@
+package challenge
+
+// PasswordPolicyType is Policies.PasswordPolicy.
+type PasswordPolicyType struct {
+	MinimumLength                 int  `json:"MinimumLength,omitempty"`
+	RequireUppercase              bool `json:"RequireUppercase"`
+	RequireLowercase              bool `json:"RequireLowercase"`
+	RequireNumbers                bool `json:"RequireNumbers"`
+	RequireSymbols                bool `json:"RequireSymbols"`
+	PasswordHistorySize           int  `json:"PasswordHistorySize,omitempty"`
+	TemporaryPasswordValidityDays int  `json:"TemporaryPasswordValidityDays,omitempty"`
+}
+
+// SignInPolicyType is Policies.SignInPolicy.
+type SignInPolicyType struct {
+	AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors,omitempty"`
+}
+
+// UserPoolPolicyType is a pool's Policies.
+type UserPoolPolicyType struct {
+	PasswordPolicy *PasswordPolicyType `json:"PasswordPolicy,omitempty"`
+	SignInPolicy   *SignInPolicyType   `json:"SignInPolicy,omitempty"`
+}
+
+// DeviceConfigurationType is a pool's DeviceConfiguration.
+type DeviceConfigurationType struct {
+	ChallengeRequiredOnNewDevice     bool `json:"ChallengeRequiredOnNewDevice"`
+	DeviceOnlyRememberedOnUserPrompt bool `json:"DeviceOnlyRememberedOnUserPrompt"`
+}
+
+// UsernameConfigurationType is a pool's UsernameConfiguration.
+type UsernameConfigurationType struct {
+	CaseSensitive *bool `json:"CaseSensitive,omitempty"`
+}
+
+// AdminCreateUserConfigType is a pool's AdminCreateUserConfig.
+type AdminCreateUserConfigType struct {
+	AllowAdminCreateUserOnly  bool `json:"AllowAdminCreateUserOnly"`
+	UnusedAccountValidityDays int  `json:"UnusedAccountValidityDays,omitempty"`
+}
+
+// SchemaAttributeType declares one attribute of a pool's schema.
+type SchemaAttributeType struct {
+	Name              string `json:"Name,omitempty"`
+	AttributeDataType string `json:"AttributeDataType,omitempty"`
+	Mutable           *bool  `json:"Mutable,omitempty"`
+	Required          *bool  `json:"Required,omitempty"`
+}
+
+// UserPoolAddOnsType is a pool's UserPoolAddOns.
+type UserPoolAddOnsType struct {
+	AdvancedSecurityMode string `json:"AdvancedSecurityMode,omitempty"`
+}
+
+// CreateUserPoolInput is the request of CreateUserPool (the members that
+// change sign-in; others are accepted and ignored).
+type CreateUserPoolInput struct {
+	PoolName               string                     `json:"PoolName"`
+	Policies               *UserPoolPolicyType        `json:"Policies,omitempty"`
+	MfaConfiguration       string                     `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration    *DeviceConfigurationType   `json:"DeviceConfiguration,omitempty"`
+	UsernameAttributes     []string                   `json:"UsernameAttributes,omitempty"`
+	AliasAttributes        []string                   `json:"AliasAttributes,omitempty"`
+	UsernameConfiguration  *UsernameConfigurationType `json:"UsernameConfiguration,omitempty"`
+	AutoVerifiedAttributes []string                   `json:"AutoVerifiedAttributes,omitempty"`
+	UserPoolTier           string                     `json:"UserPoolTier,omitempty"`
+	AdminCreateUserConfig  *AdminCreateUserConfigType `json:"AdminCreateUserConfig,omitempty"`
+	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
+	Schema                 []SchemaAttributeType      `json:"Schema,omitempty"`
+	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+}
+
+// UpdateUserPoolInput is the request of UpdateUserPool. Omitted members are
+// reset to their defaults, as Cognito does.
+type UpdateUserPoolInput struct {
+	UserPoolId             string                     `json:"UserPoolId"`
+	Policies               *UserPoolPolicyType        `json:"Policies,omitempty"`
+	MfaConfiguration       string                     `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration    *DeviceConfigurationType   `json:"DeviceConfiguration,omitempty"`
+	AutoVerifiedAttributes []string                   `json:"AutoVerifiedAttributes,omitempty"`
+	UserPoolTier           string                     `json:"UserPoolTier,omitempty"`
+	AdminCreateUserConfig  *AdminCreateUserConfigType `json:"AdminCreateUserConfig,omitempty"`
+	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
+	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+}
+
+// UserPoolType describes a pool.
+type UserPoolType struct {
+	Id                     string                     `json:"Id"`
+	Name                   string                     `json:"Name"`
+	Arn                    string                     `json:"Arn,omitempty"`
+	Policies               *UserPoolPolicyType        `json:"Policies,omitempty"`
+	MfaConfiguration       string                     `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration    *DeviceConfigurationType   `json:"DeviceConfiguration,omitempty"`
+	UsernameAttributes     []string                   `json:"UsernameAttributes,omitempty"`
+	AliasAttributes        []string                   `json:"AliasAttributes,omitempty"`
+	UsernameConfiguration  *UsernameConfigurationType `json:"UsernameConfiguration,omitempty"`
+	AutoVerifiedAttributes []string                   `json:"AutoVerifiedAttributes,omitempty"`
+	UserPoolTier           string                     `json:"UserPoolTier,omitempty"`
+	AdminCreateUserConfig  *AdminCreateUserConfigType `json:"AdminCreateUserConfig,omitempty"`
+	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
+	SchemaAttributes       []SchemaAttributeType      `json:"SchemaAttributes,omitempty"`
+	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+	EstimatedNumberOfUsers int                        `json:"EstimatedNumberOfUsers"`
+	CreationDate           Time                       `json:"CreationDate"`
+	LastModifiedDate       Time                       `json:"LastModifiedDate"`
+}
+
+// UserPoolOutput is the response of CreateUserPool and DescribeUserPool.
+type UserPoolOutput struct {
+	UserPool *UserPoolType `json:"UserPool,omitempty"`
+}
+
+// UserPoolIdInput names a pool (DescribeUserPool, DeleteUserPool, GetUserPoolMfaConfig).
+type UserPoolIdInput struct {
+	UserPoolId string `json:"UserPoolId"`
+}
+
+// ListUserPoolsInput is the request of ListUserPools.
+type ListUserPoolsInput struct {
+	MaxResults int    `json:"MaxResults"`
+	NextToken  string `json:"NextToken,omitempty"`
+}
+
+// UserPoolDescriptionType is one entry of ListUserPools.
+type UserPoolDescriptionType struct {
+	Id               string `json:"Id"`
+	Name             string `json:"Name"`
+	CreationDate     Time   `json:"CreationDate"`
+	LastModifiedDate Time   `json:"LastModifiedDate"`
+}
+
+// ListUserPoolsOutput is the response of ListUserPools.
+type ListUserPoolsOutput struct {
+	UserPools []UserPoolDescriptionType `json:"UserPools"`
+	NextToken string                    `json:"NextToken,omitempty"`
+}
+
+// TokenValidityUnitsType names the units of the three token validities.
+type TokenValidityUnitsType struct {
+	AccessToken  string `json:"AccessToken,omitempty"`
+	IdToken      string `json:"IdToken,omitempty"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+}
+
+// RefreshTokenRotationType turns refresh-token rotation on for a client.
+type RefreshTokenRotationType struct {
+	Feature                 string `json:"Feature,omitempty"` // ENABLED or DISABLED
+	RetryGracePeriodSeconds int    `json:"RetryGracePeriodSeconds,omitempty"`
+}
+
+// UserPoolClientInput is the request of CreateUserPoolClient and
+// UpdateUserPoolClient (ClientId only for the update; GenerateSecret only
+// for the create).
+type UserPoolClientInput struct {
+	UserPoolId                 string                    `json:"UserPoolId"`
+	ClientId                   string                    `json:"ClientId,omitempty"`
+	ClientName                 string                    `json:"ClientName,omitempty"`
+	GenerateSecret             bool                      `json:"GenerateSecret,omitempty"`
+	ExplicitAuthFlows          []string                  `json:"ExplicitAuthFlows,omitempty"`
+	PreventUserExistenceErrors string                    `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation      *bool                     `json:"EnableTokenRevocation,omitempty"`
+	AccessTokenValidity        int                       `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity            int                       `json:"IdTokenValidity,omitempty"`
+	RefreshTokenValidity       int                       `json:"RefreshTokenValidity,omitempty"`
+	TokenValidityUnits         *TokenValidityUnitsType   `json:"TokenValidityUnits,omitempty"`
+	AuthSessionValidity        int                       `json:"AuthSessionValidity,omitempty"`
+	ReadAttributes             []string                  `json:"ReadAttributes,omitempty"`
+	WriteAttributes            []string                  `json:"WriteAttributes,omitempty"`
+	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
+}
+
+// UserPoolClientType describes an app client.
+type UserPoolClientType struct {
+	UserPoolId                 string                    `json:"UserPoolId"`
+	ClientName                 string                    `json:"ClientName"`
+	ClientId                   string                    `json:"ClientId"`
+	ClientSecret               string                    `json:"ClientSecret,omitempty"`
+	ExplicitAuthFlows          []string                  `json:"ExplicitAuthFlows,omitempty"`
+	PreventUserExistenceErrors string                    `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation      bool                      `json:"EnableTokenRevocation"`
+	AccessTokenValidity        int                       `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity            int                       `json:"IdTokenValidity,omitempty"`
+	RefreshTokenValidity       int                       `json:"RefreshTokenValidity,omitempty"`
+	TokenValidityUnits         *TokenValidityUnitsType   `json:"TokenValidityUnits,omitempty"`
+	AuthSessionValidity        int                       `json:"AuthSessionValidity,omitempty"`
+	ReadAttributes             []string                  `json:"ReadAttributes,omitempty"`
+	WriteAttributes            []string                  `json:"WriteAttributes,omitempty"`
+	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
+	CreationDate               Time                      `json:"CreationDate"`
+	LastModifiedDate           Time                      `json:"LastModifiedDate"`
+}
+
+// UserPoolClientOutput is the response of Create/Describe/UpdateUserPoolClient.
+type UserPoolClientOutput struct {
+	UserPoolClient *UserPoolClientType `json:"UserPoolClient,omitempty"`
+}
+
+// ClientIdInput names an app client (DescribeUserPoolClient, DeleteUserPoolClient).
+type ClientIdInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	ClientId   string `json:"ClientId"`
+}
+
+// ListUserPoolClientsInput is the request of ListUserPoolClients.
+type ListUserPoolClientsInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+}
+
+// UserPoolClientDescription is one entry of ListUserPoolClients.
+type UserPoolClientDescription struct {
+	ClientId   string `json:"ClientId"`
+	ClientName string `json:"ClientName"`
+	UserPoolId string `json:"UserPoolId"`
+}
+
+// ListUserPoolClientsOutput is the response of ListUserPoolClients.
+type ListUserPoolClientsOutput struct {
+	UserPoolClients []UserPoolClientDescription `json:"UserPoolClients"`
+	NextToken       string                      `json:"NextToken,omitempty"`
+}
+
+// SoftwareTokenMfaConfigType turns TOTP MFA on for a pool.
+type SoftwareTokenMfaConfigType struct {
+	Enabled bool `json:"Enabled"`
+}
+
+// SmsMfaConfigType configures SMS MFA (the message is kept, not used).
+type SmsMfaConfigType struct {
+	SmsAuthenticationMessage string `json:"SmsAuthenticationMessage,omitempty"`
+}
+
+// EmailMfaConfigType configures email MFA.
+type EmailMfaConfigType struct {
+	Message string `json:"Message,omitempty"`
+	Subject string `json:"Subject,omitempty"`
+}
+
+// WebAuthnConfigurationType is a pool's passkey configuration.
+type WebAuthnConfigurationType struct {
+	RelyingPartyId   string `json:"RelyingPartyId,omitempty"`
+	UserVerification string `json:"UserVerification,omitempty"`
+}
+
+// UserPoolMfaConfig is the request of SetUserPoolMfaConfig and the response
+// of both SetUserPoolMfaConfig and GetUserPoolMfaConfig (UserPoolId only in
+// the request).
+type UserPoolMfaConfig struct {
+	UserPoolId                    string                      `json:"UserPoolId,omitempty"`
+	MfaConfiguration              string                      `json:"MfaConfiguration,omitempty"`
+	SmsMfaConfiguration           *SmsMfaConfigType           `json:"SmsMfaConfiguration,omitempty"`
+	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfigType `json:"SoftwareTokenMfaConfiguration,omitempty"`
+	EmailMfaConfiguration         *EmailMfaConfigType         `json:"EmailMfaConfiguration,omitempty"`
+	WebAuthnConfiguration         *WebAuthnConfigurationType  `json:"WebAuthnConfiguration,omitempty"`
+}

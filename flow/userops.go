@@ -1,0 +1,569 @@
+package flow
+
+import (
+	"context"
+	"crypto/subtle"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/srp"
+)
+
+// maxCodeAttempts bounds wrong confirmation and reset codes per code.
+const maxCodeAttempts = 5
+
+// mask hides most of a delivery destination, as Cognito does.
+func mask(medium, dest string) string {
+	if medium == challenge.DeliveryMediumEmail {
+		local, domain, ok := strings.Cut(dest, "@")
+		if !ok || local == "" || domain == "" {
+			return "***"
+		}
+		return local[:1] + "***@" + domain[:1] + "***"
+	}
+	if len(dest) <= 4 {
+		return "+***"
+	}
+	return "+" + strings.Repeat("*", max(len(dest)-5, 1)) + dest[len(dest)-4:]
+}
+
+// accessUser is the one check of an AccessToken for the operations it
+// authorizes: signature, expiry, token_use and revocation (by the issuer),
+// the scope, and a user who still exists and may act.
+func (s *Server) accessUser(ctx context.Context, token string) (*Pool, *User, *challenge.AccessClaims, error) {
+	if token == "" {
+		return nil, nil, nil, errMissing("AccessToken")
+	}
+	if len(token) > 16<<10 {
+		return nil, nil, nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
+	}
+	claims, err := s.issuer.VerifyAccess(ctx, token)
+	if err != nil {
+		if challenge.CodeOf(err) == challenge.ErrInternalError {
+			return nil, nil, nil, errInternal(err)
+		}
+		return nil, nil, nil, err
+	}
+	if !slices.Contains(claims.Scopes, challenge.ScopeSigninUserAdmin) {
+		return nil, nil, nil, errNotAuthorized("Access Token does not have required scopes")
+	}
+	p, err := s.pool(ctx, claims.PoolID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := s.dir.User(ctx, p.ID, claims.Username)
+	if err != nil {
+		return nil, nil, nil, errInternal(err)
+	}
+	if u == nil || u.Sub != claims.Sub {
+		return nil, nil, nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
+	}
+	if !u.Enabled {
+		return nil, nil, nil, errNotAuthorized(challenge.MsgUserDisabled)
+	}
+	if u.Status == StatusResetRequired {
+		return nil, nil, nil, challenge.New(challenge.ErrPasswordResetRequired, challenge.MsgPasswordReset)
+	}
+	return p, u, claims, nil
+}
+
+// GetUser returns the signed-in user. Errors: NotAuthorizedException,
+// PasswordResetRequiredException, UserNotFoundException, InternalErrorException.
+func (s *Server) GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, u, claims, err := s.accessUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	attrs := userAttributes(u)
+	if c, err := s.cat.Client(ctx, claims.ClientID); err == nil && c != nil && len(c.ReadAttributes) > 0 {
+		attrs = slices.DeleteFunc(attrs, func(a challenge.AttributeType) bool {
+			return a.Name != "sub" && !slices.Contains(c.ReadAttributes, a.Name)
+		})
+	}
+	pref, list := mfaSettings(u)
+	return &challenge.GetUserOutput{Username: u.Username, UserAttributes: attrs, PreferredMfaSetting: pref, UserMFASettingList: list}, nil
+}
+
+// GlobalSignOut revokes every refresh token of the signed-in user; their
+// access tokens are refused from then on.
+func (s *Server) GlobalSignOut(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.Empty, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, u, _, err := s.accessUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.issuer.RevokeUser(ctx, u.PoolID, u.Username); err != nil {
+		return nil, errInternal(err)
+	}
+	return &challenge.Empty{}, nil
+}
+
+// AdminUserGlobalSignOut signs a user out everywhere.
+func (s *Server) AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.issuer.RevokeUser(ctx, u.PoolID, u.Username); err != nil {
+		return nil, errInternal(err)
+	}
+	return &challenge.Empty{}, nil
+}
+
+// ChangePassword changes the signed-in user's password. Errors:
+// NotAuthorizedException (wrong previous password), InvalidPasswordException,
+// PasswordHistoryPolicyViolationException, LimitExceededException.
+func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswordInput) (*challenge.Empty, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	p, u, _, err := s.accessUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
+		return nil, challenge.New(challenge.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+	}
+	if u.HasPassword() {
+		if in.PreviousPassword == "" {
+			return nil, errMissing("PreviousPassword")
+		}
+		if !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(p.ID), u.Username, in.PreviousPassword) {
+			_ = s.applyEffects(ctx, p, u.Username, now, Effects{RecordFailure: true})
+			return nil, errIncorrect()
+		}
+	}
+	if err := p.PasswordPolicy.Check(in.ProposedPassword); err != nil {
+		return nil, err
+	}
+	if err := passwordReused(u, p, in.ProposedPassword); err != nil {
+		return nil, err
+	}
+	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.ProposedPassword)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
+	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	return &challenge.Empty{}, nil
+}
+
+// publicClient looks up the client of a public operation and checks its
+// SecretHash over username.
+func (s *Server) publicClient(ctx context.Context, clientID, secretHash, username string) (*AppClient, *Pool, error) {
+	c, p, err := s.clientAndPool(ctx, clientID, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	if username == "" {
+		return nil, nil, errMissing("Username")
+	}
+	if err := checkSecretHash(c, secretHash, username); err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
+}
+
+// sendCode records a code under purpose and delivers it to the user's
+// email or phone. verifiedOnly limits it to verified destinations.
+func (s *Server) sendCode(ctx context.Context, p *Pool, u *User, purpose string, verifiedOnly bool, now time.Time) (*challenge.CodeDeliveryDetailsType, error) {
+	attr, medium := "", ""
+	for _, cand := range []struct{ attr, medium string }{{"email", challenge.DeliveryMediumEmail}, {"phone_number", challenge.DeliveryMediumSMS}} {
+		if u.Attributes[cand.attr] == "" {
+			continue
+		}
+		if verifiedOnly && u.Attributes[cand.attr+"_verified"] != "true" {
+			continue
+		}
+		if !verifiedOnly && len(p.AutoVerifiedAttributes) > 0 && !slices.Contains(p.AutoVerifiedAttributes, cand.attr) {
+			continue
+		}
+		attr, medium = cand.attr, cand.medium
+		break
+	}
+	if attr == "" {
+		return nil, nil
+	}
+	code, err := randomDigits(s.rand, 6)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u.Codes == nil {
+		u.Codes = map[string]PendingCode{}
+	}
+	validity := 24 * time.Hour
+	if purpose == "reset" {
+		validity = time.Hour
+	}
+	u.Codes[purpose] = PendingCode{Hash: s.codeHash(purpose, code), Expires: now.Add(validity)}
+	dest := u.Attributes[attr]
+	if s.sender != nil {
+		msgPurpose := map[string]string{"signup": "SIGN_UP", "reset": "FORGOT_PASSWORD"}[purpose]
+		if err := s.sender.Send(ctx, Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
+			Purpose: msgPurpose, Code: code}); err != nil {
+			return nil, challenge.Wrap(challenge.ErrCodeDeliveryFailure, "Unable to deliver the code.", err)
+		}
+	}
+	return &challenge.CodeDeliveryDetailsType{AttributeName: attr, DeliveryMedium: medium, Destination: mask(medium, dest)}, nil
+}
+
+// checkCode checks a code for purpose and counts a wrong one. It returns
+// the error to answer with, after the user (with its counter) is saved by
+// the caller when save is true.
+func (s *Server) checkCode(u *User, purpose, code string, now time.Time) (err error, save bool) {
+	pc, ok := u.Codes[purpose]
+	if !ok || len(code) > 16 {
+		return challenge.New(challenge.ErrCodeMismatch, "Invalid verification code provided, please try again."), false
+	}
+	if pc.Attempts >= maxCodeAttempts {
+		return challenge.New(challenge.ErrTooManyFailedAttempts, "Attempt limit exceeded, please try after some time."), false
+	}
+	if !now.Before(pc.Expires) {
+		return challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode), false
+	}
+	if subtle.ConstantTimeCompare(pc.Hash, s.codeHash(purpose, code)) != 1 {
+		pc.Attempts++
+		u.Codes[purpose] = pc
+		return challenge.New(challenge.ErrCodeMismatch, "Invalid verification code provided, please try again."), true
+	}
+	delete(u.Codes, purpose)
+	return nil, true
+}
+
+// SignUp registers a user (status UNCONFIRMED) and sends a confirmation
+// code when the pool auto-verifies email or phone. Errors:
+// InvalidParameterException, InvalidPasswordException,
+// UsernameExistsException, NotAuthorizedException, CodeDeliveryFailureException.
+func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challenge.SignUpOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if p.AllowAdminCreateUserOnly {
+		return nil, errNotAuthorized("SignUp is not permitted for this user pool")
+	}
+	if utf8.RuneCountInString(in.Username) > 128 || !utf8.ValidString(in.Username) || strings.ContainsAny(in.Username, " \t\r\n") {
+		return nil, errParam("Username is not valid.")
+	}
+	if err := checkAttributes(in.UserAttributes); err != nil {
+		return nil, err
+	}
+	if in.Password == "" {
+		return nil, errMissing("Password")
+	}
+	if err := p.PasswordPolicy.Check(in.Password); err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{}
+	for _, a := range in.UserAttributes {
+		attrs[a.Name] = a.Value
+	}
+	username := canonicalUsername(p, in.Username)
+	if len(p.UsernameAttributes) > 0 {
+		matched := false
+		for _, ua := range signInAttributes(p, in.Username) {
+			if contains(p.UsernameAttributes, ua) {
+				attrs[ua] = aliasValue(p, ua, in.Username)
+				matched = true
+			}
+		}
+		if !matched {
+			return nil, errParam("Username should be an email or a phone number.")
+		}
+		for _, ua := range p.UsernameAttributes {
+			if v := attrs[ua]; v != "" {
+				if other, err := s.dir.UserByAttribute(ctx, p.ID, ua, v); err != nil {
+					return nil, errInternal(err)
+				} else if other != nil {
+					return nil, challenge.New(challenge.ErrUsernameExists, "An account with the given "+ua+" already exists.")
+				}
+			}
+		}
+	}
+	if existing, err := s.dir.User(ctx, p.ID, username); err != nil {
+		return nil, errInternal(err)
+	} else if existing != nil {
+		return nil, challenge.New(challenge.ErrUsernameExists, "User already exists")
+	}
+	sub, err := newUUID(s.rand)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if len(p.UsernameAttributes) > 0 {
+		username = sub
+	}
+	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), username, in.Password)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	now := s.now()
+	u := &User{PoolID: p.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true, Attributes: attrs,
+		Salt: salt, Verifier: verifier, Created: now, LastModified: now}
+	var details *challenge.CodeDeliveryDetailsType
+	if len(p.AutoVerifiedAttributes) > 0 {
+		if details, err = s.sendCode(ctx, p, u, "signup", false, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.dir.Apply(ctx, Change{Kind: ChangeCreate, User: u}); err != nil {
+		return nil, challenge.Wrap(challenge.ErrUsernameExists, "User already exists", err)
+	}
+	return &challenge.SignUpOutput{UserConfirmed: false, UserSub: sub, CodeDeliveryDetails: details}, nil
+}
+
+// ConfirmSignUp confirms a user with the code SignUp sent. Errors:
+// CodeMismatchException, ExpiredCodeException, TooManyFailedAttemptsException,
+// NotAuthorizedException, UserNotFoundException, AliasExistsException.
+func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if in.ConfirmationCode == "" {
+		return nil, errMissing("ConfirmationCode")
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil {
+		return nil, errUserNotFound()
+	}
+	if u.Status != StatusUnconfirmed {
+		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
+	}
+	now := s.now()
+	cerr, save := s.checkCode(u, "signup", in.ConfirmationCode, now)
+	if cerr == nil {
+		u.Status = StatusConfirmed
+		for _, a := range p.AutoVerifiedAttributes {
+			if u.Attributes[a] != "" {
+				u.Attributes[a+"_verified"] = "true"
+			}
+		}
+	}
+	if save {
+		if err := s.update(ctx, u, now); err != nil {
+			return nil, err
+		}
+	}
+	if cerr != nil {
+		return nil, cerr
+	}
+	return &challenge.ConfirmSignUpOutput{}, nil
+}
+
+// ResendConfirmationCode sends a new sign-up code.
+func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil {
+		return nil, errUserNotFound()
+	}
+	if u.Status != StatusUnconfirmed {
+		return nil, errParam("User is already confirmed.")
+	}
+	now := s.now()
+	details, err := s.sendCode(ctx, p, u, "signup", false, now)
+	if err != nil {
+		return nil, err
+	}
+	if details == nil {
+		return nil, errParam("Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
+	}
+	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+}
+
+// ForgotPassword sends a password-reset code to a verified email or phone.
+// Errors: InvalidParameterException (nowhere to send it),
+// UserNotFoundException (LEGACY), NotAuthorizedException, CodeDeliveryFailureException.
+func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	c, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil {
+		if c.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn {
+			// Pretend a code went to a simulated destination.
+			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: &challenge.CodeDeliveryDetailsType{
+				AttributeName: "email", DeliveryMedium: challenge.DeliveryMediumEmail, Destination: "u***@e***"}}, nil
+		}
+		return nil, errUserNotFound()
+	}
+	if !u.Enabled {
+		return nil, errNotAuthorized(challenge.MsgUserDisabled)
+	}
+	now := s.now()
+	details, err := s.sendCode(ctx, p, u, "reset", true, now)
+	if err != nil {
+		return nil, err
+	}
+	if details == nil {
+		return nil, errParam("Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+}
+
+// ConfirmForgotPassword sets a new password with a reset code (from
+// ForgotPassword or AdminResetUserPassword). Errors: CodeMismatchException,
+// ExpiredCodeException, TooManyFailedAttemptsException,
+// InvalidPasswordException, PasswordHistoryPolicyViolationException,
+// UserNotFoundException, NotAuthorizedException.
+func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if in.ConfirmationCode == "" {
+		return nil, errMissing("ConfirmationCode")
+	}
+	if in.Password == "" {
+		return nil, errMissing("Password")
+	}
+	u, err := s.findUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if u == nil {
+		return nil, errUserNotFound()
+	}
+	if err := p.PasswordPolicy.Check(in.Password); err != nil {
+		return nil, err
+	}
+	if err := passwordReused(u, p, in.Password); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cerr, save := s.checkCode(u, "reset", in.ConfirmationCode, now)
+	if cerr == nil {
+		salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.Password)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
+		if u.Status == StatusResetRequired || u.Status == StatusForceChangePassword {
+			u.Status = StatusConfirmed
+		}
+		u.TemporaryPasswordExpires = time.Time{}
+		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	}
+	if save {
+		if err := s.update(ctx, u, now); err != nil {
+			return nil, err
+		}
+	}
+	if cerr != nil {
+		return nil, cerr
+	}
+	return &challenge.Empty{}, nil
+}
+
+// GetTokensFromRefreshToken exchanges a refresh token for new tokens, with
+// a new refresh token when the client rotates them. A secret client sends
+// its ClientSecret. Errors: NotAuthorizedException, InvalidParameterException,
+// ResourceNotFoundException, InternalErrorException.
+func (s *Server) GetTokensFromRefreshToken(ctx context.Context, in *challenge.GetTokensFromRefreshTokenInput) (*challenge.GetTokensFromRefreshTokenOutput, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	c, p, err := s.clientAndPool(ctx, in.ClientId, "")
+	if err != nil {
+		return nil, err
+	}
+	if in.RefreshToken == "" {
+		return nil, errMissing("RefreshToken")
+	}
+	if c.Secret != "" && !secretMatches(c, in.ClientSecret) {
+		return nil, errNotAuthorized("Client secret is invalid for client " + c.ID)
+	}
+	if !c.Allows(challenge.FlowRefreshTokenAuth) {
+		return nil, errParam("REFRESH_TOKEN_AUTH flow not enabled for this client")
+	}
+	result, err := s.refresh(ctx, c, p, in.RefreshToken, "", in.DeviceKey, c.RefreshTokenRotation, in.ClientMetadata, false)
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.GetTokensFromRefreshTokenOutput{AuthenticationResult: result}, nil
+}
+
+// RevokeToken revokes a refresh token and the access tokens issued from it.
+// Errors: UnsupportedOperationException (revocation off for the client),
+// UnauthorizedException, UnsupportedTokenTypeException,
+// InvalidParameterException, InternalErrorException.
+func (s *Server) RevokeToken(ctx context.Context, in *challenge.RevokeTokenInput) (*challenge.Empty, error) {
+	if in == nil {
+		return nil, errParam("Missing request.")
+	}
+	if in.Token == "" {
+		return nil, errMissing("Token")
+	}
+	if in.ClientId == "" {
+		return nil, errMissing("ClientId")
+	}
+	c, err := s.cat.Client(ctx, in.ClientId)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if c == nil {
+		return nil, challenge.New(challenge.ErrUnauthorized, "Invalid client id")
+	}
+	if c.Secret != "" && !secretMatches(c, in.ClientSecret) {
+		return nil, challenge.New(challenge.ErrUnauthorized, "Client secret is invalid")
+	}
+	if !c.EnableTokenRevocation {
+		return nil, challenge.New(challenge.ErrUnsupportedOperation, "Token revocation is not enabled for this client")
+	}
+	if err := s.issuer.Revoke(ctx, c.ID, in.Token); err != nil {
+		if challenge.CodeOf(err) == challenge.ErrInternalError {
+			return nil, errInternal(err)
+		}
+		return nil, err
+	}
+	return &challenge.Empty{}, nil
+}
