@@ -226,6 +226,7 @@ func (m *machine) startPassword() Outcome {
 		}
 		return m.fail(errUserNotFound())
 	}
+	m.st.Username = u.Username
 	if err := m.userGate(); err != nil {
 		return m.fail(err)
 	}

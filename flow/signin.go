@@ -103,6 +103,9 @@ func (s *Server) AdminRespondToAuthChallenge(ctx context.Context, in *challenge.
 		ChallengeParameters: r.params, Session: r.session}, nil
 }
 
+// expiredGrace is how long an expired session is remembered as expired.
+const expiredGrace = time.Minute
+
 // maxParams bounds the AuthParameters / ChallengeResponses maps.
 const (
 	maxParams     = 64
@@ -294,7 +297,9 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	h, err := s.sessions.Save(ctx, blob, ev.Client.sessionValidity())
+	// The store keeps the state a little longer than it is valid, so an
+	// answer that comes late is told the session expired.
+	h, err := s.sessions.Save(ctx, blob, ev.Client.sessionValidity()+expiredGrace)
 	if err != nil {
 		return nil, errInternal(err)
 	}

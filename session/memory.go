@@ -66,8 +66,8 @@ func (m *Memory) clock() time.Time {
 // It fails with [ErrInvalidTTL] when ttl <= 0, [ErrBlobTooLarge] when blob is
 // longer than the maximum blob size, [ErrFull] when the store holds its
 // maximum number of live sessions even after reclaiming expired ones, and
-// with a wrapped error when the random source fails. A nil blob is stored as
-// an empty one.
+// with an error when the random source fails or keeps repeating itself (it
+// never overwrites a live session). A nil blob is stored as an empty one.
 func (m *Memory) Save(_ context.Context, blob []byte, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", ErrInvalidTTL

@@ -68,8 +68,9 @@ func NewRedis(client redis.UniversalClient, prefix string, opts ...RedisOption) 
 // Save stores blob under a new handle until ttl elapses.
 //
 // It fails with [ErrInvalidTTL] when ttl <= 0, [ErrBlobTooLarge] when blob is
-// longer than the maximum blob size, and with a wrapped error when the random
-// source or Redis fails. A nil blob is stored as an empty one.
+// longer than the maximum blob size, and with an error when Redis or the
+// random source fails, or the random source keeps repeating itself (NX means
+// it never overwrites a live session). A nil blob is stored as an empty one.
 func (s *Redis) Save(ctx context.Context, blob []byte, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", ErrInvalidTTL
@@ -81,8 +82,7 @@ func (s *Redis) Save(ctx context.Context, blob []byte, ttl time.Duration) (strin
 		blob = []byte{}
 	}
 	// Redis counts milliseconds: round up, so that no ttl becomes PX 0
-	// (an error) or is silently shortened, and no overflow can make it <= 0
-	// (which go-redis would send as "no expiry").
+	// (an error) or is silently shortened, without overflowing.
 	if r := ttl % time.Millisecond; r != 0 {
 		if ttl > math.MaxInt64-time.Millisecond {
 			ttl -= r
@@ -95,7 +95,9 @@ func (s *Redis) Save(ctx context.Context, blob []byte, ttl time.Duration) (strin
 		if err != nil {
 			return "", err
 		}
-		set, err := s.client.SetArgs(ctx, s.prefix+h, blob, redis.SetArgs{Mode: "NX", TTL: ttl}).Result()
+		cmd := redis.NewStatusCmd(ctx, "set", s.prefix+h, blob, "px", int64(ttl/time.Millisecond), "nx")
+		_ = s.client.Process(ctx, cmd)
+		set, err := cmd.Result()
 		switch {
 		case errors.Is(err, redis.Nil):
 			continue // the key exists: try another handle.

@@ -150,6 +150,12 @@ func (e *Env) SRPStart(ctx context.Context, username string) (*srp.Client, *chal
 // PasswordVerifierResponse computes the PASSWORD_VERIFIER answer as
 // amazon-cognito-identity-js does, at the clock's time.
 func (e *Env) PasswordVerifierResponse(c *srp.Client, params map[string]string, password string) (map[string]string, error) {
+	return e.PasswordVerifierResponseAt(c, params, password, srp.FormatTimestamp(e.Clock.Now()))
+}
+
+// PasswordVerifierResponseAt is PasswordVerifierResponse with a TIMESTAMP
+// string of the caller's choice, signed as sent.
+func (e *Env) PasswordVerifierResponseAt(c *srp.Client, params map[string]string, password, ts string) (map[string]string, error) {
 	userID := params[challenge.KeyUserIDForSRP]
 	salt, err := srp.ParseSalt(params[challenge.KeySalt])
 	if err != nil {
@@ -167,7 +173,6 @@ func (e *Env) PasswordVerifierResponse(c *srp.Client, params map[string]string, 
 	if err != nil {
 		return nil, err
 	}
-	ts := srp.FormatTimestamp(e.Clock.Now())
 	resp := map[string]string{
 		challenge.KeyUsername:                 userID,
 		challenge.KeyPasswordClaimSecretBlock: params[challenge.KeySecretBlock],

@@ -1,0 +1,127 @@
+package flow_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/flow/flowtest"
+)
+
+// recorder drives an Env and records every call.
+type recorder struct {
+	e  *flowtest.Env
+	tr flowtest.Transcript
+}
+
+func (r *recorder) initiate(in *challenge.InitiateAuthInput) (*challenge.InitiateAuthOutput, error) {
+	out, err := r.e.Server.InitiateAuth(ctx, in)
+	r.tr.Record("InitiateAuth", in, out, err)
+	return out, err
+}
+
+func (r *recorder) adminInitiate(in *challenge.AdminInitiateAuthInput) (*challenge.AdminInitiateAuthOutput, error) {
+	out, err := r.e.Server.AdminInitiateAuth(ctx, in)
+	r.tr.Record("AdminInitiateAuth", in, out, err)
+	return out, err
+}
+
+func (r *recorder) respond(in *challenge.RespondToAuthChallengeInput) (*challenge.RespondToAuthChallengeOutput, error) {
+	out, err := r.e.Server.RespondToAuthChallenge(ctx, in)
+	r.tr.Record("RespondToAuthChallenge", in, out, err)
+	return out, err
+}
+
+// srp runs USER_SRP_AUTH + PASSWORD_VERIFIER, recording both calls.
+func (r *recorder) srp(t *testing.T, username, password string) (*challenge.RespondToAuthChallengeOutput, error) {
+	t.Helper()
+	c, out, err := r.e.SRPStart(ctx, username)
+	r.tr.Record("InitiateAuth", map[string]string{"AuthFlow": "USER_SRP_AUTH", "USERNAME": username}, out, err)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := r.e.PasswordVerifierResponse(c, out.ChallengeParameters, password)
+	require.NoError(t, err)
+	return r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.PasswordVerifier,
+		ClientId: r.e.Client.ID, Session: out.Session, ChallengeResponses: resp})
+}
+
+// TestTranscriptSRP records USER_SRP_AUTH: a successful sign-in, a wrong
+// password, and a replay of the spent session.
+func TestTranscriptSRP(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 10})}
+	r.e.AddUser("alice", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "alice@example.com"})
+	out, err := r.srp(t, "alice", "Correct-horse1")
+	require.NoError(t, err)
+	require.NotNil(t, out.AuthenticationResult)
+	_, err = r.srp(t, "alice", "Wrong-horse1")
+	requireCode(t, err, challenge.ErrNotAuthorized, "Incorrect username or password.")
+	r.tr.Golden(t, "srp")
+}
+
+// TestTranscriptNewPassword records an admin-created user's first sign-in:
+// NEW_PASSWORD_REQUIRED, a password that breaks the policy, then success.
+func TestTranscriptNewPassword(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 11, Pool: func(p *flow.Pool) {
+		p.SchemaRequired = []string{"email", "name"}
+	}})}
+	r.e.AddUser("carol", "Temp-pass1", flow.StatusForceChangePassword, map[string]string{"email": "carol@example.com"})
+	out, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "carol", "PASSWORD": "Temp-pass1"}})
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, out.ChallengeName)
+	require.JSONEq(t, `["userAttributes.name"]`, out.ChallengeParameters["requiredAttributes"])
+	require.JSONEq(t, `{"email":"carol@example.com"}`, out.ChallengeParameters["userAttributes"])
+
+	_, err = r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired, ClientId: r.e.Client.ID,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "short", "userAttributes.name": "Carol"}})
+	requireCode(t, err, challenge.ErrInvalidPassword, "Password does not conform to policy: Password not long enough")
+
+	_, err = r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired, ClientId: r.e.Client.ID,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "New-password1", "userAttributes.email": "other@example.com", "userAttributes.name": "Carol"}})
+	requireCode(t, err, challenge.ErrInvalidParameter, "Cannot modify an already provided email")
+
+	done, err := r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired, ClientId: r.e.Client.ID,
+		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "New-password1", "userAttributes.name": "Carol"}})
+	require.NoError(t, err)
+	require.NotNil(t, done.AuthenticationResult)
+	u := r.e.User("carol")
+	require.Equal(t, flow.StatusConfirmed, u.Status)
+	require.Equal(t, "Carol", u.Attributes["name"])
+	// The new password works and the temporary one no longer does.
+	_, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "carol", "PASSWORD": "Temp-pass1"}})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Incorrect username or password.")
+	ok, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "carol", "PASSWORD": "New-password1"}})
+	require.NoError(t, err)
+	require.NotNil(t, ok.AuthenticationResult)
+	r.tr.Golden(t, "new_password")
+}
+
+// TestTranscriptAdminAndRefresh records ADMIN_USER_PASSWORD_AUTH, the legacy
+// ADMIN_NO_SRP_AUTH, and both spellings of the refresh flow.
+func TestTranscriptAdminAndRefresh(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 12})}
+	r.e.AddUser("dave", "Correct-horse1", flow.StatusConfirmed, nil)
+	out, err := r.adminInitiate(&challenge.AdminInitiateAuthInput{AuthFlow: challenge.FlowAdminUserPasswordAuth, ClientId: r.e.Client.ID,
+		UserPoolId: r.e.Pool.ID, AuthParameters: map[string]string{"USERNAME": "dave", "PASSWORD": "Correct-horse1"}})
+	require.NoError(t, err)
+	refresh := out.AuthenticationResult.RefreshToken
+	_, err = r.adminInitiate(&challenge.AdminInitiateAuthInput{AuthFlow: challenge.FlowAdminNoSRPAuth, ClientId: r.e.Client.ID,
+		UserPoolId: r.e.Pool.ID, AuthParameters: map[string]string{"USERNAME": "dave", "PASSWORD": "Correct-horse1"}})
+	require.NoError(t, err)
+	for _, f := range []challenge.AuthFlow{challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken} {
+		got, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: f, ClientId: r.e.Client.ID,
+			AuthParameters: map[string]string{"REFRESH_TOKEN": refresh}})
+		require.NoError(t, err)
+		require.NotEmpty(t, got.AuthenticationResult.AccessToken)
+		require.Empty(t, got.AuthenticationResult.RefreshToken, "refresh returns access and ID tokens only")
+	}
+	_, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowRefreshTokenAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": "not-a-token"}})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid Refresh Token")
+	r.tr.Golden(t, "admin_refresh")
+}
