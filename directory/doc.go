@@ -25,7 +25,8 @@
 //     error means a failure of the store itself (the database is down, a
 //     record does not decode), a misuse ([ErrInvalid]), or one of the two
 //     documented refusals: [flow.ErrConflict] from Apply and [ErrPoolNotFound]
-//     from PutClient. Errors never contain user data or secrets.
+//     from PutClient. The messages this package writes contain no user data
+//     (usernames, attribute values) and no secrets.
 //   - Apply is all-or-nothing and optimistic. The changes of one call are
 //     checked in order against the stored users as the earlier changes of the
 //     same call leave them, then applied together or not at all. A create of a
@@ -54,7 +55,7 @@
 // # Storage
 //
 // [SQL] keeps each record as the JSON encoding of the flow struct, in tables
-// whose names start with "authflow_" (see [OpenSQLite]). That includes the
+// whose names start with "authflow_" (see [SQL] for the schema). That includes the
 // users' SRP salts and verifiers, hashed pending codes, TOTP secrets and app
 // client secrets: protect the database as you would a password file.
 package directory

@@ -40,6 +40,10 @@ func fillValue(t testing.TB, v reflect.Value, n *int, path string) {
 		}
 	case reflect.Float32, reflect.Float64:
 		v.SetFloat(float64(*n) + 0.5)
+	case reflect.Array:
+		for i := range v.Len() {
+			fillValue(t, v.Index(i), n, fmt.Sprintf("%s[%d]", path, i))
+		}
 	case reflect.Slice:
 		s := reflect.MakeSlice(v.Type(), 2, 2)
 		for i := range 2 {
@@ -97,7 +101,7 @@ func mutateValue(v reflect.Value) {
 		v.SetUint(v.Uint() + 1)
 	case reflect.Float32, reflect.Float64:
 		v.SetFloat(v.Float() + 1)
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
 			mutateValue(v.Index(i))
 		}

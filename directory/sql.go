@@ -244,6 +244,11 @@ func (s *SQL) rebind(q string) string {
 // Close closes the database. Calls made after Close fail.
 func (s *SQL) Close() error { return s.db.Close() }
 
+// DB returns the connection pool, to tune it (SetMaxOpenConns, ...) or to
+// monitor it (Stats). Writing to the authflow_ tables through it bypasses
+// the version checks and the attribute index.
+func (s *SQL) DB() *sql.DB { return s.db }
+
 // inTx runs fn in a transaction and commits it, or rolls it back when fn
 // fails. Errors other than the documented refusals are wrapped with op.
 func (s *SQL) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {

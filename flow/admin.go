@@ -58,6 +58,7 @@ func (s *Server) update(ctx context.Context, u *User, now time.Time) error {
 		}
 		return errInternal(err)
 	}
+	u.Version = old + 1
 	return nil
 }
 
