@@ -33,6 +33,9 @@ type Event struct {
 	Limits Limits
 	// DecoyKey keys the decoy salts shown for unknown users.
 	DecoyKey []byte
+	// CanSend says a Sender is configured; without one, challenges that
+	// deliver codes are never offered.
+	CanSend bool
 }
 
 // Outcome is what one step decided. The driver carries it out: it spends
@@ -66,10 +69,47 @@ type Effects struct {
 	SetStatus   UserStatus
 	// SetAttributes are written over the user's attributes.
 	SetAttributes map[string]string
+	// TOTPStep records the time step of an accepted TOTP code, so the same
+	// code is refused afterwards.
+	TOTPStep uint64
+	// SetTOTP makes a verified software token the user's TOTP factor.
+	SetTOTP *TOTPChange
+	// Messages are codes to deliver once the step is carried out.
+	Messages []Message
 }
 
-func (e Effects) empty() bool {
-	return !e.RecordFailure && !e.ResetFailures && e.SetPassword == nil && e.SetStatus == "" && len(e.SetAttributes) == 0
+// TOTPChange is a newly verified software token.
+type TOTPChange struct {
+	Secret string
+	Name   string
+	Step   uint64
+}
+
+// userEffects reports whether e changes the user record.
+func (e Effects) userEffects() bool {
+	return e.RecordFailure || e.ResetFailures || e.SetPassword != nil || e.SetStatus != "" || len(e.SetAttributes) > 0 ||
+		e.TOTPStep != 0 || e.SetTOTP != nil
+}
+
+var timeZero time.Time
+
+func parseStep(s string) uint64 {
+	var n uint64
+	for _, c := range s {
+		if c < '0' || c > '9' || n > 1<<58 {
+			return 0
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n
+}
+
+// codeValidity is how long an SMS or email code stays valid.
+func codeValidity(p *Pool) time.Duration {
+	if p.CodeValidity > 0 {
+		return p.CodeValidity
+	}
+	return 3 * time.Minute
 }
 
 // Limits bound a sign-in.
@@ -348,6 +388,12 @@ func (m *machine) respond() Outcome {
 	case challenge.NewPasswordRequired:
 		return m.newPassword()
 	}
+	if m.st.Phase == PhaseMFA {
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+		return m.mfaAnswer()
+	}
 	return m.fail(errInvalidSession())
 }
 
@@ -415,6 +461,9 @@ func (m *machine) next() Outcome {
 	u := m.ev.User
 	if u.Status == StatusForceChangePassword && m.st.Proven&FactorNewPassword == 0 {
 		return m.challengeNewPassword()
+	}
+	if o, ok := m.mfaNext(); ok {
+		return o
 	}
 	return m.tokens()
 }

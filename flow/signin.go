@@ -145,7 +145,7 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 
 func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
-		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey}
+		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -276,13 +276,22 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 			}
 		}
 	}
-	if ev.User != nil && !o.Effects.empty() {
+	if ev.User != nil && o.Effects.userEffects() {
 		if err := s.applyEffects(ctx, ev.Pool, ev.User.Username, ev.Now, o.Effects); err != nil {
 			return nil, errInternal(err)
 		}
 	}
 	if o.Err != nil {
 		return nil, o.Err
+	}
+	for _, msg := range o.Effects.Messages {
+		if err := s.sender.Send(ctx, msg); err != nil {
+			code := challenge.ErrInvalidSmsRoleAccessPolicy
+			if msg.Medium == challenge.DeliveryMediumEmail {
+				code = challenge.ErrInvalidEmailRoleAccessPolicy
+			}
+			return nil, challenge.Wrap(code, "The code could not be delivered.", err)
+		}
 	}
 	next := o.Next
 	if o.Grant {
@@ -346,6 +355,14 @@ func (s *Server) applyTo(u *User, p *Pool, now time.Time, e Effects) {
 		if e.SetStatus != StatusForceChangePassword {
 			u.TemporaryPasswordExpires = time.Time{}
 		}
+	}
+	if e.TOTPStep > u.MFA.TOTPLastStep {
+		u.MFA.TOTPLastStep = e.TOTPStep
+	}
+	if t := e.SetTOTP; t != nil {
+		u.MFA.TOTPSecret, u.MFA.TOTPPending, u.MFA.TOTPEnabled = t.Secret, "", true
+		u.MFA.TOTPFriendlyName = t.Name
+		u.MFA.TOTPLastStep = max(u.MFA.TOTPLastStep, t.Step)
 	}
 	for k, v := range e.SetAttributes {
 		if u.Attributes == nil {

@@ -15,6 +15,9 @@ const (
 	evNewPasswordRejected = "new_password_rejected" // NEW_PASSWORD broke the policy; try again
 	evTokensIssued        = "tokens_issued"         // everything required was proven
 	evFailed              = "failed"                // the sign-in ended without tokens
+	evMFARequired         = "mfa_required"          // a second factor (or its setup) is due
+	evMFASelected         = "mfa_selected"          // SELECT_MFA_TYPE answered, or MFA_SETUP progressed
+	evMFARejected         = "mfa_rejected"          // a wrong code; the session stays (not a transition)
 )
 
 // Transitions is the one declared transition table of the sign-in machine:
@@ -25,8 +28,10 @@ var Transitions = fsm.Events{
 	{Name: evSRPChallenge, Src: []string{PhaseStart.String()}, Dst: PhaseSRP.String()},
 	{Name: evNewPasswordRequired, Src: []string{PhaseStart.String(), PhaseSRP.String()}, Dst: PhaseNewPasswordRequired.String()},
 	{Name: evNewPasswordRejected, Src: []string{PhaseNewPasswordRequired.String()}, Dst: PhaseNewPasswordRequired.String()},
-	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseTokens.String()},
-	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseFailed.String()},
+	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseMFA.String()},
+	{Name: evMFASelected, Src: []string{PhaseMFA.String()}, Dst: PhaseMFA.String()},
+	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String()}, Dst: PhaseTokens.String()},
+	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String()}, Dst: PhaseFailed.String()},
 }
 
 type edge struct {
