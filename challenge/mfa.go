@@ -14,7 +14,9 @@ type AssociateSoftwareTokenOutput struct {
 }
 
 // String never prints the secret.
-func (o AssociateSoftwareTokenOutput) String() string { return "AssociateSoftwareTokenOutput{SecretCode:<redacted>}" }
+func (o AssociateSoftwareTokenOutput) String() string {
+	return "AssociateSoftwareTokenOutput{SecretCode:<redacted>}"
+}
 
 // VerifySoftwareTokenInput is the request of VerifySoftwareToken.
 type VerifySoftwareTokenInput struct {

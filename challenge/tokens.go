@@ -23,6 +23,9 @@ type TokenGrant struct {
 	Refresh string
 	// RotateRefresh asks for a new refresh token in place of Refresh.
 	RotateRefresh bool
+	// RotationGrace is how long the rotated-out token stays valid (the app
+	// client's RetryGracePeriod); zero means the issuer's default.
+	RotationGrace time.Duration
 	// Validities from the app client. Zero means the Cognito default
 	// (1 hour, 1 hour, 30 days).
 	AccessValidity  time.Duration

@@ -506,6 +506,7 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 	g.Origin = rs.Origin
 	g.Refresh = token
 	g.RotateRefresh = rotate
+	g.RotationGrace = cl.RetryGracePeriod
 	if err := s.shapeClaims(ctx, &g, "RefreshTokens", metadata); err != nil {
 		return nil, err
 	}

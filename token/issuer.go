@@ -214,7 +214,13 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 
 	// Randomness, in this order: origin_jti (new sign-in only), event_id,
 	// access jti, ID jti, refresh token (when one is issued).
-	n := 3*16 + map[bool]int{true: 16}[g.Refresh == ""] + map[bool]int{true: refreshBytes}[newRefresh]
+	n := 3 * 16
+	if g.Refresh == "" {
+		n += 16
+	}
+	if newRefresh {
+		n += refreshBytes
+	}
 	rnd := make([]byte, n)
 	if err := i.readRand(rnd); err != nil {
 		return nil, internal(err)
@@ -264,23 +270,36 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 		return nil, err
 	}
 
-	// State: rotate first (so that, without grace, one of two concurrent
-	// rotations loses), then extend the session, then store the new token.
-	if newRefresh && g.Refresh != "" {
-		prev, err := i.state.ExpireRefresh(ctx, hashToken(g.Refresh), now.Add(i.grace))
+	// State: touch the presented token first (so that, without grace, one
+	// of two concurrent rotations loses), then extend the session, then
+	// store the new token.
+	// The presented token's record is kept while the tokens issued with it
+	// live (so Revoke can still find the sign-in through it); the session
+	// also while the new refresh token does.
+	issuedUntil := maxTime(time.Unix(accessExp, 0), time.Unix(idExp, 0))
+	expires := issuedUntil
+	var refreshExp time.Time
+	if newRefresh {
+		refreshExp = now.Add(refreshV)
+		expires = maxTime(expires, refreshExp)
+	}
+	if g.Refresh != "" {
+		var expireBy time.Time // zero: unchanged
+		if newRefresh {
+			grace := i.grace
+			if g.RotationGrace > 0 {
+				grace = g.RotationGrace
+			}
+			expireBy = now.Add(grace)
+		}
+		prev, err := i.state.TouchRefresh(ctx, hashToken(g.Refresh), expireBy, issuedUntil)
 		if err != nil {
 			return nil, internal(err)
 		}
 		if !now.Before(prev) {
 			return nil, challenge.Wrap(challenge.ErrNotAuthorized, challenge.MsgInvalidRefreshToken,
-				errors.New("token: refresh token was rotated concurrently"))
+				errors.New("token: refresh token was rotated or expired concurrently"))
 		}
-	}
-	expires := maxTime(time.Unix(accessExp, 0), time.Unix(idExp, 0))
-	var refreshExp time.Time
-	if newRefresh {
-		refreshExp = now.Add(refreshV)
-		expires = maxTime(expires, refreshExp)
 	}
 	sess.Expires = expires
 	if err := i.state.PutSession(ctx, sess); err != nil {

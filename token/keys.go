@@ -307,20 +307,7 @@ func (ks *KeySet) JWKS() ([]byte, error) {
 	return json.Marshal(ks.JWKSet())
 }
 
-// The key file, as LoadKeySet reads and KeySet.WriteFile writes it (JSON,
-// file mode 0600):
-//
-//	{
-//	  "version": 1,
-//	  "active": "<kid of the signing key>",
-//	  "keys": [
-//	    {"kid": "<kid>", "private_key": "-----BEGIN PRIVATE KEY-----\n...PKCS#8...\n-----END PRIVATE KEY-----\n"}
-//	  ]
-//	}
-//
-// Each private_key is one PEM block of type "PRIVATE KEY" holding a PKCS#8
-// RSA key. kid is informative: LoadKeySet recomputes it with KeyID and
-// refuses a file where they differ.
+// keyFile is the key file format; LoadKeySet documents it.
 type keyFile struct {
 	Version int           `json:"version"`
 	Active  string        `json:"active"`

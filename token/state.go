@@ -90,12 +90,15 @@ type RefreshState interface {
 	PutRefresh(ctx context.Context, h TokenHash, r RefreshRecord) error
 	// GetRefresh returns the record of a refresh token, or nil.
 	GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord, error)
-	// ExpireRefresh moves the Expires of a refresh token to at when that is
-	// earlier (rotation) and returns the Expires it had before the call; Keep
-	// is unchanged. For an unknown hash it returns the zero time. The
-	// read and the update must be one atomic step: of two concurrent
-	// rotations of one token, only the first sees the original expiry.
-	ExpireRefresh(ctx context.Context, h TokenHash, at time.Time) (prev time.Time, err error)
+	// TouchRefresh updates the record of a refresh token after a refresh:
+	// Expires becomes expireBy when that is earlier (a rotation; the zero
+	// time leaves Expires alone), Keep becomes keepUntil when that is later
+	// (so Revoke can find the session as long as tokens issued from it
+	// live). It returns the Expires the record had before the call, or the
+	// zero time for an unknown hash. The read and the update must be one
+	// atomic step: of two concurrent rotations of one token, only the first
+	// sees the original expiry.
+	TouchRefresh(ctx context.Context, h TokenHash, expireBy, keepUntil time.Time) (prev time.Time, err error)
 	// RevokeUser records a global sign-out: the generation increases by
 	// one, At and Keep become the later of the stored and given values.
 	RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error
@@ -217,8 +220,8 @@ func (m *MemoryState) GetRefresh(_ context.Context, h TokenHash) (*RefreshRecord
 	return &c, nil
 }
 
-// ExpireRefresh implements RefreshState.
-func (m *MemoryState) ExpireRefresh(_ context.Context, h TokenHash, at time.Time) (time.Time, error) {
+// TouchRefresh implements RefreshState.
+func (m *MemoryState) TouchRefresh(_ context.Context, h TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.wrote()
@@ -227,8 +230,11 @@ func (m *MemoryState) ExpireRefresh(_ context.Context, h TokenHash, at time.Time
 		return time.Time{}, nil
 	}
 	prev := r.Expires
-	if at.Before(r.Expires) {
-		r.Expires = at
+	if !expireBy.IsZero() && expireBy.Before(r.Expires) {
+		r.Expires = expireBy
+	}
+	if keepUntil.After(r.Keep) {
+		r.Keep = keepUntil
 	}
 	return prev, nil
 }
