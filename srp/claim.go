@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"strings"
 	"time"
 )
 
@@ -47,8 +48,9 @@ func Signature(key []byte, poolName, userID string, secretBlock []byte, timestam
 // base64-decoded signature with the HMAC over the canonical string. So a
 // TIMESTAMP that parses but is not canonical (zero-padded day, wrong weekday,
 // unpadded hour, lower-case names, extra spaces) fails unless the client
-// signed the canonical form. A mismatch, or a signature that is not standard
-// base64, gives ErrSignatureMismatch; an empty key ErrInvalidArgument.
+// signed the canonical form. A mismatch, or a signature that is not
+// canonical standard base64 (padded, no line breaks), gives
+// ErrSignatureMismatch; an empty key gives ErrInvalidArgument.
 // The clock is not checked: compare the parsed instant yourself if you want
 // a skew limit.
 func VerifySignature(key []byte, poolName, userID string, secretBlock []byte, timestamp, signature string) error {
@@ -62,8 +64,10 @@ func VerifySignature(key []byte, poolName, userID string, secretBlock []byte, ti
 	if len(signature) > maxSignatureLen {
 		return errorf(ErrSignatureMismatch, "signature longer than %d bytes", maxSignatureLen)
 	}
-	got, err := base64.StdEncoding.DecodeString(signature)
-	if err != nil {
+	// Strict: no line breaks (which the decoder would skip) and no non-zero
+	// padding bits, so only the one canonical encoding is accepted.
+	got, err := base64.StdEncoding.Strict().DecodeString(signature)
+	if err != nil || strings.ContainsAny(signature, "\r\n") {
 		return errorf(ErrSignatureMismatch, "signature is not valid base64")
 	}
 	want := claimMAC(key, poolName, userID, secretBlock, FormatTimestamp(t))

@@ -42,9 +42,10 @@ var (
 	// ErrInvalidVerifier reports a stored verifier v that is not in 1..N-1.
 	ErrInvalidVerifier = errors.New("srp: invalid verifier")
 
-	// ErrInvalidArgument reports a programming error by the caller: a nil
+	// ErrInvalidArgument reports a programming error by the caller (a nil
 	// or negative number where a value is required, a non-positive secret
-	// exponent, an empty session key, or a zero Client.
+	// exponent, an empty session key, a zero Client, a nil io.Reader) or a
+	// random source that returned only zero bytes for a.
 	ErrInvalidArgument = errors.New("srp: invalid argument")
 )
 
