@@ -33,6 +33,8 @@ type Event struct {
 	Limits Limits
 	// DecoyKey keys the decoy salts shown for unknown users.
 	DecoyKey []byte
+	// SRP is the server side of SRP (nil: DefaultSRP).
+	SRP SRP
 	// CanSend says a Sender is configured; without one, challenges that
 	// deliver codes are never offered.
 	CanSend bool
@@ -58,6 +60,8 @@ type Outcome struct {
 	// Retry means the error leaves the session usable: it is kept (with
 	// Next, which counts the wrong answer) instead of spent.
 	Retry bool
+	// NewDevice is the device the client may confirm (device tracking on).
+	NewDevice *challenge.NewDeviceMetadata
 }
 
 // Effects are the changes a step makes to its user, as data.
@@ -76,6 +80,8 @@ type Effects struct {
 	SetTOTP *TOTPChange
 	// Messages are codes to deliver once the step is carried out.
 	Messages []Message
+	// DeviceAuthenticated names a device that just proved itself.
+	DeviceAuthenticated string
 }
 
 // TOTPChange is a newly verified software token.
@@ -88,7 +94,7 @@ type TOTPChange struct {
 // userEffects reports whether e changes the user record.
 func (e Effects) userEffects() bool {
 	return e.RecordFailure || e.ResetFailures || e.SetPassword != nil || e.SetStatus != "" || len(e.SetAttributes) > 0 ||
-		e.TOTPStep != 0 || e.SetTOTP != nil
+		e.TOTPStep != 0 || e.SetTOTP != nil || e.DeviceAuthenticated != ""
 }
 
 var timeZero time.Time
@@ -145,6 +151,11 @@ func (l Limits) withDefaults() Limits {
 // transition it takes is checked against Transitions.
 func Step(s *State, ev *Event) Outcome {
 	m := &machine{ev: ev}
+	if ev.SRP == nil {
+		e := *ev
+		e.SRP = DefaultSRP{}
+		m.ev = &e
+	}
 	if s == nil {
 		s = &State{Phase: PhaseStart}
 	}
@@ -309,12 +320,12 @@ func (m *machine) startSRP() Outcome {
 		}
 		salt, v, userID = u.Salt, new(big.Int).SetBytes(u.Verifier), u.Username
 	}
-	B, key, err := srp.ServerHandshake(m.ev.Rand, A, v)
+	B, key, err := m.ev.SRP.Handshake(m.ev.Rand, A, v)
 	if err != nil {
 		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
 	}
-	secret := make([]byte, 48)
-	if _, err := io.ReadFull(m.ev.Rand, secret); err != nil {
+	secret, err := m.ev.SRP.SecretBlock(m.ev.Rand)
+	if err != nil {
 		return m.fail(errInternal(err))
 	}
 	next := m.st
@@ -388,6 +399,12 @@ func (m *machine) respond() Outcome {
 	case challenge.NewPasswordRequired:
 		return m.newPassword()
 	}
+	if m.st.Phase == PhaseDeviceSRP {
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+		return m.deviceAnswer()
+	}
 	if m.st.Phase == PhaseMFA {
 		if err := m.userGate(); err != nil {
 			return m.fail(err)
@@ -399,47 +416,72 @@ func (m *machine) respond() Outcome {
 
 // passwordVerifier checks the SRP claim.
 func (m *machine) passwordVerifier() Outcome {
-	sig := m.param(challenge.KeyPasswordClaimSignature)
-	block := m.param(challenge.KeyPasswordClaimSecretBlock)
-	ts := m.param(challenge.KeyTimestamp)
-	for _, k := range []struct{ key, v string }{
-		{challenge.KeyPasswordClaimSignature, sig}, {challenge.KeyPasswordClaimSecretBlock, block}, {challenge.KeyTimestamp, ts},
-	} {
-		if k.v == "" {
-			return m.fail(errMissing(k.key))
-		}
-	}
-	when, err := srp.ParseTimestamp(ts)
-	if err != nil {
-		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
-	}
 	if m.st.Decoy {
-		return m.fail(errIncorrect())
-	}
-	secret, err := base64.StdEncoding.DecodeString(block)
-	if err != nil || subtle.ConstantTimeCompare(secret, m.st.Secret) != 1 {
-		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
-	}
-	if skew := m.ev.Limits.TimestampSkew; skew > 0 {
-		if d := m.ev.Now.Sub(when); d > skew || d < -skew {
-			return m.fail(errNotAuthorized("Timestamp is outside the allowed window."))
+		if _, bad := m.claimParams(); bad != nil {
+			return *bad
 		}
+		return m.fail(errIncorrect())
 	}
 	if err := m.userGate(); err != nil {
 		return m.fail(err)
 	}
 	u := m.ev.User
-	if err := srp.VerifySignature(m.st.Key, srp.PoolName(u.PoolID), u.Username, secret, ts, sig); err != nil {
-		if errors.Is(err, srp.ErrTimestampFormat) {
-			return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
-		}
-		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
+	if bad := m.verifyClaim(srp.PoolName(u.PoolID), u.Username); bad != nil {
+		return *bad
 	}
-	m.st.Key, m.st.Secret = nil, nil
 	if dk := m.param(challenge.KeyDeviceKey); dk != "" {
 		m.st.DeviceKey = dk
 	}
 	return m.firstFactorProven()
+}
+
+// claimParams reads the three claim responses.
+func (m *machine) claimParams() (claim [3]string, bad *Outcome) {
+	keys := [3]string{challenge.KeyPasswordClaimSignature, challenge.KeyPasswordClaimSecretBlock, challenge.KeyTimestamp}
+	for i, k := range keys {
+		if claim[i] = m.param(k); claim[i] == "" {
+			o := m.fail(errMissing(k))
+			return claim, &o
+		}
+	}
+	if _, err := srp.ParseTimestamp(claim[2]); err != nil {
+		o := m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
+		return claim, &o
+	}
+	return claim, nil
+}
+
+// verifyClaim checks a PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER claim
+// against the session's key and secret block; poolName and userID come
+// from the engine's own state, never from the client. It returns the
+// failing outcome, or nil.
+func (m *machine) verifyClaim(poolName, userID string) *Outcome {
+	claim, bad := m.claimParams()
+	if bad != nil {
+		return bad
+	}
+	sig, block, ts := claim[0], claim[1], claim[2]
+	fail := func(err error) *Outcome { o := m.failWith(err, Effects{RecordFailure: true}); return &o }
+	secret, err := base64.StdEncoding.DecodeString(block)
+	if err != nil || subtle.ConstantTimeCompare(secret, m.st.Secret) != 1 {
+		return fail(errIncorrect())
+	}
+	if skew := m.ev.Limits.TimestampSkew; skew > 0 {
+		when, _ := srp.ParseTimestamp(ts)
+		if d := m.ev.Now.Sub(when); d > skew || d < -skew {
+			o := m.fail(errNotAuthorized("Timestamp is outside the allowed window."))
+			return &o
+		}
+	}
+	if err := srp.VerifySignature(m.st.Key, poolName, userID, secret, ts, sig); err != nil {
+		if errors.Is(err, srp.ErrTimestampFormat) {
+			o := m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.", err))
+			return &o
+		}
+		return fail(errIncorrect())
+	}
+	m.st.Key, m.st.Secret = nil, nil
+	return nil
 }
 
 // firstFactorProven records a proven password and decides what follows.
@@ -462,6 +504,9 @@ func (m *machine) next() Outcome {
 	if u.Status == StatusForceChangePassword && m.st.Proven&FactorNewPassword == 0 {
 		return m.challengeNewPassword()
 	}
+	if o, ok := m.deviceNext(); ok {
+		return o
+	}
 	if o, ok := m.mfaNext(); ok {
 		return o
 	}
@@ -472,7 +517,18 @@ func (m *machine) tokens() Outcome {
 	next := m.st
 	next.Phase = PhaseTokens
 	next.Challenge = ""
-	return Outcome{Event: evTokensIssued, Next: &next, Grant: true}
+	o := Outcome{Event: evTokensIssued, Next: &next, Grant: true}
+	if m.ev.Pool.Devices != nil && m.ev.User != nil && next.Proven&FactorDevice == 0 && m.ev.Flow != challenge.FlowRefreshTokenAuth && m.ev.Flow != challenge.FlowRefreshToken {
+		nd, err := m.newDevice()
+		if err != nil {
+			return m.fail(errInternal(err))
+		}
+		o.NewDevice = nd
+		next.DeviceKey = nd.DeviceKey
+	} else if next.Proven&FactorDevice == 0 {
+		next.DeviceKey = ""
+	}
+	return o
 }
 
 // challengeNewPassword asks a user with a temporary password for a new one.

@@ -54,7 +54,7 @@ func (m *machine) setupMethods() []challenge.Name {
 // second factor is due.
 func (m *machine) mfaNext() (Outcome, bool) {
 	p := m.ev.Pool
-	if p.MFA == MFAOff || p.MFA == "" || m.st.Proven&FactorMFA != 0 {
+	if p.MFA == MFAOff || p.MFA == "" || m.st.Proven&FactorMFA != 0 || m.deviceRemembersMFA() {
 		return Outcome{}, false
 	}
 	methods := m.mfaMethods()

@@ -36,6 +36,8 @@ type Config struct {
 	Region string
 	Limits Limits
 	Hooks  Hooks
+	// SRP is the server side of SRP (nil: DefaultSRP, package srp).
+	SRP SRP
 }
 
 // Hooks are the Cognito triggers, as functions. A nil hook is disabled.
@@ -69,6 +71,7 @@ type Server struct {
 	region   string
 	limits   Limits
 	hooks    Hooks
+	srp      SRP
 }
 
 // New checks cfg and returns a Server.
@@ -79,7 +82,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		dir: cfg.Directory, cat: cfg.Catalog, sessions: cfg.Sessions, issuer: cfg.Issuer,
 		sender: cfg.Sender, now: cfg.Now, rand: cfg.Rand, decoyKey: cfg.DecoyKey,
-		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks,
+		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks, srp: cfg.SRP,
+	}
+	if s.srp == nil {
+		s.srp = DefaultSRP{}
 	}
 	if s.now == nil {
 		s.now = time.Now

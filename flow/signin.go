@@ -145,7 +145,7 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 
 func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
-		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil}
+		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -299,6 +299,7 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 		if err != nil {
 			return nil, err
 		}
+		result.NewDeviceMetadata = o.NewDevice
 		return &reply{result: result}, nil
 	}
 	next.Expires = ev.Now.Add(ev.Client.sessionValidity())
@@ -358,6 +359,9 @@ func (s *Server) applyTo(u *User, p *Pool, now time.Time, e Effects) {
 	}
 	if e.TOTPStep > u.MFA.TOTPLastStep {
 		u.MFA.TOTPLastStep = e.TOTPStep
+	}
+	if d := u.device(e.DeviceAuthenticated); d != nil {
+		d.LastAuthenticated = now
 	}
 	if t := e.SetTOTP; t != nil {
 		u.MFA.TOTPSecret, u.MFA.TOTPPending, u.MFA.TOTPEnabled = t.Secret, "", true
@@ -500,6 +504,9 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 	}
 	dk := rs.DeviceKey
 	if deviceKey != "" {
+		if p.Devices == nil || u.device(deviceKey) == nil {
+			return nil, errNoDevice()
+		}
 		dk = deviceKey
 	}
 	g := s.grant(cl, u, rs.AuthTime, dk)

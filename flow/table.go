@@ -18,6 +18,8 @@ const (
 	evMFARequired         = "mfa_required"          // a second factor (or its setup) is due
 	evMFASelected         = "mfa_selected"          // SELECT_MFA_TYPE answered, or MFA_SETUP progressed
 	evMFARejected         = "mfa_rejected"          // a wrong code; the session stays (not a transition)
+	evDeviceChallenge     = "device_challenge"      // a remembered device must prove itself (DEVICE_SRP_AUTH)
+	evDeviceVerifier      = "device_verifier"       // the device SRP verifier was sent (DEVICE_PASSWORD_VERIFIER)
 )
 
 // Transitions is the one declared transition table of the sign-in machine:
@@ -28,10 +30,12 @@ var Transitions = fsm.Events{
 	{Name: evSRPChallenge, Src: []string{PhaseStart.String()}, Dst: PhaseSRP.String()},
 	{Name: evNewPasswordRequired, Src: []string{PhaseStart.String(), PhaseSRP.String()}, Dst: PhaseNewPasswordRequired.String()},
 	{Name: evNewPasswordRejected, Src: []string{PhaseNewPasswordRequired.String()}, Dst: PhaseNewPasswordRequired.String()},
-	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseMFA.String()},
+	{Name: evDeviceChallenge, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseDeviceSRP.String()},
+	{Name: evDeviceVerifier, Src: []string{PhaseDeviceSRP.String()}, Dst: PhaseDeviceSRP.String()},
+	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseDeviceSRP.String()}, Dst: PhaseMFA.String()},
 	{Name: evMFASelected, Src: []string{PhaseMFA.String()}, Dst: PhaseMFA.String()},
-	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String()}, Dst: PhaseTokens.String()},
-	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String()}, Dst: PhaseFailed.String()},
+	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String()}, Dst: PhaseTokens.String()},
+	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String()}, Dst: PhaseFailed.String()},
 }
 
 type edge struct {

@@ -13,7 +13,6 @@ import (
 	"github.com/authflow/authflow/token"
 )
 
-
 func TestEngineWithTokenIssuer(t *testing.T) {
 	keys, err := token.LoadKeySet("../token/testdata/keyset.json")
 	require.NoError(t, err)

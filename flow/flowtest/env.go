@@ -30,6 +30,10 @@ type Options struct {
 	Hooks  flow.Hooks
 	// Issuer replaces the fake issuer (e.g. with token.Issuer).
 	Issuer flow.Issuer
+	// PoolID replaces the default pool ID (its name part enters SRP).
+	PoolID string
+	// SRP replaces the server side of SRP (e.g. to replay vectors).
+	SRP flow.SRP
 }
 
 // Env is a ready-wired engine on memory stores with a manual clock.
@@ -63,7 +67,11 @@ func New(tb testing.TB, o Options) *Env {
 		e.Issuer = NewIssuer(clock.Now)
 		issuer = e.Issuer
 	}
-	p := &flow.Pool{ID: PoolID, Name: "test", PasswordPolicy: flow.DefaultPasswordPolicy(), MFA: flow.MFAOff,
+	poolID := PoolID
+	if o.PoolID != "" {
+		poolID = o.PoolID
+	}
+	p := &flow.Pool{ID: poolID, Name: "test", PasswordPolicy: flow.DefaultPasswordPolicy(), MFA: flow.MFAOff,
 		Created: clock.Now(), LastModified: clock.Now()}
 	if o.Pool != nil {
 		o.Pool(p)
@@ -85,7 +93,7 @@ func New(tb testing.TB, o Options) *Env {
 	e.Pool, e.Client = p, c
 	s, err := flow.New(flow.Config{Directory: e.Dir, Catalog: e.Dir, Sessions: e.Sessions, Issuer: issuer,
 		Sender: e.Outbox, Now: clock.Now, Rand: e.Rand, DecoyKey: []byte("flowtest decoy key"),
-		Limits: o.Limits, Hooks: o.Hooks})
+		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP})
 	if err != nil {
 		tb.Fatal(err)
 	}
