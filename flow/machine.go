@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -35,6 +36,11 @@ type Event struct {
 	DecoyKey []byte
 	// SRP is the server side of SRP (nil: DefaultSRP).
 	SRP SRP
+	// Hooks are the custom-authentication triggers the machine calls, with
+	// Ctx; Metadata is the call's ClientMetadata.
+	Hooks    *Hooks
+	Ctx      context.Context
+	Metadata map[string]string
 	// CanSend says a Sender is configured; without one, challenges that
 	// deliver codes are never offered.
 	CanSend bool
@@ -222,6 +228,8 @@ func (m *machine) start() Outcome {
 	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
 		// Refresh is proven by the issuer before the machine runs.
 		return m.tokens()
+	case challenge.FlowCustomAuth:
+		return m.startCustom()
 	}
 	return m.fail(errParam("Initiate Auth method not supported."))
 }
@@ -399,6 +407,9 @@ func (m *machine) respond() Outcome {
 	case challenge.NewPasswordRequired:
 		return m.newPassword()
 	}
+	if m.st.Phase == PhaseCustom {
+		return m.customAnswer()
+	}
 	if m.st.Phase == PhaseDeviceSRP {
 		if err := m.userGate(); err != nil {
 			return m.fail(err)
@@ -431,6 +442,11 @@ func (m *machine) passwordVerifier() Outcome {
 	}
 	if dk := m.param(challenge.KeyDeviceKey); dk != "" {
 		m.st.DeviceKey = dk
+	}
+	if m.st.Flow == challenge.FlowCustomAuth {
+		o := m.customAfterPassword()
+		o.Effects.ResetFailures = o.Err == nil
+		return o
 	}
 	return m.firstFactorProven()
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -38,22 +37,6 @@ type Config struct {
 	Hooks  Hooks
 	// SRP is the server side of SRP (nil: DefaultSRP, package srp).
 	SRP SRP
-}
-
-// Hooks are the Cognito triggers, as functions. A nil hook is disabled.
-type Hooks struct {
-	// PreTokenGeneration may shape the claims before tokens are signed.
-	PreTokenGeneration func(ctx context.Context, in PreTokenGenerationInput) (*challenge.ClaimsShape, error)
-}
-
-// PreTokenGenerationInput is what the pre token generation hook sees.
-type PreTokenGenerationInput struct {
-	PoolID, ClientID, Username string
-	Attributes                 map[string]string
-	Groups                     []string
-	// Source is "Authentication", "RefreshTokens" or "NewPasswordChallenge".
-	Source         string
-	ClientMetadata map[string]string
 }
 
 // Server is the sign-in engine's driver: it loads state, looks things up,

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/authflow/authflow/challenge"
@@ -143,9 +144,10 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 	return true
 }
 
-func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
+func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *User) *Event {
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
-		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp}
+		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
+		Hooks: &s.hooks, Ctx: ctx, Metadata: c.metadata}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -173,7 +175,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	switch c.flow {
 	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
 		return s.refreshFlow(ctx, c, cl, p)
-	case challenge.FlowUserSRPAuth, challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+	case challenge.FlowUserSRPAuth, challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth, challenge.FlowCustomAuth:
 	default:
 		return nil, errParam("Initiate Auth method not supported.")
 	}
@@ -188,7 +190,19 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	ev := s.event(c, cl, p, u)
+	if u == nil && (c.flow == challenge.FlowUserPasswordAuth || c.flow == challenge.FlowAdminUserPasswordAuth) {
+		if u, err = s.migrate(ctx, p, cl, username, c.params[challenge.KeyPassword], c.metadata); err != nil {
+			return nil, err
+		}
+	}
+	if u != nil && s.hooks.PreAuthentication != nil {
+		if _, err := callHook("PreAuthentication", func() (struct{}, error) {
+			return struct{}{}, s.hooks.PreAuthentication(ctx, PreAuthenticationInput{TriggerUser: triggerUser(p, cl, u, username), ValidationData: c.metadata})
+		}); err != nil {
+			return nil, err
+		}
+	}
+	ev := s.event(ctx, c, cl, p, u)
 	o := Step(nil, ev)
 	return s.carryOut(ctx, c, ev, "", o)
 }
@@ -245,7 +259,17 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 			return nil, errInternal(err)
 		}
 	}
-	ev := s.event(c, cl, p, u)
+	// A client may answer with the name it signed in with (an alias or
+	// another case); it stands for the real username when it names the
+	// same user.
+	if name := c.params[challenge.KeyUsername]; u != nil && name != "" && name != st.Username {
+		if same, err := s.findUser(ctx, p, name); err == nil && same != nil && same.Username == st.Username {
+			params := maps.Clone(c.params)
+			params[challenge.KeyUsername] = st.Username
+			c.params = params
+		}
+	}
+	ev := s.event(ctx, c, cl, p, u)
 	o := Step(&st, ev)
 	return s.carryOut(ctx, c, ev, c.session, o)
 }
@@ -294,6 +318,14 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 		}
 	}
 	next := o.Next
+	if o.Grant && s.hooks.PostAuthentication != nil {
+		if _, err := callHook("PostAuthentication", func() (struct{}, error) {
+			return struct{}{}, s.hooks.PostAuthentication(ctx, PostAuthenticationInput{
+				TriggerUser: triggerUser(ev.Pool, ev.Client, ev.User, ev.User.Username), NewDeviceUsed: o.NewDevice != nil, ClientMetadata: c.metadata})
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if o.Grant {
 		result, err := s.issue(ctx, c, ev, next)
 		if err != nil {
@@ -434,26 +466,17 @@ func (s *Server) shapeClaims(ctx context.Context, g *challenge.TokenGrant, sourc
 	if s.hooks.PreTokenGeneration == nil {
 		return nil
 	}
-	shape, err := s.hooks.PreTokenGeneration(ctx, PreTokenGenerationInput{
-		PoolID: g.PoolID, ClientID: g.ClientID, Username: g.Username, Attributes: g.Attributes,
-		Groups: g.Groups, Source: source, ClientMetadata: metadata,
+	shape, err := callHook("PreTokenGeneration", func() (*challenge.ClaimsShape, error) {
+		return s.hooks.PreTokenGeneration(ctx, PreTokenGenerationInput{
+			PoolID: g.PoolID, ClientID: g.ClientID, Username: g.Username, Attributes: g.Attributes,
+			Groups: g.Groups, Source: source, ClientMetadata: metadata,
+		})
 	})
 	if err != nil {
-		return hookError(err)
+		return err
 	}
 	g.Shape = shape
 	return nil
-}
-
-// hookError maps a hook's failure to the Lambda exceptions: a hook that
-// returns a *challenge.Error keeps its code; any other error is a
-// UserLambdaValidationException carrying the hook's message.
-func hookError(err error) error {
-	var ce *challenge.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	return challenge.Wrap(challenge.ErrUserLambdaValidation, "PreTokenGeneration failed with error "+err.Error()+".", err)
 }
 
 // refreshFlow runs REFRESH_TOKEN_AUTH / REFRESH_TOKEN.

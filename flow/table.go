@@ -20,6 +20,7 @@ const (
 	evMFARejected         = "mfa_rejected"          // a wrong code; the session stays (not a transition)
 	evDeviceChallenge     = "device_challenge"      // a remembered device must prove itself (DEVICE_SRP_AUTH)
 	evDeviceVerifier      = "device_verifier"       // the device SRP verifier was sent (DEVICE_PASSWORD_VERIFIER)
+	evCustomChallenge     = "custom_challenge"      // the define hook asked for a CUSTOM_CHALLENGE
 )
 
 // Transitions is the one declared transition table of the sign-in machine:
@@ -30,12 +31,13 @@ var Transitions = fsm.Events{
 	{Name: evSRPChallenge, Src: []string{PhaseStart.String()}, Dst: PhaseSRP.String()},
 	{Name: evNewPasswordRequired, Src: []string{PhaseStart.String(), PhaseSRP.String()}, Dst: PhaseNewPasswordRequired.String()},
 	{Name: evNewPasswordRejected, Src: []string{PhaseNewPasswordRequired.String()}, Dst: PhaseNewPasswordRequired.String()},
+	{Name: evCustomChallenge, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseCustom.String()}, Dst: PhaseCustom.String()},
 	{Name: evDeviceChallenge, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseDeviceSRP.String()},
 	{Name: evDeviceVerifier, Src: []string{PhaseDeviceSRP.String()}, Dst: PhaseDeviceSRP.String()},
 	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseDeviceSRP.String()}, Dst: PhaseMFA.String()},
 	{Name: evMFASelected, Src: []string{PhaseMFA.String()}, Dst: PhaseMFA.String()},
-	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String()}, Dst: PhaseTokens.String()},
-	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String()}, Dst: PhaseFailed.String()},
+	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseTokens.String()},
+	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseFailed.String()},
 }
 
 type edge struct {

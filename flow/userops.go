@@ -423,6 +423,11 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 		return nil, errInternal(err)
 	}
 	if u == nil {
+		if u, err = s.migrate(ctx, p, c, in.Username, "", in.ClientMetadata); err != nil {
+			return nil, err
+		}
+	}
+	if u == nil {
 		if c.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn {
 			// Pretend a code went to a simulated destination.
 			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: &challenge.CodeDeliveryDetailsType{
