@@ -41,6 +41,12 @@ type Event struct {
 	Hooks    *Hooks
 	Ctx      context.Context
 	Metadata map[string]string
+	// Passkeys runs WebAuthn ceremonies (nil: no passkeys); Origins are
+	// extra allowed origins besides https://<relying party id>.
+	Passkeys Passkeys
+	Origins  []string
+	// SignedUp says the call carries the Session of a confirmed sign-up.
+	SignedUp bool
 	// CanSend says a Sender is configured; without one, challenges that
 	// deliver codes are never offered.
 	CanSend bool
@@ -68,6 +74,8 @@ type Outcome struct {
 	Retry bool
 	// NewDevice is the device the client may confirm (device tracking on).
 	NewDevice *challenge.NewDeviceMetadata
+	// Available lists the first factors of a SELECT_CHALLENGE.
+	Available []challenge.Name
 }
 
 // Effects are the changes a step makes to its user, as data.
@@ -88,6 +96,14 @@ type Effects struct {
 	Messages []Message
 	// DeviceAuthenticated names a device that just proved itself.
 	DeviceAuthenticated string
+	// PasskeyUsed records a passkey's new sign count.
+	PasskeyUsed *PasskeyUse
+}
+
+// PasskeyUse is a passkey that signed a sign-in in.
+type PasskeyUse struct {
+	ID        []byte
+	SignCount uint32
 }
 
 // TOTPChange is a newly verified software token.
@@ -100,7 +116,7 @@ type TOTPChange struct {
 // userEffects reports whether e changes the user record.
 func (e Effects) userEffects() bool {
 	return e.RecordFailure || e.ResetFailures || e.SetPassword != nil || e.SetStatus != "" || len(e.SetAttributes) > 0 ||
-		e.TOTPStep != 0 || e.SetTOTP != nil || e.DeviceAuthenticated != ""
+		e.TOTPStep != 0 || e.SetTOTP != nil || e.DeviceAuthenticated != "" || e.PasskeyUsed != nil
 }
 
 var timeZero time.Time
@@ -230,6 +246,8 @@ func (m *machine) start() Outcome {
 		return m.tokens()
 	case challenge.FlowCustomAuth:
 		return m.startCustom()
+	case challenge.FlowUserAuth:
+		return m.startUserAuth()
 	}
 	return m.fail(errParam("Initiate Auth method not supported."))
 }
@@ -407,8 +425,13 @@ func (m *machine) respond() Outcome {
 	case challenge.NewPasswordRequired:
 		return m.newPassword()
 	}
-	if m.st.Phase == PhaseCustom {
+	switch m.st.Phase {
+	case PhaseCustom:
 		return m.customAnswer()
+	case PhaseSelectChallenge:
+		return m.selectAnswer()
+	case PhaseUserAuth:
+		return m.userAuthAnswer()
 	}
 	if m.st.Phase == PhaseDeviceSRP {
 		if err := m.userGate(); err != nil {

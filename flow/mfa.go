@@ -54,7 +54,7 @@ func (m *machine) setupMethods() []challenge.Name {
 // second factor is due.
 func (m *machine) mfaNext() (Outcome, bool) {
 	p := m.ev.Pool
-	if p.MFA == MFAOff || p.MFA == "" || m.st.Proven&FactorMFA != 0 || m.deviceRemembersMFA() {
+	if p.MFA == MFAOff || p.MFA == "" || m.st.Proven&(FactorMFA|FactorPasswordless) != 0 || m.deviceRemembersMFA() {
 		return Outcome{}, false
 	}
 	methods := m.mfaMethods()
@@ -82,8 +82,13 @@ func (m *machine) mfaNext() (Outcome, bool) {
 
 // mfaChallenge moves to the MFA phase with a challenge.
 func (m *machine) mfaChallenge(event string, name challenge.Name, params map[string]string) Outcome {
+	return m.phaseChallenge(event, PhaseMFA, name, params)
+}
+
+// phaseChallenge moves to a phase with a challenge.
+func (m *machine) phaseChallenge(event string, phase Phase, name challenge.Name, params map[string]string) Outcome {
 	next := m.st
-	next.Phase = PhaseMFA
+	next.Phase = phase
 	next.Challenge = name
 	next.Wrong = 0
 	next.CodeHash, next.CodeExpires = nil, timeZero
@@ -91,7 +96,7 @@ func (m *machine) mfaChallenge(event string, name challenge.Name, params map[str
 	if params == nil {
 		params = map[string]string{}
 	}
-	params[challenge.KeyUserIDForSRP] = m.ev.User.Username
+	params[challenge.KeyUserIDForSRP] = m.st.Username
 	return Outcome{Event: event, Next: &next, Challenge: name, Params: params}
 }
 
@@ -106,6 +111,13 @@ func (m *machine) codeChallenge(event string, name challenge.Name) Outcome {
 		}
 		return m.mfaChallenge(event, name, params)
 	}
+	return m.sendCodeChallenge(event, PhaseMFA, name, "MFA")
+}
+
+// sendCodeChallenge issues SMS_MFA, SMS_OTP or EMAIL_OTP with a code sent
+// now (purpose "MFA" or "OTP").
+func (m *machine) sendCodeChallenge(event string, phase Phase, name challenge.Name, purpose string) Outcome {
+	u := m.ev.User
 	medium, dest := challenge.DeliveryMediumSMS, u.Attributes["phone_number"]
 	if name == challenge.EmailOTP {
 		medium, dest = challenge.DeliveryMediumEmail, u.Attributes["email"]
@@ -114,13 +126,13 @@ func (m *machine) codeChallenge(event string, name challenge.Name) Outcome {
 	if err != nil {
 		return m.fail(errInternal(err))
 	}
-	o := m.mfaChallenge(event, name, map[string]string{
+	o := m.phaseChallenge(event, phase, name, map[string]string{
 		challenge.KeyCodeDeliveryDeliveryMedium: medium,
 		challenge.KeyCodeDeliveryDestination:    mask(medium, dest),
 	})
 	o.Next.CodeHash = sessionCodeHash(m.ev.DecoyKey, code)
 	o.Next.CodeExpires = m.ev.Now.Add(codeValidity(m.ev.Pool))
-	o.Effects.Messages = []Message{{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest, Purpose: "MFA", Code: code}}
+	o.Effects.Messages = []Message{{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest, Purpose: purpose, Code: code}}
 	return o
 }
 
@@ -184,20 +196,29 @@ func (m *machine) totpAnswer() Outcome {
 }
 
 func (m *machine) codeAnswer(key string) Outcome {
-	code := m.param(key)
-	if code == "" {
-		return m.fail(errMissing(key))
-	}
-	if len(m.st.CodeHash) == 0 {
-		return m.fail(errInvalidSession())
-	}
-	if !m.ev.Now.Before(m.st.CodeExpires) {
-		return m.fail(challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode))
-	}
-	if len(code) > 16 || subtle.ConstantTimeCompare(sessionCodeHash(m.ev.DecoyKey, code), m.st.CodeHash) != 1 {
-		return m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+	if bad := m.checkSessionCode(key); bad != nil {
+		return *bad
 	}
 	return m.mfaProven(Effects{})
+}
+
+// checkSessionCode checks the code kept in the session; nil means right.
+func (m *machine) checkSessionCode(key string) *Outcome {
+	var o Outcome
+	code := m.param(key)
+	switch {
+	case code == "":
+		o = m.fail(errMissing(key))
+	case len(m.st.CodeHash) == 0:
+		o = m.fail(errInvalidSession())
+	case !m.ev.Now.Before(m.st.CodeExpires):
+		o = m.fail(challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode))
+	case len(code) > 16 || subtle.ConstantTimeCompare(sessionCodeHash(m.ev.DecoyKey, code), m.st.CodeHash) != 1:
+		o = m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+	default:
+		return nil
+	}
+	return &o
 }
 
 // mfaProven records a proven second factor and moves on.

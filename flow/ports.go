@@ -118,3 +118,16 @@ type Message struct {
 func (m Message) String() string {
 	return "Message{" + m.Purpose + " to " + m.Medium + " for " + m.Username + "}"
 }
+
+// Passkeys runs WebAuthn ceremonies; package webauthn implements it on
+// go-webauthn. Without it, WEB_AUTHN is never offered and the passkey
+// operations answer WebAuthnNotEnabledException. Errors are
+// *challenge.Error values (the WebAuthn* exceptions, NotAuthorizedException).
+// Session bytes are opaque to the engine, which keeps them and spends them
+// on use.
+type Passkeys interface {
+	BeginRegistration(rp challenge.RelyingParty, u challenge.PasskeyUser) (optionsJSON, session []byte, err error)
+	FinishRegistration(rp challenge.RelyingParty, u challenge.PasskeyUser, session, credentialJSON []byte) (*challenge.PasskeyCredential, error)
+	BeginLogin(rp challenge.RelyingParty, u challenge.PasskeyUser) (requestOptionsJSON, session []byte, err error)
+	FinishLogin(rp challenge.RelyingParty, u challenge.PasskeyUser, session, credentialJSON []byte) (credentialID []byte, signCount uint32, err error)
+}

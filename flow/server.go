@@ -37,6 +37,11 @@ type Config struct {
 	Hooks  Hooks
 	// SRP is the server side of SRP (nil: DefaultSRP, package srp).
 	SRP SRP
+	// Passkeys runs WebAuthn ceremonies (webauthn.Ceremonies); nil means
+	// passkeys are off. PasskeyOrigins are origins allowed besides
+	// https://<relying party id> (e.g. a local development origin).
+	Passkeys       Passkeys
+	PasskeyOrigins []string
 }
 
 // Server is the sign-in engine's driver: it loads state, looks things up,
@@ -55,6 +60,8 @@ type Server struct {
 	limits   Limits
 	hooks    Hooks
 	srp      SRP
+	passkeys Passkeys
+	origins  []string
 }
 
 // New checks cfg and returns a Server.
@@ -66,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 		dir: cfg.Directory, cat: cfg.Catalog, sessions: cfg.Sessions, issuer: cfg.Issuer,
 		sender: cfg.Sender, now: cfg.Now, rand: cfg.Rand, decoyKey: cfg.DecoyKey,
 		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks, srp: cfg.SRP,
+		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins,
 	}
 	if s.srp == nil {
 		s.srp = DefaultSRP{}

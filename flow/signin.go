@@ -147,7 +147,7 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *User) *Event {
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
 		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
-		Hooks: &s.hooks, Ctx: ctx, Metadata: c.metadata}
+		Hooks: &s.hooks, Ctx: ctx, Metadata: c.metadata, Passkeys: s.passkeys, Origins: s.origins}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -175,7 +175,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	switch c.flow {
 	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
 		return s.refreshFlow(ctx, c, cl, p)
-	case challenge.FlowUserSRPAuth, challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth, challenge.FlowCustomAuth:
+	case challenge.FlowUserSRPAuth, challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth, challenge.FlowCustomAuth, challenge.FlowUserAuth:
 	default:
 		return nil, errParam("Initiate Auth method not supported.")
 	}
@@ -203,6 +203,16 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		}
 	}
 	ev := s.event(ctx, c, cl, p, u)
+	if c.session != "" {
+		// The Session of a confirmed sign-up signs the user in with USER_AUTH.
+		if c.flow != challenge.FlowUserAuth || u == nil {
+			return nil, errInvalidSession()
+		}
+		if err := s.spendSignUpSession(ctx, c.session, cl, u); err != nil {
+			return nil, err
+		}
+		ev.SignedUp = true
+	}
 	o := Step(nil, ev)
 	return s.carryOut(ctx, c, ev, "", o)
 }
@@ -345,7 +355,7 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	return &reply{name: o.Challenge, params: o.Params, session: h}, nil
+	return &reply{name: o.Challenge, params: o.Params, session: h, available: o.Available}, nil
 }
 
 // applyEffects writes a step's effects to the freshest copy of the user,
@@ -391,6 +401,13 @@ func (s *Server) applyTo(u *User, p *Pool, now time.Time, e Effects) {
 	}
 	if e.TOTPStep > u.MFA.TOTPLastStep {
 		u.MFA.TOTPLastStep = e.TOTPStep
+	}
+	if pk := e.PasskeyUsed; pk != nil {
+		for i := range u.Passkeys {
+			if string(u.Passkeys[i].ID) == string(pk.ID) {
+				u.Passkeys[i].SignCount = pk.SignCount
+			}
+		}
 	}
 	if d := u.device(e.DeviceAuthenticated); d != nil {
 		d.LastAuthenticated = now

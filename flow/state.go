@@ -10,9 +10,10 @@ import (
 	"github.com/authflow/authflow/challenge"
 )
 
-// Phase is a state of the sign-in machine. The wire challenges map to
-// phases one to one (see challengePhase); the outcomes are PhaseTokens and
-// PhaseFailed.
+// Phase is a state of the sign-in machine. Every pending wire challenge
+// belongs to exactly one phase (EMAIL_OTP to PhaseUserAuth as a first
+// factor and to PhaseMFA as a second one); the outcomes are PhaseTokens
+// and PhaseFailed.
 type Phase uint8
 
 // The phases, named as in the design: every pending wire challenge belongs
@@ -43,29 +44,6 @@ func (p Phase) String() string {
 		return phaseNames[p]
 	}
 	return "INVALID"
-}
-
-// challengePhase maps a pending wire challenge to its phase.
-func challengePhase(n challenge.Name) Phase {
-	switch n {
-	case challenge.Password, challenge.PasswordSRP, challenge.SMSOTP, challenge.WebAuthn:
-		return PhaseUserAuth
-	case challenge.PasswordVerifier:
-		return PhaseSRP
-	case challenge.AdminNoSRPAuth:
-		return PhasePasswordVerifier
-	case challenge.SMSMFA, challenge.EmailOTP, challenge.SoftwareTokenMFA, challenge.SelectMFAType, challenge.MFASetup:
-		return PhaseMFA
-	case challenge.SelectChallenge:
-		return PhaseSelectChallenge
-	case challenge.NewPasswordRequired:
-		return PhaseNewPasswordRequired
-	case challenge.DeviceSRPAuth, challenge.DevicePasswordVerifier:
-		return PhaseDeviceSRP
-	case challenge.CustomChallenge:
-		return PhaseCustom
-	}
-	return PhaseFailed
 }
 
 // Factor is a bit set of what a sign-in has proven.

@@ -21,6 +21,8 @@ const (
 	evDeviceChallenge     = "device_challenge"      // a remembered device must prove itself (DEVICE_SRP_AUTH)
 	evDeviceVerifier      = "device_verifier"       // the device SRP verifier was sent (DEVICE_PASSWORD_VERIFIER)
 	evCustomChallenge     = "custom_challenge"      // the define hook asked for a CUSTOM_CHALLENGE
+	evChoiceOffered       = "choice_offered"        // USER_AUTH without a usable preference: SELECT_CHALLENGE
+	evFirstFactorChosen   = "first_factor_chosen"   // a first factor awaits its proof (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN)
 )
 
 // Transitions is the one declared transition table of the sign-in machine:
@@ -28,16 +30,18 @@ const (
 // Later capabilities (MFA, devices, choice-based and custom sign-in) add
 // their edges here.
 var Transitions = fsm.Events{
-	{Name: evSRPChallenge, Src: []string{PhaseStart.String()}, Dst: PhaseSRP.String()},
-	{Name: evNewPasswordRequired, Src: []string{PhaseStart.String(), PhaseSRP.String()}, Dst: PhaseNewPasswordRequired.String()},
+	{Name: evChoiceOffered, Src: []string{PhaseStart.String()}, Dst: PhaseSelectChallenge.String()},
+	{Name: evFirstFactorChosen, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String()}, Dst: PhaseUserAuth.String()},
+	{Name: evSRPChallenge, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String()}, Dst: PhaseSRP.String()},
+	{Name: evNewPasswordRequired, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String(), PhaseSRP.String()}, Dst: PhaseNewPasswordRequired.String()},
 	{Name: evNewPasswordRejected, Src: []string{PhaseNewPasswordRequired.String()}, Dst: PhaseNewPasswordRequired.String()},
 	{Name: evCustomChallenge, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseCustom.String()}, Dst: PhaseCustom.String()},
-	{Name: evDeviceChallenge, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseDeviceSRP.String()},
+	{Name: evDeviceChallenge, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String()}, Dst: PhaseDeviceSRP.String()},
 	{Name: evDeviceVerifier, Src: []string{PhaseDeviceSRP.String()}, Dst: PhaseDeviceSRP.String()},
-	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseDeviceSRP.String()}, Dst: PhaseMFA.String()},
+	{Name: evMFARequired, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseDeviceSRP.String()}, Dst: PhaseMFA.String()},
 	{Name: evMFASelected, Src: []string{PhaseMFA.String()}, Dst: PhaseMFA.String()},
-	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseTokens.String()},
-	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseFailed.String()},
+	{Name: evTokensIssued, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseTokens.String()},
+	{Name: evFailed, Src: []string{PhaseStart.String(), PhaseSelectChallenge.String(), PhaseUserAuth.String(), PhaseSRP.String(), PhaseNewPasswordRequired.String(), PhaseMFA.String(), PhaseDeviceSRP.String(), PhaseCustom.String()}, Dst: PhaseFailed.String()},
 }
 
 type edge struct {

@@ -3,6 +3,8 @@ package flow
 import (
 	"errors"
 	"time"
+
+	"github.com/authflow/authflow/challenge"
 )
 
 // ErrConflict is returned by Directory.Apply when a change does not apply:
@@ -58,8 +60,21 @@ type User struct {
 	// Devices remembered for this user (used by the device issue).
 	Devices []Device
 
+	// Passkeys registered with WebAuthn, and a registration under way.
+	Passkeys       []challenge.PasskeyCredential
+	PendingPasskey *PendingCeremony
+
 	Created      time.Time
 	LastModified time.Time
+}
+
+// PendingCeremony is a WebAuthn registration started and not yet
+// completed: its opaque session data, the app client that started it, and
+// when it expires. It is spent by the completion, right or wrong.
+type PendingCeremony struct {
+	Session  []byte
+	ClientID string
+	Expires  time.Time
 }
 
 // PasswordRecord is one remembered password verifier.
@@ -126,6 +141,19 @@ func (u *User) Clone() *User {
 			v.Hash = append([]byte(nil), v.Hash...)
 			c.Codes[k] = v
 		}
+	}
+	c.Passkeys = nil
+	for _, p := range u.Passkeys {
+		p.ID = append([]byte(nil), p.ID...)
+		p.PublicKey = append([]byte(nil), p.PublicKey...)
+		p.AAGUID = append([]byte(nil), p.AAGUID...)
+		p.Transports = append([]string(nil), p.Transports...)
+		c.Passkeys = append(c.Passkeys, p)
+	}
+	if u.PendingPasskey != nil {
+		pp := *u.PendingPasskey
+		pp.Session = append([]byte(nil), pp.Session...)
+		c.PendingPasskey = &pp
 	}
 	c.Devices = nil
 	for _, d := range u.Devices {

@@ -253,7 +253,7 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	c, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -266,11 +266,14 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	if err := checkAttributes(in.UserAttributes); err != nil {
 		return nil, err
 	}
-	if in.Password == "" {
+	passwordless := slices.ContainsFunc(p.AllowedFirstAuthFactors, func(f string) bool { return f != "PASSWORD" })
+	if in.Password == "" && !passwordless {
 		return nil, errMissing("Password")
 	}
-	if err := p.PasswordPolicy.Check(in.Password); err != nil {
-		return nil, err
+	if in.Password != "" {
+		if err := p.PasswordPolicy.Check(in.Password); err != nil {
+			return nil, err
+		}
 	}
 	attrs := map[string]string{}
 	for _, a := range in.UserAttributes {
@@ -310,13 +313,14 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	if len(p.UsernameAttributes) > 0 {
 		username = sub
 	}
-	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), username, in.Password)
-	if err != nil {
-		return nil, errInternal(err)
-	}
 	now := s.now()
 	u := &User{PoolID: p.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true, Attributes: attrs,
-		Salt: salt, Verifier: verifier, Created: now, LastModified: now}
+		Created: now, LastModified: now}
+	if in.Password != "" {
+		if u.Salt, u.Verifier, err = srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), username, in.Password); err != nil {
+			return nil, errInternal(err)
+		}
+	}
 	var details *challenge.CodeDeliveryDetailsType
 	if len(p.AutoVerifiedAttributes) > 0 {
 		if details, err = s.sendCode(ctx, p, u, "signup", false, now); err != nil {
@@ -326,7 +330,11 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	if err := s.dir.Apply(ctx, Change{Kind: ChangeCreate, User: u}); err != nil {
 		return nil, challenge.Wrap(challenge.ErrUsernameExists, "User already exists", err)
 	}
-	return &challenge.SignUpOutput{UserConfirmed: false, UserSub: sub, CodeDeliveryDetails: details}, nil
+	session, err := s.signUpSession(ctx, c, u, false)
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.SignUpOutput{UserConfirmed: false, UserSub: sub, CodeDeliveryDetails: details, Session: session}, nil
 }
 
 // ConfirmSignUp confirms a user with the code SignUp sent. Errors:
@@ -336,7 +344,7 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	c, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -349,6 +357,11 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	}
 	if u == nil {
 		return nil, errUserNotFound()
+	}
+	if in.Session != "" {
+		if err := s.checkSignUpSession(ctx, in.Session, "pending", c, u); err != nil {
+			return nil, err
+		}
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
@@ -371,7 +384,11 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if cerr != nil {
 		return nil, cerr
 	}
-	return &challenge.ConfirmSignUpOutput{}, nil
+	session, err := s.signUpSession(ctx, c, u, true)
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.ConfirmSignUpOutput{Session: session}, nil
 }
 
 // ResendConfirmationCode sends a new sign-up code.

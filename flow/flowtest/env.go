@@ -34,6 +34,10 @@ type Options struct {
 	PoolID string
 	// SRP replaces the server side of SRP (e.g. to replay vectors).
 	SRP flow.SRP
+	// Passkeys turns passkeys on (webauthn.Ceremonies); PasskeyOrigins are
+	// extra allowed origins.
+	Passkeys       flow.Passkeys
+	PasskeyOrigins []string
 }
 
 // Env is a ready-wired engine on memory stores with a manual clock.
@@ -93,7 +97,7 @@ func New(tb testing.TB, o Options) *Env {
 	e.Pool, e.Client = p, c
 	s, err := flow.New(flow.Config{Directory: e.Dir, Catalog: e.Dir, Sessions: e.Sessions, Issuer: issuer,
 		Sender: e.Outbox, Now: clock.Now, Rand: e.Rand, DecoyKey: []byte("flowtest decoy key"),
-		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP})
+		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP, Passkeys: o.Passkeys, PasskeyOrigins: o.PasskeyOrigins})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,251 @@
+package flow
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/srp"
+)
+
+// The USER_AUTH and SELECT_CHALLENGE parts of the machine: choice-based
+// sign-in with a password, SRP, a one-time code or a passkey.
+
+// Extra keys of State used by choice-based sign-in.
+const (
+	extraAvailable = "available" // JSON list offered by SELECT_CHALLENGE
+	extraWebAuthn  = "webauthn"  // base64 WebAuthn session data of the pending assertion
+	extraSignedUp  = "signed_up" // "confirmed" in a session that ConfirmSignUp returned
+)
+
+// firstFactors lists the first factors the user can use, in the order
+// Cognito lists AvailableChallenges.
+func (m *machine) firstFactors() []challenge.Name {
+	p, u := m.ev.Pool, m.ev.User
+	allowed := p.AllowedFirstAuthFactors
+	if len(allowed) == 0 {
+		allowed = []string{"PASSWORD"}
+	}
+	var out []challenge.Name
+	if slices.Contains(allowed, "PASSWORD") && (u == nil || u.HasPassword()) {
+		out = append(out, challenge.Password, challenge.PasswordSRP)
+	}
+	if u == nil {
+		return out
+	}
+	if slices.Contains(allowed, "EMAIL_OTP") && m.ev.CanSend && u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true" {
+		out = append(out, challenge.EmailOTP)
+	}
+	if slices.Contains(allowed, "SMS_OTP") && m.ev.CanSend && u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
+		out = append(out, challenge.SMSOTP)
+	}
+	if slices.Contains(allowed, "WEB_AUTHN") && m.ev.Passkeys != nil && p.WebAuthnRelyingPartyID != "" && len(u.Passkeys) > 0 {
+		out = append(out, challenge.WebAuthn)
+	}
+	return out
+}
+
+// relyingParty is the pool's WebAuthn relying party.
+func relyingParty(p *Pool, origins []string) challenge.RelyingParty {
+	uv := p.WebAuthnUserVerification
+	if uv == "" {
+		uv = "preferred"
+	}
+	return challenge.RelyingParty{ID: p.WebAuthnRelyingPartyID, Name: p.Name,
+		Origins: append([]string{"https://" + p.WebAuthnRelyingPartyID}, origins...), UserVerification: uv}
+}
+
+// passkeyUser is the user as a WebAuthn ceremony sees it.
+func passkeyUser(u *User) challenge.PasskeyUser {
+	display := u.Attributes["email"]
+	if display == "" {
+		display = u.Username
+	}
+	return challenge.PasskeyUser{Handle: []byte(u.Sub), Name: u.Username, DisplayName: display, Credentials: u.Passkeys}
+}
+
+// startUserAuth begins USER_AUTH.
+func (m *machine) startUserAuth() Outcome {
+	u := m.ev.User
+	if u == nil {
+		if !m.preventExistenceErrors() {
+			return m.fail(errUserNotFound())
+		}
+		m.st.Decoy = true
+		m.st.Username = m.param(challenge.KeyUsername)
+	} else {
+		m.st.Username = u.Username
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+		if m.ev.SignedUp {
+			// ConfirmSignUp proved the user with the code just sent.
+			m.st.Proven |= FactorPasswordless
+			m.st.AuthTime = m.ev.Now
+			if err := m.statusGate(); err != nil {
+				return m.fail(err)
+			}
+			return m.next()
+		}
+	}
+	available := m.firstFactors()
+	if len(available) == 0 {
+		return m.fail(errIncorrect())
+	}
+	if pref := challenge.Name(m.param(challenge.KeyPreferredChallenge)); pref != "" && slices.Contains(available, pref) {
+		return m.startFactor(pref)
+	}
+	return m.offerChoice(available)
+}
+
+// offerChoice answers SELECT_CHALLENGE with the available first factors.
+func (m *machine) offerChoice(available []challenge.Name) Outcome {
+	list, _ := json.Marshal(available)
+	o := m.phaseChallenge(evChoiceOffered, PhaseSelectChallenge, challenge.SelectChallenge, nil)
+	o.Available = available
+	o.Next.Extra = map[string]string{extraAvailable: string(list)}
+	if slices.Contains(available, challenge.WebAuthn) {
+		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
+		if err != nil {
+			return m.fail(err)
+		}
+		o.Params[challenge.KeyCredentialRequestOptions] = string(opts)
+		o.Next.Extra[extraWebAuthn] = base64.StdEncoding.EncodeToString(session)
+	}
+	return o
+}
+
+// startFactor goes to a chosen first factor; it completes at once when the
+// request already carries the proof (PASSWORD, SRP_A, CREDENTIAL).
+func (m *machine) startFactor(name challenge.Name) Outcome {
+	switch name {
+	case challenge.Password:
+		if m.param(challenge.KeyPassword) == "" {
+			return m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.Password, nil)
+		}
+		return m.passwordAnswer()
+	case challenge.PasswordSRP:
+		if m.param(challenge.KeySRPA) == "" {
+			return m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.PasswordSRP, nil)
+		}
+		return m.startSRP()
+	case challenge.EmailOTP, challenge.SMSOTP:
+		if m.st.Decoy {
+			return m.fail(errIncorrect())
+		}
+		return m.sendCodeChallenge(evFirstFactorChosen, PhaseUserAuth, name, "OTP")
+	case challenge.WebAuthn:
+		if m.param(challenge.KeyCredential) != "" && m.st.Extra[extraWebAuthn] != "" {
+			return m.passkeyAnswer()
+		}
+		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
+		if err != nil {
+			return m.fail(err)
+		}
+		o := m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.WebAuthn,
+			map[string]string{challenge.KeyCredentialRequestOptions: string(opts)})
+		o.Next.Extra = map[string]string{extraWebAuthn: base64.StdEncoding.EncodeToString(session)}
+		return o
+	}
+	return m.fail(errParam("The challenge " + truncate(string(name), 32) + " is not available for the user."))
+}
+
+// selectAnswer handles SELECT_CHALLENGE.
+func (m *machine) selectAnswer() Outcome {
+	answer := challenge.Name(m.param(challenge.KeyAnswer))
+	if answer == "" {
+		return m.fail(errMissing(challenge.KeyAnswer))
+	}
+	var offered []challenge.Name
+	_ = json.Unmarshal([]byte(m.st.Extra[extraAvailable]), &offered)
+	if !slices.Contains(offered, answer) {
+		return m.fail(errParam("The challenge " + truncate(string(answer), 32) + " is not available for the user."))
+	}
+	if m.ev.User != nil {
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+	}
+	return m.startFactor(answer)
+}
+
+// userAuthAnswer handles the first-factor challenges.
+func (m *machine) userAuthAnswer() Outcome {
+	if m.ev.User != nil {
+		if err := m.userGate(); err != nil {
+			return m.fail(err)
+		}
+	}
+	switch m.st.Challenge {
+	case challenge.Password:
+		return m.passwordAnswer()
+	case challenge.PasswordSRP:
+		if m.param(challenge.KeySRPA) == "" {
+			return m.fail(errMissing(challenge.KeySRPA))
+		}
+		return m.startSRP()
+	case challenge.EmailOTP, challenge.SMSOTP:
+		key := challenge.KeyEmailOTPCode
+		if m.st.Challenge == challenge.SMSOTP {
+			key = challenge.KeySMSOTPCode
+		}
+		if bad := m.checkSessionCode(key); bad != nil {
+			return *bad
+		}
+		return m.passwordlessProven(Effects{})
+	case challenge.WebAuthn:
+		return m.passkeyAnswer()
+	}
+	return m.fail(errInvalidSession())
+}
+
+// passwordAnswer checks a plain PASSWORD inside USER_AUTH.
+func (m *machine) passwordAnswer() Outcome {
+	password := m.param(challenge.KeyPassword)
+	if password == "" {
+		return m.fail(errMissing(challenge.KeyPassword))
+	}
+	if m.st.Decoy {
+		salt := m.decoySalt(m.st.Username)
+		srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), m.st.Username, password)
+		return m.fail(errIncorrect())
+	}
+	u := m.ev.User
+	if !u.HasPassword() || !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(u.PoolID), u.Username, password) {
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
+	}
+	return m.firstFactorProven()
+}
+
+// passkeyAnswer verifies a CREDENTIAL against the pending assertion.
+func (m *machine) passkeyAnswer() Outcome {
+	cred := m.param(challenge.KeyCredential)
+	if cred == "" {
+		return m.fail(errMissing(challenge.KeyCredential))
+	}
+	session, err := base64.StdEncoding.DecodeString(m.st.Extra[extraWebAuthn])
+	if err != nil || len(session) == 0 || m.ev.Passkeys == nil {
+		return m.fail(errInvalidSession())
+	}
+	id, count, err := m.ev.Passkeys.FinishLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User), session, []byte(cred))
+	if err != nil {
+		return m.failWith(err, Effects{RecordFailure: true})
+	}
+	return m.passwordlessProven(Effects{PasskeyUsed: &PasskeyUse{ID: id, SignCount: count}})
+}
+
+// passwordlessProven records a one-time code or passkey as the first
+// factor; such sign-ins are not asked for MFA.
+func (m *machine) passwordlessProven(e Effects) Outcome {
+	if err := m.statusGate(); err != nil {
+		return m.fail(err)
+	}
+	m.st.Proven |= FactorPasswordless
+	m.st.AuthTime = m.ev.Now
+	m.st.CodeHash, m.st.CodeExpires, m.st.Extra = nil, timeZero, nil
+	o := m.next()
+	o.Effects.ResetFailures = o.Err == nil
+	o.Effects.PasskeyUsed = e.PasskeyUsed
+	return o
+}
