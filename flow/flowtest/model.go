@@ -1,0 +1,798 @@
+package flowtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/srp"
+)
+
+// The model: a pgregory.net/rapid state machine of one user pool. It drives
+// random sequences of calls against a real flow.Server (an Env) and, after
+// every action, checks named invariants over the calls just made and over
+// the whole pool.
+//
+// # How it works
+//
+// The Model keeps its own account of the pool: each user's password,
+// status, enabled flag and lockout counter (UserState), every session
+// handle the engine handed out (Session), every refresh and access token
+// obtained (Grant, AccessToken), and the clock. Each action
+//
+//  1. draws its inputs with rapid (who, which password, which session),
+//  2. notes what the model knows before the call (Call.Proof, whether the
+//     session was spent or expired, whether the token was revoked),
+//  3. steps the model: the Expect is the answer the model predicts, and
+//     the model's state is moved as the pool's rules say,
+//  4. calls the engine and records the call (Model.Transcript),
+//  5. records what the call created (session handles, tokens).
+//
+// Check then runs every Invariant over the new calls (Invariant.Call) and
+// over the model (Invariant.State), and fails the rapid test naming the
+// invariant that broke.
+//
+// # Extending the model
+//
+// A later capability (MFA, devices, custom auth) adds actions and
+// invariants without touching this file:
+//
+//	opts := flowtest.ModelOptions{Setup: func(m *flowtest.Model) {
+//		m.AddAction(flowtest.Action{Name: "AnswerTOTP", Weight: 3,
+//			Enabled: func() bool { return len(m.LiveSessions(challenge.SoftwareTokenMFA)) > 0 },
+//			Run: func(t *rapid.T) {
+//				s := m.DrawSession(t, m.LiveSessions(challenge.SoftwareTokenMFA))
+//				resp := map[string]string{"USERNAME": s.User, "SOFTWARE_TOKEN_MFA_CODE": code}
+//				c := m.Respond(t, s, challenge.SoftwareTokenMFA, resp, false)
+//				c.Proof = ...                    // what the answer proved
+//				c.Expect = ...                   // what the pool's rules say
+//				m.Record(c)                      // queue it for Check
+//			}})
+//		m.AddInvariant(flowtest.Invariant{Name: "a TOTP code works once", Call: ...})
+//	}}
+//	flowtest.Run(t, opts)
+//
+// An action that answers a session sets Call.Answered (Model.Respond does),
+// so the session invariants (spent, expired) cover its challenge too; an
+// action whose call can return tokens sets Call.Proof, which the first
+// invariant holds it to; an action that presents a token sets
+// Call.Presented. Expect may be left nil when the model makes no
+// prediction. State invariants see the whole model after each action.
+
+// Known deviations of the engine (or of the fake Issuer) from what the
+// model holds to be right, which ModelOptions.Tolerate can name so that a
+// run checks everything else. Each is reported to the engine's owner.
+const (
+	// StaleProof: a sign-in started before an administrator replaced the
+	// user's password can still finish with the old password (the SRP key
+	// is fixed at InitiateAuth, and NEW_PASSWORD_REQUIRED does not check
+	// that the temporary password it proved is still the user's). Strictly
+	// (not tolerated) the model wants NotAuthorizedException.
+	StaleProof = "stale-proof"
+	// SameInstantSignOut: the fake Issuer refuses access tokens issued at
+	// the very instant of an earlier global sign-out of their user (it
+	// compares issue time with sign-out time, inclusive), so a sign-in
+	// right after a GlobalSignOut on a manual clock yields an access token
+	// that is already "revoked". Tolerated, the model accepts either answer
+	// for such a token.
+	SameInstantSignOut = "same-instant-sign-out"
+)
+
+// ModelOptions tune a Model. The zero value is a pool with Cognito's
+// defaults, PreventUserExistenceErrors drawn per sequence, and 2,000
+// sequences of 5 to 30 actions for Run.
+type ModelOptions struct {
+	// Env configures the engine under test, as for New. Env.Seed 0 means
+	// the model draws a seed per sequence. Env.Pool and Env.Client run
+	// after the model's own settings, so they can override them; the
+	// model reads the resulting configuration back (existence errors,
+	// session validity, password policy, token validities). The model
+	// assumes the client allows USER_SRP_AUTH, USER_PASSWORD_AUTH,
+	// ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, and that the pool
+	// has MFA off (an MFA extension changes Next).
+	Env Options
+	// PreventUserExistenceErrors is "ENABLED" or "LEGACY"; "" draws one
+	// per sequence.
+	PreventUserExistenceErrors string
+	// PasswordHistorySize is the pool's PasswordHistorySize: 0 draws 0 or
+	// 2 per sequence, negative keeps no history, positive keeps that many.
+	PasswordHistorySize int
+	// MinSteps and MaxSteps bound the number of actions Model.Repeat runs
+	// (defaults 5 and 30).
+	MinSteps, MaxSteps int
+	// Checks is the number of random sequences Run checks (default 2000).
+	// An explicit -rapid.checks, -rapid.seed or -rapid.failfile (or
+	// RAPID_CHECKS) takes precedence: Run then makes one rapid.Check.
+	Checks int
+	// Tolerate names known deviations (StaleProof, SameInstantSignOut)
+	// the model accepts instead of failing.
+	Tolerate []string
+	// TB is the enclosing test. The Env's testing.TB sends failures to the
+	// rapid.T and the rest (TempDir, Setenv, ...) here; nil is fine for
+	// models that need none of it.
+	TB testing.TB
+	// Setup runs once the model has its Env, users and standard actions and
+	// invariants, before the first action: extensions add users, actions
+	// and invariants here.
+	Setup func(m *Model)
+}
+
+// Model is the rapid state machine of one pool. Create one per rapid test
+// case with NewModel; it is not safe for concurrent use.
+type Model struct {
+	Env  *Env
+	Opts ModelOptions
+	// Users is the model's account of every user, by canonical username.
+	// Names are the usernames actions pick from: the users and some names
+	// nobody has (decoys).
+	Users map[string]*UserState
+	Names []string
+	// Sessions are every session handle handed out, oldest first.
+	Sessions []*Session
+	// Grants are every sign-in that produced tokens, oldest first.
+	Grants []*Grant
+	// Calls counts the calls made; History keeps them all, oldest first.
+	Calls   int
+	History []*Call
+	// Transcript records every call's request and answer.
+	Transcript *Transcript
+	// Invariants are checked by Check, in order.
+	Invariants []Invariant
+
+	// The configuration the model read back from the Env.
+	Prevent         bool          // PreventUserExistenceErrors ENABLED
+	SessionValidity time.Duration // AuthSessionValidity, clamped to 3..15 minutes
+	AccessValidity  time.Duration
+	RefreshValidity time.Duration
+	Limits          flow.Limits // with the engine's defaults filled in
+	Policy          flow.PasswordPolicy
+
+	ctx      context.Context
+	t        *rapid.T
+	actions  []Action
+	pending  []*Call
+	tolerate map[string]bool
+}
+
+// UserState is the model's account of one user.
+type UserState struct {
+	Name     string // canonical username
+	Password string // the current password
+	// Epoch counts password changes: a proof refers to the epoch of the
+	// password it proved.
+	Epoch int
+	// History holds earlier passwords, newest first, as far as the pool's
+	// PasswordHistorySize keeps them.
+	History     []string
+	Status      flow.UserStatus
+	Enabled     bool
+	Failed      int       // consecutive failed sign-ins
+	LockedUntil time.Time // zero when not locked
+	TempExpires time.Time // FORCE_CHANGE_PASSWORD: when the temporary password expires
+	// SignedOut is the time of the latest global sign-out (GlobalSignOut,
+	// AdminUserGlobalSignOut, AdminDisableUser); SignOuts counts them.
+	SignedOut time.Time
+	SignOuts  int
+}
+
+// Session is a session handle the engine handed out.
+type Session struct {
+	Handle string
+	Kind   challenge.Name // the pending challenge
+	// User is the USER_ID_FOR_SRP the engine named: the canonical
+	// username, or for a decoy the name as sent.
+	User   string
+	Decoy  bool
+	Admin  bool // started through AdminInitiateAuth
+	Issued time.Time
+	// Spent is set once the session produced a success or a terminal
+	// failure (or was refused as expired): it must never work again.
+	Spent bool
+	Wrong int // wrong answers the session took and survived
+	Steps int // answers given in this sign-in so far
+	// Password is the password this session refers to: for
+	// PASSWORD_VERIFIER the one whose verifier the challenge used, for
+	// NEW_PASSWORD_REQUIRED the temporary password that was proven. Epoch
+	// is its epoch.
+	Password string
+	Epoch    int
+	// Params are the challenge parameters the engine sent.
+	Params map[string]string
+	// Extra is free for extensions.
+	Extra map[string]any
+
+	client  *srp.Client
+	answers map[string]map[string]string // PASSWORD_VERIFIER responses computed, by password
+}
+
+// Grant is one sign-in that produced tokens: its refresh token and the
+// access tokens issued from it (the fake Issuer's origin).
+type Grant struct {
+	User    string
+	Refresh string
+	Issued  time.Time
+	Revoked bool // by GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser or RevokeToken
+	Access  []*AccessToken
+}
+
+// AccessToken is one access token obtained.
+type AccessToken struct {
+	Token  string
+	Grant  *Grant
+	Issued time.Time
+}
+
+// Proof is what a call proved, as the model sees it: whether every factor
+// the pool requires for tokens was proven, and if not, what was missing.
+type Proof struct {
+	Proven bool
+	Why    string
+}
+
+// Call is one call the model made: what it sent, what the model knew
+// before it, what it predicted, and what came back.
+type Call struct {
+	N       int    // 1-based sequence number
+	Action  string // the model action that made it
+	Op      string // the operation, as errors.md names it
+	Request any
+	Summary string // a short human summary of the request
+	At      time.Time
+	User    string // the user the call is about (canonical), "" if none
+
+	// What the model knew before the call.
+	Answered       *Session // the session answered, nil for none
+	SessionSpent   bool     // it was already spent
+	SessionExpired bool     // the clock had passed its validity
+	Presented      string   // the token presented ("refresh" or "access"), "" for none
+	TokenRevoked   bool     // the presented token was revoked
+	Proof          Proof
+	Expect         *Expect
+
+	// What came back.
+	Response  any
+	Err       error
+	Result    *challenge.AuthenticationResult
+	Challenge challenge.Name
+	Params    map[string]string
+	Session   string
+}
+
+// Code returns the exception name of the call's error ("" on success).
+func (c *Call) Code() challenge.Code { return challenge.CodeOf(c.Err) }
+
+// Message returns the message of the call's error.
+func (c *Call) Message() string { return challenge.MessageOf(c.Err) }
+
+// Outcome describes what came back, for failure messages.
+func (c *Call) Outcome() string {
+	switch {
+	case c.Err != nil:
+		return fmt.Sprintf("%s %q", c.Code(), c.Message())
+	case c.Result != nil:
+		return fmt.Sprintf("tokens (access %q, refresh %q)", c.Result.AccessToken, c.Result.RefreshToken)
+	case c.Challenge != "":
+		return fmt.Sprintf("challenge %s (session %s)", c.Challenge, short(c.Session))
+	}
+	return "ok"
+}
+
+func (c *Call) String() string {
+	return fmt.Sprintf("#%d %s: %s(%s) at +%s -> %s", c.N, c.Action, c.Op, c.Summary, c.At.Sub(Epoch), c.Outcome())
+}
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10] + "…"
+	}
+	return h
+}
+
+// Expect is the answer the model predicts for a call: tokens, a
+// challenge, a plain success, or an error code with the messages it may
+// carry. Unsure means the model cannot tell (the call is not checked
+// against it).
+type Expect struct {
+	Tokens bool
+	// NewRefresh says the tokens include a new refresh token (a sign-in)
+	// rather than none (a refresh).
+	NewRefresh bool
+	Challenge  challenge.Name
+	// Params must appear with these values in the challenge parameters.
+	Params   map[string]string
+	OK       bool
+	Code     challenge.Code
+	Messages []string // accepted messages; empty accepts any
+	Unsure   bool
+	Why      string // the rule the prediction comes from
+}
+
+func (e *Expect) String() string {
+	switch {
+	case e.Unsure:
+		return "anything (" + e.Why + ")"
+	case e.Tokens && e.NewRefresh:
+		return "tokens with a refresh token (" + e.Why + ")"
+	case e.Tokens:
+		return "tokens without a refresh token (" + e.Why + ")"
+	case e.Challenge != "":
+		return "challenge " + string(e.Challenge) + " (" + e.Why + ")"
+	case e.OK:
+		return "success (" + e.Why + ")"
+	}
+	return fmt.Sprintf("%s %q (%s)", e.Code, e.Messages, e.Why)
+}
+
+// Action is one kind of step of the state machine.
+type Action struct {
+	Name string
+	// Weight is the relative frequency in Model.Repeat (0 counts as 1).
+	Weight int
+	// Enabled reports whether the action can run now (nil: always).
+	Enabled func() bool
+	Run     func(t *rapid.T)
+}
+
+// Invariant is a named property checked after every action. Call, when
+// set, checks each call made since the last check; State, when set,
+// checks the model as a whole. Either returns an error describing the
+// violation.
+type Invariant struct {
+	Name  string
+	Call  func(m *Model, c *Call) error
+	State func(m *Model) error
+}
+
+// The passwords of the initial users.
+const (
+	alicePassword = "Alice-pass1!"
+	bobPassword   = "Bob-pass2?x"
+	carolPassword = "Temp-pass3#"
+	davePassword  = "Dave-pass4%"
+)
+
+// Passwords the actions draw from.
+var (
+	// GoodPasswords satisfy Cognito's default policy.
+	modelGoodPasswords = []string{"N3w-Passw0rd!", "Zebra#2026x", alicePassword, carolPassword}
+	// BadPasswords each break one rule of the default policy.
+	modelBadPasswords = []string{"", "Sh0rt!", "no-upper-1!", "NO-LOWER-1!", "No-Digits-!", "NoSymbols123"}
+	// WrongPasswords are nobody's password.
+	modelWrongPasswords = []string{"Wrong-pass9!", "alice-pass1!"}
+)
+
+// NewModel returns a model of a fresh pool with four users (alice and bob
+// CONFIRMED, carol FORCE_CHANGE_PASSWORD, dave UNCONFIRMED) and two names
+// nobody has, with the standard actions and invariants.
+func NewModel(t *rapid.T, opts ModelOptions) *Model {
+	t.Helper()
+	if opts.MinSteps <= 0 {
+		opts.MinSteps = 5
+	}
+	if opts.MaxSteps < opts.MinSteps {
+		opts.MaxSteps = max(30, opts.MinSteps)
+	}
+	env := opts.Env
+	if env.Seed == 0 {
+		env.Seed = rapid.Uint64Range(1, 1<<40).Draw(t, "envSeed")
+	}
+	prevent := opts.PreventUserExistenceErrors
+	if prevent == "" {
+		prevent = rapid.SampledFrom([]string{challenge.PreventUserExistenceErrorsOn, "LEGACY"}).Draw(t, "preventUserExistenceErrors")
+	}
+	history := max(opts.PasswordHistorySize, 0)
+	if opts.PasswordHistorySize == 0 {
+		history = rapid.SampledFrom([]int{0, 2, 0}).Draw(t, "passwordHistorySize")
+	}
+	userClient, userPool := env.Client, env.Pool
+	env.Client = func(c *flow.AppClient) {
+		c.PreventUserExistenceErrors = prevent
+		if userClient != nil {
+			userClient(c)
+		}
+	}
+	env.Pool = func(p *flow.Pool) {
+		p.PasswordPolicy.PasswordHistorySize = history
+		if userPool != nil {
+			userPool(p)
+		}
+	}
+	e := New(rapidTB{TB: opts.TB, t: t}, env)
+	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Transcript: &Transcript{}, ctx: context.Background(),
+		t: t, tolerate: map[string]bool{}}
+	for _, k := range opts.Tolerate {
+		m.tolerate[k] = true
+	}
+	m.Prevent = e.Client.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn
+	m.SessionValidity = min(max(e.Client.AuthSessionValidity, 3*time.Minute), 15*time.Minute)
+	m.AccessValidity = orDefault(e.Client.AccessTokenValidity, time.Hour)
+	m.RefreshValidity = orDefault(e.Client.RefreshTokenValidity, 30*24*time.Hour)
+	m.Limits = limitsWithDefaults(opts.Env.Limits)
+	m.Policy = e.Pool.PasswordPolicy
+
+	m.AddUser("alice", alicePassword, flow.StatusConfirmed)
+	m.AddUser("bob", bobPassword, flow.StatusConfirmed)
+	m.AddUser("carol", carolPassword, flow.StatusForceChangePassword)
+	m.AddUser("dave", davePassword, flow.StatusUnconfirmed)
+	m.Names = append(m.Names, "mallory", "nobody")
+
+	m.actions = m.standardActions()
+	m.Invariants = StandardInvariants()
+	if opts.Setup != nil {
+		opts.Setup(m)
+	}
+	return m
+}
+
+// limitsWithDefaults mirrors the engine's documented Limits defaults.
+func limitsWithDefaults(l flow.Limits) flow.Limits {
+	if l.MaxWrongAnswers <= 0 {
+		l.MaxWrongAnswers = 3
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = 16
+	}
+	if l.LockoutThreshold <= 0 {
+		l.LockoutThreshold = 5
+	}
+	if l.LockoutMax <= 0 {
+		l.LockoutMax = 15 * time.Minute
+	}
+	return l
+}
+
+// Tolerates reports whether the model tolerates a known deviation.
+func (m *Model) Tolerates(name string) bool { return m.tolerate[name] }
+
+// AddUser stores a user in the Env's directory (no sign-up flow) and in
+// the model. Password verifiers are cached across models, so building a
+// fresh pool per rapid case stays cheap.
+func (m *Model) AddUser(name, password string, status flow.UserStatus) *UserState {
+	e := m.Env
+	salt, verifier, err := cachedVerifier(e.Pool.ID, name, password)
+	if err != nil {
+		e.TB.Fatal(err)
+	}
+	now := e.Clock.Now()
+	u := &flow.User{PoolID: e.Pool.ID, Username: name, Sub: "sub-" + name, Status: status, Enabled: true,
+		Salt: salt, Verifier: verifier, Created: now, LastModified: now}
+	us := &UserState{Name: name, Password: password, Status: status, Enabled: true}
+	if status == flow.StatusForceChangePassword {
+		u.TemporaryPasswordExpires = now.Add(m.temporaryValidity())
+		us.TempExpires = u.TemporaryPasswordExpires
+	}
+	if err := e.Dir.Apply(m.ctx, flow.Change{Kind: flow.ChangeCreate, User: u}); err != nil {
+		e.TB.Fatal(err)
+	}
+	m.Users[name] = us
+	m.Names = append(m.Names, name)
+	return us
+}
+
+func (m *Model) temporaryValidity() time.Duration {
+	days := m.Policy.TemporaryPasswordValidityDays
+	if days <= 0 {
+		days = 7
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+var verifierCache sync.Map // pool \x00 user \x00 password -> [2][]byte
+
+func cachedVerifier(poolID, username, password string) (salt, verifier []byte, err error) {
+	key := poolID + "\x00" + username + "\x00" + password
+	if v, ok := verifierCache.Load(key); ok {
+		p := v.([2][]byte)
+		return p[0], p[1], nil
+	}
+	sum := sha256.Sum256([]byte(key))
+	salt, verifier, err = srp.NewPasswordVerifier(Rand(binary.LittleEndian.Uint64(sum[:])), srp.PoolName(poolID), username, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	verifierCache.Store(key, [2][]byte{salt, verifier})
+	return salt, verifier, nil
+}
+
+// AddAction adds an action (or replaces the one of the same name).
+func (m *Model) AddAction(a Action) {
+	for i := range m.actions {
+		if m.actions[i].Name == a.Name {
+			m.actions[i] = a
+			return
+		}
+	}
+	m.actions = append(m.actions, a)
+}
+
+// AddInvariant adds an invariant, checked after the standard ones.
+func (m *Model) AddInvariant(inv Invariant) { m.Invariants = append(m.Invariants, inv) }
+
+// Actions returns the actions for rapid's T.Repeat, with Check under the
+// key "": rt.Repeat(m.Actions()). Repeat picks actions uniformly and runs
+// -rapid.steps of them; Model.Repeat weighs them and bounds the length.
+func (m *Model) Actions() map[string]func(*rapid.T) {
+	out := map[string]func(*rapid.T){"": m.Check}
+	for _, a := range m.actions {
+		out[a.Name] = func(t *rapid.T) {
+			if a.Enabled != nil && !a.Enabled() {
+				t.Skip("not applicable now")
+			}
+			a.Run(t)
+		}
+	}
+	return out
+}
+
+// ActionNames lists the model's actions in order.
+func (m *Model) ActionNames() []string {
+	names := make([]string, len(m.actions))
+	for i, a := range m.actions {
+		names[i] = a.Name
+	}
+	return names
+}
+
+// Repeat runs between MinSteps and MaxSteps actions, each drawn among the
+// enabled ones by weight, and checks the invariants before the first and
+// after each.
+func (m *Model) Repeat(t *rapid.T) {
+	t.Helper()
+	n := rapid.IntRange(m.Opts.MinSteps, m.Opts.MaxSteps).Draw(t, "steps")
+	m.Check(t)
+	for i := 0; i < n; i++ {
+		m.Step(t)
+		m.Check(t)
+	}
+}
+
+// Step runs one action drawn among the enabled ones by weight, without
+// checking the invariants.
+func (m *Model) Step(t *rapid.T) {
+	t.Helper()
+	var enabled []Action
+	total := 0
+	for _, a := range m.actions {
+		if a.Enabled == nil || a.Enabled() {
+			enabled = append(enabled, a)
+			total += max(a.Weight, 1)
+		}
+	}
+	if total == 0 {
+		t.Fatal("no action is enabled")
+	}
+	// rapid favours small numbers; spreading the draw over the table
+	// keeps the weights close to what they say (0 still means the first
+	// enabled action, where shrinking goes).
+	k := rapid.IntRange(0, total-1).Draw(t, "action")
+	if total%spreadPrime != 0 {
+		k = k * spreadPrime % total
+	}
+	for _, a := range enabled {
+		if k -= max(a.Weight, 1); k < 0 {
+			a.Run(t)
+			return
+		}
+	}
+}
+
+const spreadPrime = 7919
+
+// Check runs every invariant over the calls made since the last check and
+// over the model, and fails t naming the first invariant that breaks.
+func (m *Model) Check(t *rapid.T) {
+	t.Helper()
+	calls := m.pending
+	m.pending = nil
+	for _, c := range calls {
+		for _, inv := range m.Invariants {
+			if inv.Call == nil {
+				continue
+			}
+			if err := inv.Call(m, c); err != nil {
+				t.Fatalf("invariant %q violated by call %s\n  %v", inv.Name, c, err)
+			}
+		}
+	}
+	for _, inv := range m.Invariants {
+		if inv.State == nil {
+			continue
+		}
+		if err := inv.State(m); err != nil {
+			t.Fatalf("invariant %q violated after %d calls\n  %v", inv.Name, m.Calls, err)
+		}
+	}
+}
+
+// Run checks the model with rapid over Opts.Checks random sequences: it
+// calls rapid.Check as often as needed with rapid's per-call count (100
+// by default), so nothing global is changed. Each sequence builds a fresh
+// model and runs Model.Repeat.
+func Run(t *testing.T, opts ModelOptions) {
+	t.Helper()
+	if opts.TB == nil {
+		opts.TB = t
+	}
+	total := opts.Checks
+	if total <= 0 {
+		total = 2000
+	}
+	rounds := 1
+	if !rapidFlagsExplicit() {
+		per := 100
+		if f := flag.Lookup("rapid.checks"); f != nil {
+			fmt.Sscan(f.Value.String(), &per)
+		}
+		if per > 0 {
+			rounds = (total + per - 1) / per
+		}
+	}
+	for i := 0; i < rounds && !t.Failed(); i++ {
+		rapid.Check(t, func(rt *rapid.T) {
+			NewModel(rt, opts).Repeat(rt)
+		})
+	}
+}
+
+// rapidFlagsExplicit reports whether the user chose the number of checks
+// or a seed or fail file to replay.
+func rapidFlagsExplicit() bool {
+	if _, ok := os.LookupEnv("RAPID_CHECKS"); ok {
+		return true
+	}
+	explicit := false
+	flag.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "rapid.checks", "rapid.seed", "rapid.failfile":
+			explicit = true
+		}
+	})
+	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() != "0" {
+		explicit = true
+	}
+	return explicit
+}
+
+// rapidTB adapts a rapid.T to testing.TB for New: failures and logs go to
+// the rapid test case; what rapid.T lacks goes to the enclosing test.
+type rapidTB struct {
+	testing.TB // the enclosing test; may be nil
+	t          *rapid.T
+}
+
+func (r rapidTB) Helper()                      { r.t.Helper() }
+func (r rapidTB) Log(args ...any)              { r.t.Log(args...) }
+func (r rapidTB) Logf(f string, args ...any)   { r.t.Logf(f, args...) }
+func (r rapidTB) Error(args ...any)            { r.t.Error(args...) }
+func (r rapidTB) Errorf(f string, args ...any) { r.t.Errorf(f, args...) }
+func (r rapidTB) Fatal(args ...any)            { r.t.Fatal(args...) }
+func (r rapidTB) Fatalf(f string, args ...any) { r.t.Fatalf(f, args...) }
+func (r rapidTB) Fail()                        { r.t.Fail() }
+func (r rapidTB) FailNow()                     { r.t.FailNow() }
+func (r rapidTB) Failed() bool                 { return r.t.Failed() }
+func (r rapidTB) Skip(args ...any)             { r.t.Skip(args...) }
+func (r rapidTB) Skipf(f string, args ...any)  { r.t.Skipf(f, args...) }
+func (r rapidTB) SkipNow()                     { r.t.SkipNow() }
+func (r rapidTB) Cleanup(f func())             { r.t.Cleanup(f) }
+func (r rapidTB) Context() context.Context     { return r.t.Context() }
+func (r rapidTB) Name() string {
+	if r.TB != nil {
+		return r.TB.Name()
+	}
+	return "rapid"
+}
+
+// Record queues a call for the next Check and appends it to the
+// transcript and the history.
+func (m *Model) Record(c *Call) {
+	m.t.Log(c.String())
+	m.Transcript.Record(c.Op, c.Request, c.Response, c.Err)
+	m.History = append(m.History, c)
+	m.pending = append(m.pending, c)
+}
+
+// NewCall starts the record of a call an action is about to make: it
+// numbers it and notes the time. Fill in the rest and Record it.
+func (m *Model) NewCall(action, op string, req any, summary string) *Call {
+	m.Calls++
+	return &Call{N: m.Calls, Action: action, Op: op, Request: req, Summary: summary, At: m.Now()}
+}
+
+// Now is the Env's clock.
+func (m *Model) Now() time.Time { return m.Env.Clock.Now() }
+
+// Lookup returns the model's user a name signs in as (case-insensitively
+// unless the pool is case sensitive), or nil.
+func (m *Model) Lookup(name string) *UserState {
+	if !m.Env.Pool.CaseSensitive {
+		name = strings.ToLower(name)
+	}
+	return m.Users[name]
+}
+
+// LiveSessions returns the sessions of the given challenge ("" = any) the
+// model has not seen spent, oldest first.
+func (m *Model) LiveSessions(kind challenge.Name) []*Session {
+	var out []*Session
+	for _, s := range m.Sessions {
+		if !s.Spent && (kind == "" || s.Kind == kind) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SessionsOf returns every session of the given challenge ("" = any).
+func (m *Model) SessionsOf(kind challenge.Name) []*Session {
+	var out []*Session
+	for _, s := range m.Sessions {
+		if kind == "" || s.Kind == kind {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SpentSessions returns the sessions the model has seen spent.
+func (m *Model) SpentSessions() []*Session {
+	var out []*Session
+	for _, s := range m.Sessions {
+		if s.Spent {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Expired reports whether the clock has passed a session's validity.
+func (m *Model) Expired(s *Session) bool {
+	return !m.Now().Before(s.Issued.Add(m.SessionValidity))
+}
+
+// DrawSession draws one of ss (which must not be empty).
+func (m *Model) DrawSession(t *rapid.T, ss []*Session) *Session {
+	if len(ss) == 1 {
+		return ss[0]
+	}
+	return ss[rapid.IntRange(0, len(ss)-1).Draw(t, "session")]
+}
+
+// AccessTokens returns every access token obtained, oldest first.
+func (m *Model) AccessTokens() []*AccessToken {
+	var out []*AccessToken
+	for _, g := range m.Grants {
+		out = append(out, g.Access...)
+	}
+	return out
+}
+
+func (m *Model) grantOf(refresh string) *Grant {
+	for _, g := range m.Grants {
+		if g.Refresh == refresh {
+			return g
+		}
+	}
+	return nil
+}
+
+func (m *Model) accessOf(token string) *AccessToken {
+	for _, g := range m.Grants {
+		for _, a := range g.Access {
+			if a.Token == token {
+				return a
+			}
+		}
+	}
+	return nil
+}
