@@ -1,0 +1,31 @@
+// Package cognitohttp carries authflow's engine over Amazon Cognito's JSON
+// 1.1 wire protocol, so that unmodified AWS SDKs, amazon-cognito-identity-js
+// and Amplify can sign in against it, and so Go code can sign in against it
+// or against Amazon Cognito itself.
+//
+// [NewHandler] is the server side: an http.Handler that dispatches
+// POST / requests on their X-Amz-Target header
+// ("AWSCognitoIdentityProviderService.<Operation>") to the matching method
+// of a *flow.Server, answers CORS preflights, and serves each pool's
+// jwks.json and openid-configuration. Errors take the one shape every SDK
+// maps to a typed exception: HTTP 400 (500 for InternalErrorException),
+// body {"__type":"<Exception>","message":"<text>"} and header
+// x-amzn-ErrorType "<Exception>:".
+//
+// The IAM-authorized operations (every Admin* operation, pool and app
+// client management, ListUsers) require an AWS Signature Version 4
+// Authorization header. By default only its presence and shape are
+// checked, which suits local use with dummy credentials; with
+// Options.Credentials the signature is verified (any region in the scope,
+// at most 15 minutes of clock skew).
+//
+// [Client] is the matching transport: it implements challenge.Service
+// (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge,
+// AdminRespondToAuthChallenge) and decodes errors back into
+// *challenge.Error values; [Client.Call] reaches any other operation, and
+// [Client.WithCredentials] signs the IAM-authorized ones.
+//
+// The package imports only challenge and flow from this module. Nothing
+// it logs contains a request or response body, a token, a password, a code
+// or a session.
+package cognitohttp

@@ -1,0 +1,132 @@
+package cognitohttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// DefaultIssuerURL returns Cognito's issuer for a pool:
+// https://cognito-idp.<region>.amazonaws.com/<poolId>, the region being the
+// part of the pool ID before "_".
+func DefaultIssuerURL(poolID string) string {
+	region, _, _ := strings.Cut(poolID, "_")
+	return "https://cognito-idp." + region + ".amazonaws.com/" + poolID
+}
+
+// OpenIDConfiguration is the document served at
+// /<poolId>/.well-known/openid-configuration: what a resource server needs
+// to find the keys that verify a pool's tokens.
+type OpenIDConfiguration struct {
+	Issuer                            string   `json:"issuer"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	SubjectTypesSupported             []string `json:"subject_types_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+}
+
+// validPoolID reports whether id has Cognito's "<region>_<name>" shape
+// (^[\w-]+_[0-9a-zA-Z]+$, at most 55 characters).
+func validPoolID(id string) bool {
+	region, name, ok := strings.Cut(id, "_")
+	if !ok || region == "" || name == "" || len(id) > 55 {
+		return false
+	}
+	for _, c := range []byte(region) {
+		if !(isAlnum(c) || c == '_' || c == '-') {
+			return false
+		}
+	}
+	for _, c := range []byte(name) {
+		if !isAlnum(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// get serves the two well-known documents of a pool.
+func (h *handler) get(x *exchange) {
+	parts := strings.Split(x.r.URL.Path, "/")
+	if len(parts) != 4 || parts[0] != "" || parts[2] != ".well-known" {
+		x.op = "GET"
+		if x.r.URL.Path == "/" {
+			x.w.Header().Set("Allow", corsAllowMethods)
+			x.failStatus(http.StatusMethodNotAllowed, challenge.New(challenge.ErrUnknownOperation, "Operations are sent with POST."))
+			return
+		}
+		x.failStatus(http.StatusNotFound, challenge.New(challenge.ErrResourceNotFound, "Not found."))
+		return
+	}
+	poolID, doc := parts[1], parts[3]
+	switch doc {
+	case "jwks.json":
+		x.op = "GET jwks.json"
+	case "openid-configuration":
+		x.op = "GET openid-configuration"
+	default:
+		x.op = "GET"
+		x.failStatus(http.StatusNotFound, challenge.New(challenge.ErrResourceNotFound, "Not found."))
+		return
+	}
+	ctx := x.r.Context()
+	if !validPoolID(poolID) {
+		x.failStatus(http.StatusNotFound, challenge.New(challenge.ErrResourceNotFound, "User pool "+sanitize(poolID)+" does not exist."))
+		return
+	}
+	// GetUserPoolMfaConfig is the engine's cheapest look-up of a pool.
+	if _, err := h.s.GetUserPoolMfaConfig(ctx, &challenge.UserPoolIdInput{UserPoolId: poolID}); err != nil {
+		if challenge.CodeOf(err) == challenge.ErrResourceNotFound {
+			x.failStatus(http.StatusNotFound, err)
+		} else {
+			x.fail(err)
+		}
+		return
+	}
+	issuer := DefaultIssuerURL(poolID)
+	if h.opts.IssuerURL != nil {
+		issuer = h.opts.IssuerURL(poolID)
+	}
+	x.w.Header().Set("Content-Type", "application/json")
+	switch doc {
+	case "jwks.json":
+		if h.opts.JWKS == nil {
+			x.failStatus(http.StatusNotFound, challenge.New(challenge.ErrResourceNotFound, "This server does not publish signing keys."))
+			return
+		}
+		keys, err := h.opts.JWKS(ctx, poolID)
+		if err != nil {
+			x.fail(challenge.Wrap(challenge.ErrInternalError, "An internal error occurred.", err))
+			return
+		}
+		if !json.Valid(keys) {
+			x.fail(challenge.New(challenge.ErrInternalError, "An internal error occurred."))
+			return
+		}
+		x.w.Header().Set("Cache-Control", "public, max-age=300")
+		x.write(http.StatusOK, "ok", keys)
+	case "openid-configuration":
+		jwks := issuer + "/.well-known/jwks.json"
+		if h.opts.PublicURL != "" {
+			jwks = h.opts.PublicURL + "/" + poolID + "/.well-known/jwks.json"
+		}
+		x.w.Header().Set("Cache-Control", "public, max-age=300")
+		x.reply(http.StatusOK, OpenIDConfiguration{
+			Issuer:                            issuer,
+			JWKSURI:                           jwks,
+			IDTokenSigningAlgValuesSupported:  []string{"RS256"},
+			ResponseTypesSupported:            []string{"code", "token"},
+			SubjectTypesSupported:             []string{"public"},
+			TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+			ScopesSupported:                   []string{"openid", "email", "phone", "profile"},
+		})
+	}
+}

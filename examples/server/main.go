@@ -1,0 +1,387 @@
+// Command server is authflow's Cognito-compatible identity server: one
+// binary that speaks Amazon Cognito user pools' JSON protocol, so the AWS
+// SDKs, amazon-cognito-identity-js and Amplify sign in against it unchanged.
+//
+//	go run ./examples/server                       # http://127.0.0.1:9229, data in ./authflow-data
+//	go run ./examples/server -config pools.json    # with pools, clients and users declared up front
+//
+// Passkeys work for pools whose SignInPolicy allows WEB_AUTHN and whose
+// WebAuthnConfiguration (SetUserPoolMfaConfig) names a relying party.
+//
+// Users and pools live in a SQLite file (or PostgreSQL with -postgres),
+// token signing keys in a key file beside it, sign-in sessions in memory
+// (or Redis with -redis). One-time codes (sign-up, forgotten password,
+// MFA, invitations) are not sent anywhere: they are kept in an outbox,
+// readable at GET /local/outbox?pool=<id>&username=<name> when the server
+// listens on a loopback address (or with -outbox).
+//
+// Flags (each also read from the environment variable in brackets):
+//
+//	-addr ADDR            listen address (127.0.0.1:9229) [AUTHFLOW_ADDR]
+//	-region REGION        region of the pools created here (us-east-1) [AUTHFLOW_REGION]
+//	-data DIR             SQLite database, key file and decoy key (./authflow-data) [AUTHFLOW_DATA]
+//	-redis URL            keep sign-in sessions in Redis (redis://host:6379/0) [AUTHFLOW_REDIS]
+//	-postgres DSN         keep users and pools in PostgreSQL instead of SQLite [AUTHFLOW_POSTGRES]
+//	-config FILE          JSON file of pools, app clients and users to create at start [AUTHFLOW_CONFIG]
+//	-credentials KEY:SECRET  verify SigV4 signatures against this key pair (repeatable;
+//	                      comma-separated in [AUTHFLOW_CREDENTIALS]); without it any
+//	                      well-formed signature is accepted
+//	-outbox               serve /local/outbox even when not listening on loopback
+//	-passkey-origin URL   accept passkeys from this origin too, besides https://<relying party id>
+//	                      (repeatable; for local development, e.g. http://localhost:3000)
+//	-public-url URL       this server's URL as clients see it (default http://<addr>)
+//	-local-issuer         tokens' iss is <public-url>/<poolId> instead of Cognito's
+//	-log-format text|json, -log-level debug|info|warn|error, -shutdown-timeout DURATION
+//
+// The server prints "authflow: listening on http://HOST:PORT" on stdout
+// once it accepts connections, logs one structured line per request on
+// stderr, and shuts down gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/authflow/authflow/cognitohttp"
+	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/webauthn"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "authflow:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the parsed flags.
+type options struct {
+	addr, region, data, redisURL, postgres, config, publicURL string
+	logFormat, logLevel                                       string
+	credentials                                               map[string]string
+	passkeyOrigins                                            []string
+	outbox, localIssuer                                       bool
+	shutdownTimeout                                           time.Duration
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// parseFlags reads args (and the AUTHFLOW_* environment).
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{credentials: map[string]string{}}
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", env("AUTHFLOW_ADDR", "127.0.0.1:9229"), "listen `address`")
+	fs.StringVar(&o.region, "region", env("AUTHFLOW_REGION", "us-east-1"), "`region` of the pools created here")
+	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file, token keys)")
+	fs.StringVar(&o.redisURL, "redis", env("AUTHFLOW_REDIS", ""), "Redis `URL` for sign-in sessions (default: in memory)")
+	fs.StringVar(&o.postgres, "postgres", env("AUTHFLOW_POSTGRES", ""), "PostgreSQL `DSN` for users and pools (default: SQLite in -data)")
+	fs.StringVar(&o.config, "config", env("AUTHFLOW_CONFIG", ""), "JSON `file` of pools, clients and users to create at start")
+	fs.StringVar(&o.publicURL, "public-url", env("AUTHFLOW_PUBLIC_URL", ""), "this server's `URL` as clients reach it (default http://<addr>)")
+	fs.BoolVar(&o.outbox, "outbox", false, "serve /local/outbox even when not listening on loopback")
+	fs.BoolVar(&o.localIssuer, "local-issuer", false, "issue tokens with iss <public-url>/<poolId> instead of Cognito's issuer")
+	fs.StringVar(&o.logFormat, "log-format", env("AUTHFLOW_LOG_FORMAT", "text"), "log `format`: text or json")
+	fs.StringVar(&o.logLevel, "log-level", env("AUTHFLOW_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests at shutdown")
+	addCred := func(s string) error {
+		key, secret, ok := strings.Cut(s, ":")
+		if !ok || key == "" || secret == "" {
+			return errors.New("want KEY:SECRET")
+		}
+		o.credentials[key] = secret
+		return nil
+	}
+	fs.Func("credentials", "verify SigV4 against `KEY:SECRET` (repeatable)", addCred)
+	fs.Func("passkey-origin", "also accept passkeys from this `origin` (repeatable; e.g. http://localhost:3000)", func(s string) error {
+		if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
+			return errors.New("want an origin such as https://app.example.com")
+		}
+		o.passkeyOrigins = append(o.passkeyOrigins, strings.TrimSuffix(s, "/"))
+		return nil
+	})
+	if v := os.Getenv("AUTHFLOW_CREDENTIALS"); v != "" {
+		for _, c := range strings.Split(v, ",") {
+			if err := addCred(strings.TrimSpace(c)); err != nil {
+				return nil, fmt.Errorf("AUTHFLOW_CREDENTIALS: %w", err)
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return nil, fmt.Errorf("-log-format must be text or json")
+	}
+	if !validRegion(o.region) {
+		return nil, fmt.Errorf("-region %q is not a region name", o.region)
+	}
+	return o, nil
+}
+
+// validRegion accepts region names such as us-east-1 (the prefix of pool IDs).
+func validRegion(r string) bool {
+	if r == "" || len(r) > 32 {
+		return false
+	}
+	for _, c := range r {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("-log-level: %w", err)
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	if o.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, ho)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, ho)), nil
+}
+
+// store is what a directory backend provides.
+type store interface {
+	flow.Directory
+	flow.Catalog
+	Close() error
+}
+
+// run is the whole program; it returns when ctx ends, on SIGINT or
+// SIGTERM, or on a failure.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(o, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := os.MkdirAll(o.data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+
+	// Users, pools and clients.
+	var db store
+	if o.postgres != "" {
+		db, err = directory.OpenPostgres(o.postgres)
+		if err != nil {
+			return err
+		}
+		log.Info("directory", "backend", "postgres")
+	} else {
+		path := filepath.Join(o.data, "authflow.db")
+		db, err = directory.OpenSQLite(path)
+		if err != nil {
+			return err
+		}
+		log.Info("directory", "backend", "sqlite", "path", path)
+	}
+	defer db.Close()
+
+	// Sign-in sessions.
+	var sessions flow.Store = session.NewMemory()
+	if o.redisURL != "" {
+		ropts, err := redis.ParseURL(o.redisURL)
+		if err != nil {
+			return fmt.Errorf("-redis: %w", err)
+		}
+		rc := redis.NewClient(ropts)
+		defer rc.Close()
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = rc.Ping(pctx).Err()
+		cancel()
+		if err != nil {
+			return fmt.Errorf("-redis: %w", err)
+		}
+		sessions = session.NewRedis(rc, "authflow:session:")
+		log.Info("sessions", "backend", "redis", "addr", ropts.Addr)
+	} else {
+		log.Info("sessions", "backend", "memory")
+	}
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	publicURL := strings.TrimSuffix(o.publicURL, "/")
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	serveOutbox := o.outbox || isLoopback(ln.Addr())
+
+	// Tokens.
+	keyFile := filepath.Join(o.data, "keys.json")
+	keys, err := token.LoadOrCreateKeySet(keyFile, nil)
+	if err != nil {
+		return fmt.Errorf("token keys: %w", err)
+	}
+	issuerURL := token.DefaultIssuerURL
+	if o.localIssuer {
+		issuerURL = func(poolID string) string { return publicURL + "/" + poolID }
+	}
+	// TODO(token): refresh tokens and revocations live in a token.MemoryState,
+	// so they do not survive a restart and are not shared between nodes;
+	// switch to a persistent RefreshState once package token has one.
+	issuer, err := token.New(token.Config{Keys: keys, IssuerURL: issuerURL})
+	if err != nil {
+		return err
+	}
+
+	decoy, err := loadOrCreateSecret(filepath.Join(o.data, "decoy.key"))
+	if err != nil {
+		return fmt.Errorf("decoy key: %w", err)
+	}
+
+	outbox := NewOutbox(log, publicURL, serveOutbox)
+	engine, err := flow.New(flow.Config{Directory: db, Catalog: db, Sessions: sessions, Issuer: issuer,
+		Sender: outbox, Region: o.region, DecoyKey: decoy,
+		Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: o.passkeyOrigins})
+	if err != nil {
+		return err
+	}
+
+	if o.config != "" {
+		cfg, err := LoadConfig(o.config)
+		if err != nil {
+			return err
+		}
+		if err := cfg.Apply(ctx, engine, db, log); err != nil {
+			return fmt.Errorf("%s: %w", o.config, err)
+		}
+	}
+
+	var creds map[string]string
+	if len(o.credentials) > 0 {
+		creds = o.credentials
+	}
+	api := cognitohttp.NewHandler(engine, cognitohttp.Options{
+		Credentials: creds,
+		JWKS:        func(context.Context, string) ([]byte, error) { return issuer.JWKS() },
+		IssuerURL:   issuerURL,
+		PublicURL:   publicURL,
+		Logger:      log,
+	})
+	mux := http.NewServeMux()
+	if serveOutbox {
+		mux.Handle("GET /local/outbox", outbox)
+	}
+	mux.Handle("/", api)
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("ready", "endpoint", publicURL, "region", o.region, "sigv4", creds != nil, "outbox", serveOutbox)
+	fmt.Fprintf(stdout, "authflow: listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	stop() // a second signal kills the process the default way
+	log.Info("shutting down", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// isLoopback reports whether a listener accepts loopback connections only.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// loadOrCreateSecret reads a 32-byte secret from path, or creates one
+// (mode 0600). The decoy key keeps the fake SRP challenges of unknown users
+// stable across restarts, so a restart does not reveal which users exist.
+func loadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if len(b) != 32 {
+			return nil, fmt.Errorf("%s: want 32 bytes, have %d", path, len(b))
+		}
+		return b, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	// Write a temporary file and link it into place: of several processes
+	// starting at once, the first link wins and the others read its key.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".decoy-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return loadOrCreateSecret(path)
+		}
+		return nil, err
+	}
+	return b, nil
+}
