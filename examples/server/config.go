@@ -54,6 +54,9 @@ import (
 // temporary one and delivers the invitation (to the outbox).
 type Config struct {
 	Pools []PoolConfig `json:"Pools"`
+	// CustomChallengeAnswer turns on the demo CUSTOM_AUTH hooks, as the
+	// flag -custom-challenge-answer does (the flag wins).
+	CustomChallengeAnswer string `json:"CustomChallengeAnswer,omitempty"`
 }
 
 // PoolConfig is one pool of a Config.

@@ -82,6 +82,7 @@ type options struct {
 	logFormat, logLevel                                       string
 	credentials                                               map[string]string
 	passkeyOrigins                                            []string
+	customAnswer                                              string
 	outbox, localIssuer                                       bool
 	shutdownTimeout                                           time.Duration
 }
@@ -109,6 +110,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.localIssuer, "local-issuer", false, "issue tokens with iss <public-url>/<poolId> instead of Cognito's issuer")
 	fs.StringVar(&o.logFormat, "log-format", env("AUTHFLOW_LOG_FORMAT", "text"), "log `format`: text or json")
 	fs.StringVar(&o.logLevel, "log-level", env("AUTHFLOW_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error")
+	fs.StringVar(&o.customAnswer, "custom-challenge-answer", env("AUTHFLOW_CUSTOM_CHALLENGE_ANSWER", ""),
+		"turn on the demo CUSTOM_AUTH hooks: one CUSTOM_CHALLENGE whose answer is `VALUE`")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests at shutdown")
 	addCred := func(s string) error {
 		key, secret, ok := strings.Cut(s, ":")
@@ -271,19 +274,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("decoy key: %w", err)
 	}
 
+	var cfg *Config
+	if o.config != "" {
+		if cfg, err = LoadConfig(o.config); err != nil {
+			return err
+		}
+	}
+	var hooks flow.Hooks
+	answer := o.customAnswer
+	if answer == "" && cfg != nil {
+		answer = cfg.CustomChallengeAnswer
+	}
+	if answer != "" {
+		hooks = demoCustomAuth(answer)
+		log.Info("demo custom auth on: one CUSTOM_CHALLENGE for app clients that allow CUSTOM_AUTH")
+	}
+
 	outbox := NewOutbox(log, publicURL, serveOutbox)
 	engine, err := flow.New(flow.Config{Directory: db, Catalog: db, Sessions: sessions, Issuer: issuer,
-		Sender: outbox, Region: o.region, DecoyKey: decoy,
+		Sender: outbox, Region: o.region, DecoyKey: decoy, Hooks: hooks,
 		Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: o.passkeyOrigins})
 	if err != nil {
 		return err
 	}
 
-	if o.config != "" {
-		cfg, err := LoadConfig(o.config)
-		if err != nil {
-			return err
-		}
+	if cfg != nil {
 		if err := cfg.Apply(ctx, engine, db, log); err != nil {
 			return fmt.Errorf("%s: %w", o.config, err)
 		}
