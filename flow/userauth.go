@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/srp"
@@ -230,6 +231,11 @@ func (m *machine) passkeyAnswer() Outcome {
 	}
 	id, count, err := m.ev.Passkeys.FinishLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User), session, []byte(cred))
 	if err != nil {
+		// The respond operations list no WebAuthn* exception: a refused
+		// assertion is NotAuthorizedException, its reason in the message.
+		if code := challenge.CodeOf(err); strings.HasPrefix(string(code), "WebAuthn") {
+			err = challenge.Wrap(challenge.ErrNotAuthorized, "Invalid passkey: "+challenge.MessageOf(err), err)
+		}
 		return m.failWith(err, Effects{RecordFailure: true})
 	}
 	return m.passwordlessProven(Effects{PasskeyUsed: &PasskeyUse{ID: id, SignCount: count}})

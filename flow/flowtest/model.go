@@ -19,57 +19,6 @@ import (
 	"github.com/authflow/authflow/srp"
 )
 
-// The model: a pgregory.net/rapid state machine of one user pool. It drives
-// random sequences of calls against a real flow.Server (an Env) and, after
-// every action, checks named invariants over the calls just made and over
-// the whole pool.
-//
-// # How it works
-//
-// The Model keeps its own account of the pool: each user's password,
-// status, enabled flag and lockout counter (UserState), every session
-// handle the engine handed out (Session), every refresh and access token
-// obtained (Grant, AccessToken), and the clock. Each action
-//
-//  1. draws its inputs with rapid (who, which password, which session),
-//  2. notes what the model knows before the call (Call.Proof, whether the
-//     session was spent or expired, whether the token was revoked),
-//  3. steps the model: the Expect is the answer the model predicts, and
-//     the model's state is moved as the pool's rules say,
-//  4. calls the engine and records the call (Model.Transcript),
-//  5. records what the call created (session handles, tokens).
-//
-// Check then runs every Invariant over the new calls (Invariant.Call) and
-// over the model (Invariant.State), and fails the rapid test naming the
-// invariant that broke.
-//
-// # Extending the model
-//
-// A later capability (MFA, devices, custom auth) adds actions and
-// invariants without touching this file:
-//
-//	opts := flowtest.ModelOptions{Setup: func(m *flowtest.Model) {
-//		m.AddAction(flowtest.Action{Name: "AnswerTOTP", Weight: 3,
-//			Enabled: func() bool { return len(m.LiveSessions(challenge.SoftwareTokenMFA)) > 0 },
-//			Run: func(t *rapid.T) {
-//				s := m.DrawSession(t, m.LiveSessions(challenge.SoftwareTokenMFA))
-//				resp := map[string]string{"USERNAME": s.User, "SOFTWARE_TOKEN_MFA_CODE": code}
-//				c := m.Respond(t, s, challenge.SoftwareTokenMFA, resp, false)
-//				c.Proof = ...                    // what the answer proved
-//				c.Expect = ...                   // what the pool's rules say
-//				m.Record(c)                      // queue it for Check
-//			}})
-//		m.AddInvariant(flowtest.Invariant{Name: "a TOTP code works once", Call: ...})
-//	}}
-//	flowtest.Run(t, opts)
-//
-// An action that answers a session sets Call.Answered (Model.Respond does),
-// so the session invariants (spent, expired) cover its challenge too; an
-// action whose call can return tokens sets Call.Proof, which the first
-// invariant holds it to; an action that presents a token sets
-// Call.Presented. Expect may be left nil when the model makes no
-// prediction. State invariants see the whole model after each action.
-
 // Known deviations of the engine (or of the fake Issuer) from what the
 // model holds to be right, which ModelOptions.Tolerate can name so that a
 // run checks everything else. Each is reported to the engine's owner.
@@ -87,6 +36,13 @@ const (
 	// that is already "revoked". Tolerated, the model accepts either answer
 	// for such a token.
 	SameInstantSignOut = "same-instant-sign-out"
+	// LostWrongAnswers: wrong answers sent to one session at the same time
+	// each count from the same stored count (the session store's Replace
+	// does not compare before it swaps), so a session takes more wrong
+	// answers in parallel than MaxWrongAnswers allows in sequence. It
+	// matters most for SMS, email and TOTP codes. Tolerated, the model
+	// leaves out its RaceWrongAnswers action.
+	LostWrongAnswers = "lost-wrong-answers"
 )
 
 // ModelOptions tune a Model. The zero value is a pool with Cognito's
@@ -100,7 +56,7 @@ type ModelOptions struct {
 	// session validity, password policy, token validities). The model
 	// assumes the client allows USER_SRP_AUTH, USER_PASSWORD_AUTH,
 	// ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, and that the pool
-	// has MFA off (an MFA extension changes Next).
+	// has MFA off (an MFA extension wraps FirstFactor).
 	Env Options
 	// PreventUserExistenceErrors is "ENABLED" or "LEGACY"; "" draws one
 	// per sequence.
@@ -115,8 +71,8 @@ type ModelOptions struct {
 	// An explicit -rapid.checks, -rapid.seed or -rapid.failfile (or
 	// RAPID_CHECKS) takes precedence: Run then makes one rapid.Check.
 	Checks int
-	// Tolerate names known deviations (StaleProof, SameInstantSignOut)
-	// the model accepts instead of failing.
+	// Tolerate names known deviations (StaleProof, SameInstantSignOut,
+	// LostWrongAnswers) the model accepts instead of failing.
 	Tolerate []string
 	// TB is the enclosing test. The Env's testing.TB sends failures to the
 	// rapid.T and the rest (TempDir, Setenv, ...) here; nil is fine for
@@ -128,8 +84,64 @@ type ModelOptions struct {
 	Setup func(m *Model)
 }
 
-// Model is the rapid state machine of one pool. Create one per rapid test
-// case with NewModel; it is not safe for concurrent use.
+// Model is a pgregory.net/rapid state machine of one user pool: it drives
+// random sequences of calls against a real flow.Server (an Env) and, after
+// every action, checks named invariants over the calls just made and over
+// the whole pool. Create one per rapid test case with NewModel (Run does);
+// it is not safe for concurrent use.
+//
+// # How it works
+//
+// The Model keeps its own account of the pool: each user's password,
+// status, enabled flag and lockout counter (UserState), every session
+// handle the engine handed out (Session), every refresh and access token
+// obtained (Grant, AccessToken), and the clock. Each action
+//
+//  1. draws its inputs with rapid (who, which password, which session),
+//  2. calls the engine (Initiate, Respond, or the Env's Server directly),
+//     noting what the model knew before the call: Call.Proof (did it prove
+//     every factor tokens need?), whether the answered session was spent
+//     or expired, whether the presented token was revoked,
+//  3. steps the model (the Step* methods): Call.Expect is the answer the
+//     pool's rules give, the model's state moves as they say, and what the
+//     call created (session handles, tokens) is remembered,
+//  4. records the call (Record: history, transcript, pending for Check).
+//
+// The engine never changes the model, so stepping after the call sees
+// the state as it was before it. Check then runs every Invariant over the
+// new calls (Invariant.Call) and over the model (Invariant.State), and
+// fails the rapid test naming the invariant that broke; each call is
+// logged, so rapid's failure output reads as a transcript.
+//
+// # Extending the model
+//
+// A later capability (MFA, devices, custom auth) adds users, actions and
+// invariants in ModelOptions.Setup, without changing the model:
+//
+//	opts := flowtest.ModelOptions{Setup: func(m *flowtest.Model) {
+//		m.AddAction(flowtest.Action{Name: "AnswerTOTP", Weight: 3,
+//			Enabled: func() bool { return len(m.LiveSessions(challenge.SoftwareTokenMFA)) > 0 },
+//			Run: func(t *rapid.T) {
+//				s := m.DrawSession(t, m.LiveSessions(challenge.SoftwareTokenMFA))
+//				resp := map[string]string{"USERNAME": s.User, "SOFTWARE_TOKEN_MFA_CODE": code}
+//				c := m.Respond("AnswerTOTP", s, challenge.SoftwareTokenMFA, resp, false)
+//				c.Proof = ...                  // did the answer prove every factor?
+//				if !m.SessionGate(c, s, challenge.SoftwareTokenMFA) {
+//					c.Expect = ...             // what the pool's rules say; move the model
+//				}
+//				m.Record(c)                    // queue it for Check
+//			}})
+//		m.AddInvariant(flowtest.Invariant{Name: "a TOTP code works once", Call: ...})
+//	}}
+//	flowtest.Run(t, opts)
+//
+// An answer made with Respond sets Call.Answered, so the session
+// invariants (spent, expired) cover its challenge too; an action whose
+// call can return tokens sets Call.Proof, which the first invariant holds
+// it to; an action that presents a token sets Call.Presented and
+// Call.TokenRevoked. Expect may be left nil when the model makes no
+// prediction. The one place that decides what follows a proven password
+// is FirstFactor: an MFA extension wraps it in its own step methods.
 type Model struct {
 	Env  *Env
 	Opts ModelOptions
@@ -288,10 +300,14 @@ func (c *Call) Outcome() string {
 	return "ok"
 }
 
+// String describes the call in one line: number, action, operation,
+// request summary, clock and outcome. Summaries show passwords: the model
+// is test code.
 func (c *Call) String() string {
 	return fmt.Sprintf("#%d %s: %s(%s) at +%s -> %s", c.N, c.Action, c.Op, c.Summary, c.At.Sub(Epoch), c.Outcome())
 }
 
+// short abbreviates a session handle.
 func short(h string) string {
 	if len(h) > 10 {
 		return h[:10] + "…"
@@ -775,24 +791,4 @@ func (m *Model) AccessTokens() []*AccessToken {
 		out = append(out, g.Access...)
 	}
 	return out
-}
-
-func (m *Model) grantOf(refresh string) *Grant {
-	for _, g := range m.Grants {
-		if g.Refresh == refresh {
-			return g
-		}
-	}
-	return nil
-}
-
-func (m *Model) accessOf(token string) *AccessToken {
-	for _, g := range m.Grants {
-		for _, a := range g.Access {
-			if a.Token == token {
-				return a
-			}
-		}
-	}
-	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,10 @@ func (m *Model) standardActions() []Action {
 		{Name: "SRPStart", Weight: 3, Run: m.actSRPStart},
 		{Name: "AnswerPasswordVerifier", Weight: 4, Enabled: hasLive(challenge.PasswordVerifier), Run: m.actAnswerVerifier},
 		{Name: "AnswerAfterExpiry", Weight: 1, Enabled: func() bool { return len(m.replayable(false)) > 0 }, Run: m.actAnswerLate},
+		{Name: "RaceRightAnswers", Weight: 1, Enabled: func() bool { return len(m.raceable(challenge.PasswordVerifier)) > 0 }, Run: m.actRaceRight},
+		{Name: "RaceWrongAnswers", Weight: 1, Enabled: func() bool {
+			return !m.Tolerates(LostWrongAnswers) && len(m.raceable(challenge.NewPasswordRequired)) > 0
+		}, Run: m.actRaceWrong},
 	}
 }
 
@@ -136,24 +141,33 @@ func (m *Model) Initiate(action string, admin bool, f challenge.AuthFlow, params
 // returns the call, not yet recorded, with what the model knew about the
 // session before it (Answered, SessionSpent, SessionExpired).
 func (m *Model) Respond(action string, s *Session, name challenge.Name, resp map[string]string, admin bool) *Call {
+	c, run := m.prepareRespond(action, s, name, resp, admin)
+	c.noteSession(m, s)
+	run()
+	return c
+}
+
+// prepareRespond builds the call record of an answer and returns it with
+// the function that sends it and fills in the outcome.
+func (m *Model) prepareRespond(action string, s *Session, name challenge.Name, resp map[string]string, admin bool) (*Call, func()) {
 	e := m.Env
 	summary := fmt.Sprintf("%s for session %s of %s (issued +%s)", name, short(s.Handle), s.User, s.Issued.Sub(Epoch))
-	var c *Call
 	if admin {
 		in := &challenge.AdminRespondToAuthChallengeInput{ChallengeName: name, ClientId: e.Client.ID, UserPoolId: e.Pool.ID,
 			Session: s.Handle, ChallengeResponses: resp}
-		c = m.NewCall(action, "AdminRespondToAuthChallenge", in, summary)
-		c.noteSession(m, s)
-		out, err := e.Server.AdminRespondToAuthChallenge(m.ctx, in)
-		c.Err = err
-		if err == nil && out != nil {
-			c.Response = out
-			c.Result, c.Challenge, c.Params, c.Session = out.AuthenticationResult, out.ChallengeName, out.ChallengeParameters, out.Session
+		c := m.NewCall(action, "AdminRespondToAuthChallenge", in, summary)
+		return c, func() {
+			out, err := e.Server.AdminRespondToAuthChallenge(m.ctx, in)
+			c.Err = err
+			if err == nil && out != nil {
+				c.Response = out
+				c.Result, c.Challenge, c.Params, c.Session = out.AuthenticationResult, out.ChallengeName, out.ChallengeParameters, out.Session
+			}
 		}
-	} else {
-		in := &challenge.RespondToAuthChallengeInput{ChallengeName: name, ClientId: e.Client.ID, Session: s.Handle, ChallengeResponses: resp}
-		c = m.NewCall(action, "RespondToAuthChallenge", in, summary)
-		c.noteSession(m, s)
+	}
+	in := &challenge.RespondToAuthChallengeInput{ChallengeName: name, ClientId: e.Client.ID, Session: s.Handle, ChallengeResponses: resp}
+	c := m.NewCall(action, "RespondToAuthChallenge", in, summary)
+	return c, func() {
 		out, err := e.Server.RespondToAuthChallenge(m.ctx, in)
 		c.Err = err
 		if err == nil && out != nil {
@@ -161,7 +175,6 @@ func (m *Model) Respond(action string, s *Session, name challenge.Name, resp map
 			c.Result, c.Challenge, c.Params, c.Session = out.AuthenticationResult, out.ChallengeName, out.ChallengeParameters, out.Session
 		}
 	}
-	return c
 }
 
 func (c *Call) noteSession(m *Model, s *Session) {
@@ -304,6 +317,93 @@ func (m *Model) actAnswerLate(t *rapid.T) {
 		m.Env.Clock.Advance(d)
 	}
 	m.answerRight(t, "AnswerAfterExpiry", s)
+}
+
+// raceable lists the live, unexpired sessions of a kind ("" = the
+// standard kinds).
+func (m *Model) raceable(kind challenge.Name) []*Session {
+	var out []*Session
+	for _, s := range m.replayable(false) {
+		if !m.Expired(s) && (kind == "" || s.Kind == kind) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// race sends the same answer to s from k goroutines at once, then steps
+// the model as if the engine had taken them one after the other, in the
+// order that explains the answers: successes first, then other answers,
+// then refusals. A refusal ("Invalid session for the user.") is always a
+// possible answer for a racer that lost; anything else is held to what the
+// serialised model predicts, so two racers never both get tokens and a
+// session takes no more wrong answers in parallel than in sequence.
+func (m *Model) race(t *rapid.T, action string, s *Session, name challenge.Name, resp map[string]string,
+	step func(c *Call), proof func() Proof) {
+	k := rapid.IntRange(2, 5).Draw(t, "racers")
+	admin := rapid.Bool().Draw(t, "admin")
+	calls := make([]*Call, k)
+	runs := make([]func(), k)
+	for i := range calls {
+		calls[i], runs[i] = m.prepareRespond(action, s, name, resp, admin)
+	}
+	var wg sync.WaitGroup
+	for _, run := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run()
+		}()
+	}
+	wg.Wait()
+	rank := func(c *Call) int {
+		switch {
+		case c.Err == nil:
+			return 0
+		case c.Code() == challenge.ErrNotAuthorized && c.Message() == challenge.MsgInvalidSession:
+			return 2
+		}
+		return 1
+	}
+	slices.SortStableFunc(calls, func(a, b *Call) int { return rank(a) - rank(b) })
+	first := calls[0].N
+	for i, c := range calls {
+		c.N = first + i
+		c.noteSession(m, s)
+		c.Proof = proof()
+		if rank(c) == 2 && !s.Spent {
+			c.Expect = &Expect{Unsure: true, Why: "a racer that lost may be refused"}
+		} else {
+			step(c)
+		}
+		m.Record(c)
+	}
+}
+
+// actRaceRight sends the right answer to a live session from several
+// goroutines at once: at most one may succeed.
+func (m *Model) actRaceRight(t *rapid.T) {
+	s := m.DrawSession(t, m.raceable(challenge.PasswordVerifier))
+	password := s.Password
+	if s.Decoy {
+		password = alicePassword
+	}
+	resp := m.verifierResponse(t, s, password, true)
+	m.race(t, "RaceRightAnswers", s, challenge.PasswordVerifier, resp,
+		func(c *Call) { m.StepVerifier(c, s, challenge.PasswordVerifier, password) },
+		func() Proof { return m.VerifierProof(s, password) })
+}
+
+// actRaceWrong sends the same policy-breaking new password to a live
+// NEW_PASSWORD_REQUIRED session from several goroutines at once: the
+// session must take no more wrong answers than MaxWrongAnswers.
+func (m *Model) actRaceWrong(t *rapid.T) {
+	s := m.DrawSession(t, m.raceable(challenge.NewPasswordRequired))
+	pw := rapid.SampledFrom(modelBadPasswords[1:]).Draw(t, "badPassword")
+	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyNewPassword: pw}, s.User)
+	m.race(t, "RaceWrongAnswers", s, challenge.NewPasswordRequired, resp,
+		func(c *Call) { m.StepNewPassword(c, s, challenge.NewPasswordRequired, pw) },
+		func() Proof { return m.NewPasswordProof(s, pw) })
 }
 
 // actWrongChallenge answers a session with a challenge name that is not

@@ -255,6 +255,8 @@ func (m *Model) StepSRPStart(c *Call, name string, s *Session) {
 // there (c.Expect is set); otherwise it counts the step.
 func (m *Model) SessionGate(c *Call, s *Session, name challenge.Name) bool {
 	switch {
+	case s.Spent && m.Expired(s):
+		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session is spent and expired", challenge.MsgInvalidSession, MsgExpiredSession)
 	case s.Spent:
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session is spent", challenge.MsgInvalidSession)
 	case m.Expired(s):

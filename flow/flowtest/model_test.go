@@ -24,7 +24,7 @@ var ctx = context.Background()
 // holds to be wrong but which are not fixed yet; see the TestKnownIssue
 // tests below. Once one is fixed, TestModel fails on the tolerated
 // prediction: drop it from this list then.
-var knownDeviations = []string{flowtest.StaleProof, flowtest.SameInstantSignOut}
+var knownDeviations = []string{flowtest.StaleProof, flowtest.SameInstantSignOut, flowtest.LostWrongAnswers}
 
 // TestModel checks the model's invariants over 2,000 random sequences of
 // 5 to 30 actions (400 with -short; -rapid.checks=N checks N instead).
@@ -248,4 +248,38 @@ func TestKnownIssueSameInstantSignOut(t *testing.T) {
 		t.Skipf("known fake-Issuer issue %s: an access token from a sign-in after GlobalSignOut is refused (%v)", flowtest.SameInstantSignOut, err)
 	}
 	require.NoError(t, err)
+}
+
+// TestKnownIssueLostWrongAnswers is LostWrongAnswers: twelve wrong
+// NEW_PASSWORD answers sent to one session at once; the session must take
+// at most MaxWrongAnswers (3) of them as wrong answers and refuse the
+// rest. The race needs luck, so it tries a number of times.
+func TestKnownIssueLostWrongAnswers(t *testing.T) {
+	for attempt := 1; attempt <= 100; attempt++ {
+		e := flowtest.New(t, flowtest.Options{Seed: uint64(attempt)})
+		e.AddUser("carol", "Temp-pass3#", flow.StatusForceChangePassword, nil)
+		out, err := e.PasswordSignIn(ctx, "carol", "Temp-pass3#")
+		require.NoError(t, err)
+		errs := make(chan error, 12)
+		for range cap(errs) {
+			go func() {
+				_, err := e.Server.RespondToAuthChallenge(ctx, &challenge.RespondToAuthChallengeInput{
+					ChallengeName: challenge.NewPasswordRequired, ClientId: e.Client.ID, Session: out.Session,
+					ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "short"}})
+				errs <- err
+			}()
+		}
+		wrong := 0
+		for range cap(errs) {
+			if err := <-errs; errors.Is(err, challenge.ErrInvalidPassword) {
+				wrong++
+			} else {
+				require.ErrorIs(t, err, challenge.ErrNotAuthorized)
+			}
+		}
+		if wrong > 3 {
+			t.Skipf("known engine issue %s: one session took %d wrong answers in parallel (attempt %d)", flowtest.LostWrongAnswers, wrong, attempt)
+		}
+		require.Equal(t, 3, wrong)
+	}
 }
