@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
 )
 
@@ -89,8 +90,14 @@ func fullUser(pool, username string) *flow.User {
 		}, {
 			Key: "us-east-1_second", GroupKey: "-g2", Created: t0,
 		}},
-		Created:      t0.Add(-24 * time.Hour),
-		LastModified: t0,
+		Passkeys: []challenge.PasskeyCredential{{
+			ID: []byte{7, 7, 7}, PublicKey: []byte{8, 8}, SignCount: 3, AAGUID: []byte{9}, Transports: []string{"internal", "hybrid"},
+			AttestationFormat: "none", BackupEligible: true, BackupState: true, UserVerified: true,
+			RelyingPartyID: "auth.example.com", FriendlyName: "phone", Created: t0.Add(-time.Hour),
+		}},
+		PendingPasskey: &flow.PendingCeremony{Session: []byte{5, 5}, ClientID: "client-1", Expires: t0.Add(time.Minute)},
+		Created:        t0.Add(-24 * time.Hour),
+		LastModified:   t0,
 	}
 }
 
