@@ -236,6 +236,7 @@ func (m *machine) start() Outcome {
 	m.st.Flow = ev.Flow
 	m.st.Created = ev.Now
 	m.st.DeviceKey = m.param(challenge.KeyDeviceKey)
+	m.st.Proof = passwordProof(ev.User)
 	switch ev.Flow {
 	case challenge.FlowUserSRPAuth:
 		return m.startSRP()
@@ -433,15 +434,15 @@ func (m *machine) respond() Outcome {
 	case PhaseUserAuth:
 		return m.userAuthAnswer()
 	}
-	if m.st.Phase == PhaseDeviceSRP {
+	if m.st.Phase == PhaseDeviceSRP || m.st.Phase == PhaseMFA {
 		if err := m.userGate(); err != nil {
 			return m.fail(err)
 		}
-		return m.deviceAnswer()
-	}
-	if m.st.Phase == PhaseMFA {
-		if err := m.userGate(); err != nil {
-			return m.fail(err)
+		if m.stale() {
+			return m.fail(errIncorrect())
+		}
+		if m.st.Phase == PhaseDeviceSRP {
+			return m.deviceAnswer()
 		}
 		return m.mfaAnswer()
 	}
@@ -462,6 +463,9 @@ func (m *machine) passwordVerifier() Outcome {
 	u := m.ev.User
 	if bad := m.verifyClaim(srp.PoolName(u.PoolID), u.Username); bad != nil {
 		return *bad
+	}
+	if m.stale() {
+		return m.fail(errIncorrect())
 	}
 	if dk := m.param(challenge.KeyDeviceKey); dk != "" {
 		m.st.DeviceKey = dk
@@ -600,6 +604,25 @@ func (m *machine) challengeNewPassword() Outcome {
 	}
 }
 
+// stale reports that the user's password changed since the sign-in
+// started (an administrator or the user replaced it): what was, or is
+// being, proven is no longer the user's password.
+func (m *machine) stale() bool {
+	return m.ev.User != nil && subtle.ConstantTimeCompare(m.st.Proof, passwordProof(m.ev.User)) != 1
+}
+
+// passwordProof fingerprints a user's password verifier (nil without one).
+func passwordProof(u *User) []byte {
+	if u == nil || !u.HasPassword() {
+		return nil
+	}
+	h := sha256.New()
+	h.Write(u.Salt)
+	h.Write([]byte{0})
+	h.Write(u.Verifier)
+	return h.Sum(nil)[:8]
+}
+
 // retry keeps the session for another answer, or ends it when the wrong
 // answers are used up.
 func (m *machine) retry(event string, err error) Outcome {
@@ -620,6 +643,9 @@ func (m *machine) newPassword() Outcome {
 	}
 	if err := m.userGate(); err != nil {
 		return m.fail(err)
+	}
+	if m.stale() {
+		return m.fail(errIncorrect())
 	}
 	set := map[string]string{}
 	for k, v := range m.ev.Params {
@@ -652,6 +678,7 @@ func (m *machine) newPassword() Outcome {
 	}
 	m.st.Proven |= FactorNewPassword
 	m.st.Wrong = 0
+	m.st.Proof = passwordProof(&User{Salt: salt, Verifier: verifier})
 	// The rest of the policy sees the user as it will be.
 	changed := u.Clone()
 	changed.Status = StatusConfirmed

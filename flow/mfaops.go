@@ -9,33 +9,33 @@ import (
 )
 
 // setupSession loads the state of an MFA_SETUP session.
-func (s *Server) setupSession(ctx context.Context, handle string) (*State, *Pool, *AppClient, *User, error) {
+func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byte, *Pool, *AppClient, *User, error) {
 	if len(handle) > maxSession {
-		return nil, nil, nil, nil, errInvalidSession()
+		return nil, nil, nil, nil, nil, errInvalidSession()
 	}
 	blob, ok, err := s.sessions.Load(ctx, handle)
 	if err != nil {
-		return nil, nil, nil, nil, errInternal(err)
+		return nil, nil, nil, nil, nil, errInternal(err)
 	}
 	var st State
 	if !ok || st.UnmarshalBinary(blob) != nil || st.Challenge != challenge.MFASetup {
-		return nil, nil, nil, nil, errInvalidSession()
+		return nil, nil, nil, nil, nil, errInvalidSession()
 	}
 	if !s.now().Before(st.Expires) {
-		return nil, nil, nil, nil, errExpiredSession()
+		return nil, nil, nil, nil, nil, errExpiredSession()
 	}
 	c, p, err := s.clientAndPool(ctx, st.ClientID, "")
 	if err != nil {
-		return nil, nil, nil, nil, errInvalidSession()
+		return nil, nil, nil, nil, nil, errInvalidSession()
 	}
 	u, err := s.dir.User(ctx, p.ID, st.Username)
 	if err != nil {
-		return nil, nil, nil, nil, errInternal(err)
+		return nil, nil, nil, nil, nil, errInternal(err)
 	}
 	if u == nil || !u.Enabled {
-		return nil, nil, nil, nil, errInvalidSession()
+		return nil, nil, nil, nil, nil, errInvalidSession()
 	}
-	return &st, p, c, u, nil
+	return &st, blob, p, c, u, nil
 }
 
 // advanceSession spends handle and saves next under a new handle with the
@@ -85,7 +85,7 @@ func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.Assoc
 		return nil, errInternal(err)
 	}
 	if in.Session != "" {
-		st, p, c, _, err := s.setupSession(ctx, in.Session)
+		st, _, p, c, _, err := s.setupSession(ctx, in.Session)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +142,7 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 	}
 	now := s.now()
 	if in.Session != "" {
-		st, p, c, _, err := s.setupSession(ctx, in.Session)
+		st, prev, p, c, _, err := s.setupSession(ctx, in.Session)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +161,9 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 			if int(next.Wrong) >= s.limits.MaxWrongAnswers {
 				s.sessions.Spend(ctx, in.Session)
 			} else if blob, err := next.MarshalBinary(); err == nil {
-				s.sessions.Replace(ctx, in.Session, blob)
+				if ok, _ := s.sessions.Swap(ctx, in.Session, prev, blob); !ok {
+					return nil, errInvalidSession()
+				}
 			}
 			return nil, errTOTPMismatch()
 		}

@@ -72,8 +72,11 @@ type Store interface {
 	Save(ctx context.Context, blob []byte, ttl time.Duration) (handle string, err error)
 	// Load returns the blob of a live handle; ok=false when unknown, expired or spent.
 	Load(ctx context.Context, handle string) (blob []byte, ok bool, err error)
-	// Replace overwrites the blob of a live handle, keeping its expiry.
-	Replace(ctx context.Context, handle string, blob []byte) (ok bool, err error)
+	// Swap overwrites the blob of a live handle, keeping its expiry, only
+	// if it still holds old: of concurrent swaps from one blob exactly one
+	// succeeds, so parallel wrong answers cannot each count from the same
+	// number.
+	Swap(ctx context.Context, handle string, old, blob []byte) (ok bool, err error)
 	// Spend atomically ends a live handle: exactly one of any number of
 	// concurrent callers gets ok=true.
 	Spend(ctx context.Context, handle string) (ok bool, err error)

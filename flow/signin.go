@@ -214,7 +214,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		ev.SignedUp = true
 	}
 	o := Step(nil, ev)
-	return s.carryOut(ctx, c, ev, "", o)
+	return s.carryOut(ctx, c, ev, "", nil, o)
 }
 
 func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
@@ -281,21 +281,21 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	}
 	ev := s.event(ctx, c, cl, p, u)
 	o := Step(&st, ev)
-	return s.carryOut(ctx, c, ev, c.session, o)
+	return s.carryOut(ctx, c, ev, c.session, blob, o)
 }
 
 // carryOut performs an outcome: it spends (or keeps) the session, applies
 // the user effects, saves the next state and issues tokens. The handle is
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
-func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, o Outcome) (*reply, error) {
+func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
 	if handle != "" {
 		if o.Retry {
 			blob, err := o.Next.MarshalBinary()
 			if err != nil {
 				return nil, errInternal(err)
 			}
-			if ok, err := s.sessions.Replace(ctx, handle, blob); err != nil {
+			if ok, err := s.sessions.Swap(ctx, handle, prev, blob); err != nil {
 				return nil, errInternal(err)
 			} else if !ok {
 				return nil, errInvalidSession()

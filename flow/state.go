@@ -80,6 +80,9 @@ type State struct {
 	Key       []byte // SRP session key (16 bytes)
 	Secret    []byte // SECRET_BLOCK sent with PASSWORD_VERIFIER
 	DeviceKey string // DEVICE_KEY the client presented
+	// Proof fingerprints the password verifier the sign-in started with;
+	// a step after an administrator or the user replaced it is refused.
+	Proof []byte
 	// CodeHash and CodeExpires hold a one-time code sent for this step.
 	CodeHash    []byte
 	CodeExpires time.Time
@@ -116,6 +119,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	b = appendBytes(b, s.Key)
 	b = appendBytes(b, s.Secret)
 	b = appendString(b, s.DeviceKey)
+	b = appendBytes(b, s.Proof)
 	b = appendBytes(b, s.CodeHash)
 	b = appendTime(b, s.CodeExpires)
 	b = binary.AppendUvarint(b, uint64(len(s.Extra)))
@@ -157,6 +161,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 	n.Key = d.bytes()
 	n.Secret = d.bytes()
 	n.DeviceKey = d.string()
+	n.Proof = d.bytes()
 	n.CodeHash = d.bytes()
 	n.CodeExpires = d.time()
 	if count := d.uvarint(); count > 0 && d.err == nil {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"container/heap"
 	"context"
 	"sync"
@@ -136,6 +137,25 @@ func (m *Memory) Replace(_ context.Context, handle string, blob []byte) (ok bool
 	defer m.mu.Unlock()
 	e := m.live(handle)
 	if e == nil {
+		return false, nil
+	}
+	e.blob = c
+	return true, nil
+}
+
+// Swap overwrites the blob of a live handle, keeping its expiry, only if
+// it still holds old: of concurrent swaps from the same old blob exactly
+// one succeeds. ok is false when the handle is not live or holds another
+// blob. err is ErrBlobTooLarge for an oversized blob, otherwise nil.
+func (m *Memory) Swap(_ context.Context, handle string, old, blob []byte) (ok bool, err error) {
+	if len(blob) > maxBlobOrDefault(m.maxBlob) {
+		return false, ErrBlobTooLarge
+	}
+	c := cloneBlob(blob)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.live(handle)
+	if e == nil || !bytes.Equal(e.blob, old) {
 		return false, nil
 	}
 	e.blob = c

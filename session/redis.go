@@ -156,6 +156,37 @@ func (s *Redis) Replace(ctx context.Context, handle string, blob []byte) (ok boo
 	return true, nil
 }
 
+// swapScript sets KEYS[1] to ARGV[2], keeping its TTL, only if it holds ARGV[1].
+var swapScript = redis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'XX', 'KEEPTTL')
+  return 1
+end
+return 0`)
+
+// Swap overwrites the blob of a live handle, keeping its TTL, only if it
+// still holds old (a Lua compare-and-set, atomic across server nodes). ok
+// is false when the handle is not live or holds another blob; err is
+// non-nil only when Redis fails or the blob is too large.
+func (s *Redis) Swap(ctx context.Context, handle string, old, blob []byte) (ok bool, err error) {
+	if len(blob) > maxBlobOrDefault(s.maxBlob) {
+		return false, ErrBlobTooLarge
+	}
+	if !validHandle(handle) {
+		return false, nil
+	}
+	if old == nil {
+		old = []byte{}
+	}
+	if blob == nil {
+		blob = []byte{}
+	}
+	n, err := swapScript.Run(ctx, s.client, []string{s.prefix + handle}, old, blob).Int()
+	if err != nil {
+		return false, fmt.Errorf("session: redis swap: %w", err)
+	}
+	return n == 1, nil
+}
+
 // Spend ends a live handle with DEL. Of any number of concurrent calls for
 // one live handle, from any number of processes, exactly one gets ok=true.
 // ok is false for unknown, expired, spent or malformed handles. err is

@@ -25,6 +25,7 @@ type store interface {
 	Save(ctx context.Context, blob []byte, ttl time.Duration) (handle string, err error)
 	Load(ctx context.Context, handle string) (blob []byte, ok bool, err error)
 	Replace(ctx context.Context, handle string, blob []byte) (ok bool, err error)
+	Swap(ctx context.Context, handle string, old, blob []byte) (ok bool, err error)
 	Spend(ctx context.Context, handle string) (ok bool, err error)
 }
 
@@ -135,6 +136,51 @@ func testStore(t *testing.T, newStore newStoreFunc) {
 		require.NoError(t, err)
 		return h
 	}
+
+	t.Run("swap is a compare-and-set", func(t *testing.T) {
+		s, _ := newStore(t)
+		h := save(t, s, "v1", time.Minute)
+		ok, err := s.Swap(ctx, h, []byte("other"), []byte("v2"))
+		if err != nil || ok {
+			t.Fatalf("Swap from a wrong old blob: ok=%v err=%v", ok, err)
+		}
+		ok, err = s.Swap(ctx, h, []byte("v1"), []byte("v2"))
+		if err != nil || !ok {
+			t.Fatalf("Swap from the right old blob: ok=%v err=%v", ok, err)
+		}
+		got, ok, err := s.Load(ctx, h)
+		if err != nil || !ok || string(got) != "v2" {
+			t.Fatalf("Load after Swap = %q %v %v", got, ok, err)
+		}
+		if ok, _ := s.Spend(ctx, h); !ok {
+			t.Fatal("Spend after Swap")
+		}
+		if ok, err := s.Swap(ctx, h, []byte("v2"), []byte("v3")); ok || err != nil {
+			t.Fatalf("Swap after Spend: ok=%v err=%v", ok, err)
+		}
+		if ok, err := s.Swap(ctx, "not-a-handle", nil, nil); ok || err != nil {
+			t.Fatalf("Swap of a malformed handle: ok=%v err=%v", ok, err)
+		}
+	})
+	t.Run("concurrent swaps from one blob: exactly one wins", func(t *testing.T) {
+		s, _ := newStore(t)
+		h := save(t, s, "count=0", time.Minute)
+		var wg sync.WaitGroup
+		var wins atomic.Int32
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if ok, err := s.Swap(ctx, h, []byte("count=0"), []byte("count=1")); err == nil && ok {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d concurrent swaps won, want 1", wins.Load())
+		}
+	})
 	// assertLoad checks that h is live with the given blob.
 	assertLoad := func(t *testing.T, s store, h, want string) {
 		t.Helper()

@@ -17,12 +17,11 @@ import (
 type Issuer struct {
 	Now func() time.Time
 
-	mu       sync.Mutex
-	n        int
-	refresh  map[string]*refreshEntry
-	access   map[string]*challenge.AccessClaims
-	signOuts map[string]time.Time // pool/username -> global sign-out time
-	revoked  map[string]bool      // origin -> revoked
+	mu      sync.Mutex
+	n       int
+	refresh map[string]*refreshEntry
+	access  map[string]*challenge.AccessClaims
+	revoked map[string]bool // origin -> revoked
 	// Grants records every grant, in order.
 	Grants []challenge.TokenGrant
 }
@@ -35,7 +34,7 @@ type refreshEntry struct {
 // NewIssuer returns a fake issuer reading the time from now.
 func NewIssuer(now func() time.Time) *Issuer {
 	return &Issuer{Now: now, refresh: map[string]*refreshEntry{}, access: map[string]*challenge.AccessClaims{},
-		signOuts: map[string]time.Time{}, revoked: map[string]bool{}}
+		revoked: map[string]bool{}}
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -102,9 +101,6 @@ func (f *Issuer) VerifyAccess(_ context.Context, token string) (*challenge.Acces
 	if f.revoked[c.Origin] {
 		return nil, challenge.New(challenge.ErrNotAuthorized, challenge.MsgAccessTokenRevoked)
 	}
-	if t, ok := f.signOuts[c.PoolID+"/"+c.Username]; ok && !c.IssuedAt.After(t) {
-		return nil, challenge.New(challenge.ErrNotAuthorized, challenge.MsgAccessTokenRevoked)
-	}
 	cc := *c
 	return &cc, nil
 }
@@ -128,7 +124,6 @@ func (f *Issuer) Revoke(_ context.Context, clientID, token string) error {
 func (f *Issuer) RevokeUser(_ context.Context, poolID, username string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.signOuts[poolID+"/"+username] = f.Now()
 	for _, e := range f.refresh {
 		if e.rs.PoolID == poolID && e.rs.Username == username {
 			f.revoked[e.rs.Origin] = true

@@ -24,7 +24,7 @@ var ctx = context.Background()
 // holds to be wrong but which are not fixed yet; see the TestKnownIssue
 // tests below. Once one is fixed, TestModel fails on the tolerated
 // prediction: drop it from this list then.
-var knownDeviations = []string{flowtest.StaleProof, flowtest.SameInstantSignOut, flowtest.LostWrongAnswers}
+var knownDeviations = []string{}
 
 // TestModel checks the model's invariants over 2,000 random sequences of
 // 5 to 30 actions (400 with -short; -rapid.checks=N checks N instead).
