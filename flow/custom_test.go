@@ -19,7 +19,6 @@ import (
 // answer fails the sign-in. It records what each hook saw.
 type quizHooks struct {
 	rounds    int
-	srpFirst  bool
 	defines   []flow.DefineAuthChallengeInput
 	verifies  []flow.VerifyAuthChallengeInput
 	failWith  error
