@@ -416,35 +416,12 @@ func (s *Server) AdminResetUserPassword(ctx context.Context, in *challenge.Admin
 	return &challenge.Empty{}, nil
 }
 
-// startReset records and sends a password-reset code, if there is
-// somewhere to send it. It returns where the code went.
+// startReset sends a password-reset code to a verified email or phone
+// when the user has one. Without one the reset still deactivates the
+// password; the user then needs ForgotPassword once a destination is set.
 func (s *Server) startReset(ctx context.Context, p *Pool, u *User, now time.Time) error {
-	code, err := randomDigits(s.rand, 6)
-	if err != nil {
-		return errInternal(err)
-	}
-	if u.Codes == nil {
-		u.Codes = map[string]PendingCode{}
-	}
-	u.Codes["reset"] = PendingCode{Hash: s.codeHash("reset", code), Expires: now.Add(time.Hour)}
-	if s.sender == nil {
-		return nil
-	}
-	medium, dest := challenge.DeliveryMediumEmail, u.Attributes["email"]
-	if u.Attributes["email_verified"] != "true" || dest == "" {
-		medium, dest = challenge.DeliveryMediumSMS, u.Attributes["phone_number"]
-		if u.Attributes["phone_number_verified"] != "true" {
-			dest = ""
-		}
-	}
-	if dest == "" {
-		return nil
-	}
-	if err := s.sender.Send(ctx, Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
-		Purpose: "FORGOT_PASSWORD", Code: code}); err != nil {
-		return challenge.Wrap(challenge.ErrCodeDeliveryFailure, "Unable to deliver the code.", err)
-	}
-	return nil
+	_, err := s.sendCode(ctx, p, u, "reset", true, now)
+	return err
 }
 
 // AdminUpdateUserAttributes writes attributes. An empty value deletes the

@@ -410,13 +410,21 @@ func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.Usern
 	if u.Status != StatusUnconfirmed {
 		return nil, errParam("User is already confirmed.")
 	}
+	return s.deliverCode(ctx, p, u, "signup", false,
+		"Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
+}
+
+// deliverCode sends a code for purpose, saves the user with it, and says
+// where it went; nowhere is the InvalidParameterException message when
+// the user has no destination.
+func (s *Server) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, verifiedOnly bool, nowhere string) (*challenge.CodeDeliveryOutput, error) {
 	now := s.now()
-	details, err := s.sendCode(ctx, p, u, "signup", false, now)
+	details, err := s.sendCode(ctx, p, u, purpose, verifiedOnly, now)
 	if err != nil {
 		return nil, err
 	}
 	if details == nil {
-		return nil, errParam("Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
+		return nil, errParam(nowhere)
 	}
 	if err := s.update(ctx, u, now); err != nil {
 		return nil, err
@@ -455,18 +463,8 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 	if !u.Enabled {
 		return nil, errNotAuthorized(challenge.MsgUserDisabled)
 	}
-	now := s.now()
-	details, err := s.sendCode(ctx, p, u, "reset", true, now)
-	if err != nil {
-		return nil, err
-	}
-	if details == nil {
-		return nil, errParam("Cannot reset password for the user as there is no registered/verified email or phone_number")
-	}
-	if err := s.update(ctx, u, now); err != nil {
-		return nil, err
-	}
-	return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
+	return s.deliverCode(ctx, p, u, "reset", true,
+		"Cannot reset password for the user as there is no registered/verified email or phone_number")
 }
 
 // ConfirmForgotPassword sets a new password with a reset code (from

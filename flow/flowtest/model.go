@@ -78,6 +78,16 @@ type ModelOptions struct {
 	// rapid.T and the rest (TempDir, Setenv, ...) here; nil is fine for
 	// models that need none of it.
 	TB testing.TB
+	// TOTP makes the pool's MFA OPTIONAL with TOTP enabled and adds a user
+	// "mike" with a verified software token, the TOTP actions and the
+	// invariants InvMFANeedsSecondFactor and InvTOTPDirectory
+	// (model_mfa.go).
+	TOTP bool
+	// CustomAuth installs Define/Create/VerifyAuthChallenge hooks whose
+	// number of rounds (1 to 3) and handling of a wrong answer rapid draws
+	// per model, the CUSTOM_AUTH actions and the invariant
+	// InvCustomAllRounds (model_custom.go).
+	CustomAuth bool
 	// Setup runs once the model has its Env, users and standard actions and
 	// invariants, before the first action: extensions add users, actions
 	// and invariants here.
@@ -169,6 +179,17 @@ type Model struct {
 	RefreshValidity time.Duration
 	Limits          flow.Limits // with the engine's defaults filled in
 	Policy          flow.PasswordPolicy
+
+	// SecondFactorDue, when set, reports whether a second factor is due
+	// after u proves a password: the password then proves no tokens.
+	// SecondFactor, when set, is asked by FirstFactor and StepNewPassword
+	// before they predict tokens; a non-nil Expect (a second factor's
+	// challenge) replaces them.
+	SecondFactorDue func(u *UserState) bool
+	SecondFactor    func(c *Call, u *UserState, epoch, steps int) *Expect
+
+	mfa    *mfaModel
+	custom *customModel
 
 	ctx      context.Context
 	t        *rapid.T
@@ -411,6 +432,14 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	if opts.PasswordHistorySize == 0 {
 		history = rapid.SampledFrom([]int{0, 2, 0}).Draw(t, "passwordHistorySize")
 	}
+	var custom *customModel
+	if opts.CustomAuth {
+		custom = drawCustomModel(t)
+		if env.Hooks.DefineAuthChallenge == nil {
+			env.Hooks.DefineAuthChallenge, env.Hooks.CreateAuthChallenge, env.Hooks.VerifyAuthChallenge =
+				custom.define, custom.create, custom.verify
+		}
+	}
 	userClient, userPool := env.Client, env.Pool
 	env.Client = func(c *flow.AppClient) {
 		c.PreventUserExistenceErrors = prevent
@@ -420,6 +449,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	}
 	env.Pool = func(p *flow.Pool) {
 		p.PasswordPolicy.PasswordHistorySize = history
+		if opts.TOTP {
+			p.MFA, p.TOTPMFAEnabled = flow.MFAOptional, true
+		}
 		if userPool != nil {
 			userPool(p)
 		}
@@ -445,6 +477,12 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 
 	m.actions = m.standardActions()
 	m.Invariants = StandardInvariants()
+	if opts.TOTP {
+		m.installTOTP(env.Seed)
+	}
+	if custom != nil {
+		m.installCustom(custom)
+	}
 	if opts.Setup != nil {
 		opts.Setup(m)
 	}

@@ -186,6 +186,11 @@ func (m *Model) FirstFactor(c *Call, u *UserState, password string, epoch, steps
 		return expectChallenge(challenge.NewPasswordRequired, "a temporary password was proven",
 			map[string]string{challenge.KeyUserIDForSRP: u.Name})
 	}
+	if m.SecondFactor != nil {
+		if e := m.SecondFactor(c, u, epoch, steps); e != nil {
+			return e
+		}
+	}
 	m.addGrant(c, u.Name)
 	return expectTokens("the password of a confirmed, enabled user was proven")
 }
@@ -202,8 +207,14 @@ func (m *Model) PasswordProof(u *UserState, password string) Proof {
 		return Proof{Why: "the user is disabled"}
 	case u.Status != flow.StatusConfirmed:
 		return Proof{Why: "the user's status is " + string(u.Status)}
+	case m.secondFactorDue(u):
+		return Proof{Why: "a second factor is due after the password"}
 	}
 	return Proof{Proven: true}
+}
+
+func (m *Model) secondFactorDue(u *UserState) bool {
+	return m.SecondFactorDue != nil && u != nil && m.SecondFactorDue(u)
 }
 
 // StepPasswordAuth applies USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH.
@@ -297,6 +308,8 @@ func (m *Model) VerifierProof(s *Session, password string) Proof {
 		return Proof{Why: "the user is disabled"}
 	case u.Status != flow.StatusConfirmed:
 		return Proof{Why: "the user's status is " + string(u.Status)}
+	case m.secondFactorDue(u):
+		return Proof{Why: "a second factor is due after the password"}
 	}
 	return Proof{Proven: true}
 }
@@ -345,6 +358,8 @@ func (m *Model) NewPasswordProof(s *Session, pw string) Proof {
 		return Proof{Why: "the user is disabled"}
 	case m.PolicyViolation(pw) != "":
 		return Proof{Why: "the new password breaks the policy"}
+	case m.secondFactorDue(u):
+		return Proof{Why: "a second factor is due after the new password"}
 	}
 	return Proof{Proven: true}
 }
@@ -391,6 +406,12 @@ func (m *Model) StepNewPassword(c *Call, s *Session, name challenge.Name, pw str
 	m.SetPassword(u, pw)
 	u.Status = flow.StatusConfirmed
 	u.TempExpires = time.Time{}
+	if m.SecondFactor != nil {
+		if e := m.SecondFactor(c, u, u.Epoch, s.Steps); e != nil {
+			c.Expect = e
+			return
+		}
+	}
 	m.addGrant(c, u.Name)
 	c.Expect = expectTokens("a valid new password replaced a proven temporary one")
 }
