@@ -55,8 +55,9 @@ type ModelOptions struct {
 	// model reads the resulting configuration back (existence errors,
 	// session validity, password policy, token validities). The model
 	// assumes the client allows USER_SRP_AUTH, USER_PASSWORD_AUTH,
-	// ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, and that the pool
-	// has MFA off (an MFA extension wraps FirstFactor).
+	// ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (and CUSTOM_AUTH
+	// with CustomAuth), and that the pool has MFA off unless TOTP sets it
+	// OPTIONAL (an MFA extension wraps FirstFactor through SecondFactor).
 	Env Options
 	// PreventUserExistenceErrors is "ENABLED" or "LEGACY"; "" draws one
 	// per sequence.
