@@ -176,3 +176,61 @@ func TestSDKRememberedDevice(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, types.ChallengeNameTypeSoftwareTokenMfa, again.ChallengeName, "MFA is back")
 }
+
+// TestSDKSMSAndEmailMFA: SELECT_MFA_TYPE, SMS_MFA and EMAIL_OTP (MFA)
+// over the wire, with the codes read from the outbox.
+func TestSDKSMSAndEmailMFA(t *testing.T) {
+	f := newSDKFixture(t)
+	ctx := f.ctx()
+	_, err := f.api.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(f.pool),
+		MfaConfiguration: types.UserPoolMfaTypeOptional, SmsMfaConfiguration: &types.SmsMfaConfigType{},
+		EmailMfaConfiguration: &types.EmailMfaConfigType{}})
+	require.NoError(t, err)
+	f.createUser("ella", "Correct-horse1", true, "ella@example.com")
+	_, err = f.api.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(f.pool), Username: aws.String("ella"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+15555550142")}}})
+	require.NoError(t, err)
+	_, err = f.api.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(f.pool), Username: aws.String("ella"),
+		SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}, EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true}})
+	require.NoError(t, err)
+	respond := func(name types.ChallengeNameType, session *string, resp map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+		return f.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ChallengeName: name, ClientId: aws.String(f.public),
+			Session: session, ChallengeResponses: resp})
+	}
+
+	// Two factors, none preferred: SELECT_MFA_TYPE, then SMS_MFA.
+	out, err := f.passwordSignIn(f.public, "ella", "Correct-horse1")
+	require.NoError(t, err)
+	require.Equal(t, types.ChallengeNameTypeSelectMfaType, out.ChallengeName)
+	assert.JSONEq(t, `["SMS_MFA","EMAIL_OTP"]`, out.ChallengeParameters["MFAS_CAN_CHOOSE"])
+	sms, err := respond(types.ChallengeNameTypeSelectMfaType, out.Session, map[string]string{"USERNAME": "ella", "ANSWER": "SMS_MFA"})
+	require.NoError(t, err)
+	require.Equal(t, types.ChallengeNameTypeSmsMfa, sms.ChallengeName)
+	assert.Equal(t, "SMS", sms.ChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"])
+	assert.Equal(t, "+*******0142", sms.ChallengeParameters["CODE_DELIVERY_DESTINATION"])
+	_, err = respond(types.ChallengeNameTypeSmsMfa, sms.Session, map[string]string{"USERNAME": "ella", "SMS_MFA_CODE": "000000"})
+	requireAPIError[*types.CodeMismatchException](t, err)
+	msg, ok := f.env.Outbox.Last("ella", "MFA")
+	require.True(t, ok)
+	done, err := respond(types.ChallengeNameTypeSmsMfa, sms.Session, map[string]string{"USERNAME": "ella", "SMS_MFA_CODE": msg.Code})
+	require.NoError(t, err)
+	require.NotNil(t, done.AuthenticationResult)
+
+	// EMAIL_OTP preferred: asked directly.
+	_, err = f.api.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(f.pool), Username: aws.String("ella"),
+		EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}})
+	require.NoError(t, err)
+	out, err = f.passwordSignIn(f.public, "ella", "Correct-horse1")
+	require.NoError(t, err)
+	require.Equal(t, types.ChallengeNameTypeEmailOtp, out.ChallengeName)
+	assert.Equal(t, "e***@e***", out.ChallengeParameters["CODE_DELIVERY_DESTINATION"])
+	msg, _ = f.env.Outbox.Last("ella", "MFA")
+	assert.Equal(t, "EMAIL", msg.Medium)
+	done, err = respond(types.ChallengeNameTypeEmailOtp, out.Session, map[string]string{"USERNAME": "ella", "EMAIL_OTP_CODE": msg.Code})
+	require.NoError(t, err)
+	require.NotNil(t, done.AuthenticationResult)
+	user, err := f.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(f.pool), Username: aws.String("ella")})
+	require.NoError(t, err)
+	assert.Equal(t, "EMAIL_OTP", aws.ToString(user.PreferredMfaSetting))
+	assert.ElementsMatch(t, []string{"SMS_MFA", "EMAIL_OTP"}, user.UserMFASettingList)
+}
