@@ -31,7 +31,9 @@
 //
 // Refresh tokens are not JWTs: they are 32 random bytes in base64url,
 // bound to their sign-in (pool, client, user, origin_jti, auth time, device)
-// in a [RefreshState], which stores only their SHA-256. Rotation
+// in a [RefreshState], which stores only their SHA-256: [MemoryState] (the
+// default, in process memory), [RedisState] or [SQLState] (SQLite or
+// PostgreSQL), the last two shared by every server process on them. Rotation
 // (TokenGrant.RotateRefresh) replaces a refresh token with a new one; the
 // old one stays usable for Config.RotationGrace (0 by default).
 //

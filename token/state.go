@@ -68,8 +68,9 @@ type UserRevocation struct {
 }
 
 // RefreshState is where an Issuer keeps refresh tokens (as hashes) and
-// revocations. MemoryState is the default; an implementation on Redis or SQL
-// lets several server processes share it.
+// revocations. MemoryState is the default; RedisState and SQLState keep it
+// in Redis or a SQL database, where it survives a restart and several
+// server processes share it.
 //
 // Each method must be atomic on its own (the Issuer needs no transactions)
 // and safe for concurrent use. Getters return (nil, nil) or the zero value

@@ -10,7 +10,8 @@
 //
 // Users and pools live in a SQLite file (or PostgreSQL with -postgres),
 // token signing keys in a key file beside it, sign-in sessions in memory
-// (or Redis with -redis). One-time codes (sign-up, forgotten password,
+// (or Redis with -redis), refresh tokens and revocations in the users'
+// database (or Redis with -redis), so they survive a restart. One-time codes (sign-up, forgotten password,
 // MFA, invitations) are not sent anywhere: they are kept in an outbox,
 // readable at GET /local/outbox?pool=<id>&username=<name> when the server
 // listens on a loopback address (or with -outbox).
@@ -20,7 +21,8 @@
 //	-addr ADDR            listen address (127.0.0.1:9229) [AUTHFLOW_ADDR]
 //	-region REGION        region of the pools created here (us-east-1) [AUTHFLOW_REGION]
 //	-data DIR             SQLite database, key file and decoy key (./authflow-data) [AUTHFLOW_DATA]
-//	-redis URL            keep sign-in sessions in Redis (redis://host:6379/0) [AUTHFLOW_REDIS]
+//	-redis URL            keep sign-in sessions, refresh tokens and revocations in Redis
+//	                      (redis://host:6379/0) [AUTHFLOW_REDIS]
 //	-postgres DSN         keep users and pools in PostgreSQL instead of SQLite [AUTHFLOW_POSTGRES]
 //	-config FILE          JSON file of pools, app clients and users to create at start [AUTHFLOW_CONFIG]
 //	-credentials KEY:SECRET  verify SigV4 signatures against this key pair (repeatable;
@@ -102,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.addr, "addr", env("AUTHFLOW_ADDR", "127.0.0.1:9229"), "listen `address`")
 	fs.StringVar(&o.region, "region", env("AUTHFLOW_REGION", "us-east-1"), "`region` of the pools created here")
 	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file, token keys)")
-	fs.StringVar(&o.redisURL, "redis", env("AUTHFLOW_REDIS", ""), "Redis `URL` for sign-in sessions (default: in memory)")
+	fs.StringVar(&o.redisURL, "redis", env("AUTHFLOW_REDIS", ""), "Redis `URL` for sign-in sessions, refresh tokens and revocations (default: memory and the database)")
 	fs.StringVar(&o.postgres, "postgres", env("AUTHFLOW_POSTGRES", ""), "PostgreSQL `DSN` for users and pools (default: SQLite in -data)")
 	fs.StringVar(&o.config, "config", env("AUTHFLOW_CONFIG", ""), "JSON `file` of pools, clients and users to create at start")
 	fs.StringVar(&o.publicURL, "public-url", env("AUTHFLOW_PUBLIC_URL", ""), "this server's `URL` as clients reach it (default http://<addr>)")
@@ -176,13 +178,6 @@ func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, ho)), nil
 }
 
-// store is what a directory backend provides.
-type store interface {
-	flow.Directory
-	flow.Catalog
-	Close() error
-}
-
 // run is the whole program; it returns when ctx ends, on SIGINT or
 // SIGTERM, or on a failure.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -202,8 +197,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	// Users, pools and clients.
-	var db store
+	var db *directory.SQL
+	dialect := "sqlite"
 	if o.postgres != "" {
+		dialect = "postgres"
 		db, err = directory.OpenPostgres(o.postgres)
 		if err != nil {
 			return err
@@ -219,8 +216,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.Close()
 
-	// Sign-in sessions.
+	// Sign-in sessions, and refresh tokens and revocations: in Redis with
+	// -redis (shared by every node on it), otherwise sessions in memory and
+	// tokens in the directory's database (they survive a restart).
 	var sessions flow.Store = session.NewMemory()
+	var tokenState token.RefreshState
 	if o.redisURL != "" {
 		ropts, err := redis.ParseURL(o.redisURL)
 		if err != nil {
@@ -235,9 +235,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-redis: %w", err)
 		}
 		sessions = session.NewRedis(rc, "authflow:session:")
+		tokenState = token.NewRedisState(rc, "authflow:token:")
 		log.Info("sessions", "backend", "redis", "addr", ropts.Addr)
+		log.Info("refresh tokens", "backend", "redis", "addr", ropts.Addr)
 	} else {
+		tokenState, err = token.NewSQLState(db.DB(), dialect)
+		if err != nil {
+			return err
+		}
 		log.Info("sessions", "backend", "memory")
+		log.Info("refresh tokens", "backend", dialect)
 	}
 
 	ln, err := net.Listen("tcp", o.addr)
@@ -261,10 +268,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.localIssuer {
 		issuerURL = func(poolID string) string { return publicURL + "/" + poolID }
 	}
-	// TODO(token): refresh tokens and revocations live in a token.MemoryState,
-	// so they do not survive a restart and are not shared between nodes;
-	// switch to a persistent RefreshState once package token has one.
-	issuer, err := token.New(token.Config{Keys: keys, IssuerURL: issuerURL})
+	issuer, err := token.New(token.Config{Keys: keys, IssuerURL: issuerURL, State: tokenState})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"math/big"
@@ -22,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -270,10 +273,17 @@ func TestBinary(t *testing.T) {
 		ClientId: aws.String(clientID), Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "zoe", "NEW_PASSWORD": "Z0e-passw0rd"}})
 	require.NoError(t, err)
 	kid, claims := verifyJWT(t, p.endpoint, poolID, aws.ToString(done.AuthenticationResult.AccessToken))
+	keptRefresh := aws.ToString(done.AuthenticationResult.RefreshToken)
+	require.NotEmpty(t, keptRefresh)
 	assert.Equal(t, "https://cognito-idp.us-east-1.amazonaws.com/"+poolID, claims["iss"])
 	assert.Equal(t, "access", claims["token_use"])
 	assert.Equal(t, clientID, claims["client_id"])
-	srpSignIn(t, api, poolID, clientID, "zoe", "Z0e-passw0rd")
+	revoked := srpSignIn(t, api, poolID, clientID, "zoe", "Z0e-passw0rd")
+	_, err = api.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(clientID), Token: revoked.RefreshToken})
+	require.NoError(t, err)
+	_, err = refreshAuth(ctx, api, clientID, aws.ToString(revoked.RefreshToken))
+	var na *types.NotAuthorizedException
+	require.ErrorAs(t, err, &na, "a revoked refresh token is refused")
 
 	// Sign-up confirmed with the code from the outbox.
 	_, err = api.SignUp(ctx, &cip.SignUpInput{ClientId: aws.String(clientID), Username: aws.String("yan"), Password: aws.String("Y4n-passw0rd"),
@@ -301,7 +311,6 @@ func TestBinary(t *testing.T) {
 	// A wrong signature is refused.
 	_, err = cip.New(cip.Options{Region: "eu-west-1", BaseEndpoint: aws.String(p.endpoint), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "WRONG", "")}).ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(5)})
-	var na *types.NotAuthorizedException
 	require.ErrorAs(t, err, &na)
 
 	// Request logs: JSON lines on stderr (through a pipe, so wait), without secrets.
@@ -317,16 +326,34 @@ func TestBinary(t *testing.T) {
 	p.interrupt(t)
 	assert.Contains(t, p.stderr.String(), "shutting down")
 
-	// Restart on the same data: users, pools and keys persist; the config
-	// applies again without error and leaves users alone.
+	// Restart on the same data: users, pools, keys, refresh tokens and
+	// revocations persist; the config applies again without error and
+	// leaves users alone.
 	p = start(t, bin, args...)
 	api = sdkFor(p.endpoint)
+	refreshed, err := refreshAuth(ctx, api, clientID, keptRefresh)
+	require.NoError(t, err, "a refresh token issued before the restart works after it")
+	_, refreshedClaims := verifyJWT(t, p.endpoint, poolID, aws.ToString(refreshed.AuthenticationResult.AccessToken))
+	assert.Equal(t, claims["origin_jti"], refreshedClaims["origin_jti"], "the same sign-in")
+	assert.Equal(t, "zoe", refreshedClaims["username"])
+	_, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: refreshed.AuthenticationResult.AccessToken})
+	require.NoError(t, err)
+	_, err = refreshAuth(ctx, api, clientID, aws.ToString(revoked.RefreshToken))
+	require.ErrorAs(t, err, &na, "a revocation made before the restart holds after it")
+	_, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: revoked.AccessToken})
+	require.ErrorAs(t, err, &na, "so do the access tokens of the revoked sign-in")
 	res := srpSignIn(t, api, poolID, clientID, "zoe", "Z0e-passw0rd")
 	kid2, _ := verifyJWT(t, p.endpoint, poolID, aws.ToString(res.IdToken))
 	assert.Equal(t, kid, kid2, "the signing key is kept in the data directory")
 	srpSignIn(t, api, "us-east-1_Local1", "localclient0000000000000001", "alice", "Passw0rd!")
 	p.interrupt(t)
 	assert.Contains(t, p.stderr.String(), "config: user exists")
+}
+
+// refreshAuth signs in again with a refresh token (REFRESH_TOKEN_AUTH).
+func refreshAuth(ctx context.Context, api *cip.Client, clientID, refreshToken string) (*cip.InitiateAuthOutput, error) {
+	return api.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(clientID),
+		AuthParameters: map[string]string{"REFRESH_TOKEN": refreshToken}})
 }
 
 // startInProcess runs run() in this process and returns the endpoint.
@@ -405,6 +432,94 @@ func TestRunInProcess(t *testing.T) {
 
 	require.NoError(t, stop())
 	assert.Contains(t, stderr.String(), "stopped")
+}
+
+// TestTwoNodesShareTokens runs two servers on one store, as a deployment
+// behind a load balancer would: a refresh token issued by one node works on
+// the other, and a revocation made on one holds on the other. With -redis
+// (miniredis here) the nodes share sign-in sessions and token state in
+// Redis and users in one SQLite file; with -postgres (when
+// AUTHFLOW_POSTGRES_DSN is set) users and token state in PostgreSQL. The
+// nodes share a data directory, for the signing keys.
+func TestTwoNodesShareTokens(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "pools.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
+	t.Run("redis", func(t *testing.T) {
+		mr := miniredis.RunT(t)
+		data := t.TempDir()
+		args := []string{"-addr", "127.0.0.1:0", "-data", data, "-config", cfg, "-redis", "redis://" + mr.Addr() + "/0"}
+		testTwoNodes(t, args, args)
+		require.NotEmpty(t, mr.Keys())
+		for _, k := range mr.Keys() {
+			require.True(t, strings.HasPrefix(k, "authflow:session:") || strings.HasPrefix(k, "authflow:token:"), k)
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		// The nodes share the data directory for its signing keys.
+		args := []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", postgresTestDSN(t)}
+		testTwoNodes(t, args, args)
+	})
+}
+
+// testTwoNodes starts two nodes (which must share signing keys) and moves a
+// sign-in between them.
+func testTwoNodes(t *testing.T, argsA, argsB []string) {
+	ctx := context.Background()
+	const pool, client = "us-east-1_Local1", "localclient0000000000000001"
+	a, _, _ := startInProcess(t, argsA...)
+	b, _, _ := startInProcess(t, argsB...)
+	apiA, apiB := sdkFor(a), sdkFor(b)
+
+	first := srpSignIn(t, apiA, pool, client, "alice", "Passw0rd!")
+	refreshed, err := refreshAuth(ctx, apiB, client, aws.ToString(first.RefreshToken))
+	require.NoError(t, err, "node b accepts node a's refresh token")
+	_, err = apiA.GetUser(ctx, &cip.GetUserInput{AccessToken: refreshed.AuthenticationResult.AccessToken})
+	require.NoError(t, err)
+
+	_, err = apiB.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(client), Token: first.RefreshToken})
+	require.NoError(t, err)
+	var na *types.NotAuthorizedException
+	_, err = refreshAuth(ctx, apiA, client, aws.ToString(first.RefreshToken))
+	require.ErrorAs(t, err, &na, "node a sees node b's revocation")
+	_, err = apiA.GetUser(ctx, &cip.GetUserInput{AccessToken: refreshed.AuthenticationResult.AccessToken})
+	require.ErrorAs(t, err, &na)
+
+	// A global sign-out on a holds on b.
+	second := srpSignIn(t, apiB, pool, client, "alice", "Passw0rd!")
+	_, err = apiA.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: second.AccessToken})
+	require.NoError(t, err)
+	_, err = refreshAuth(ctx, apiB, client, aws.ToString(second.RefreshToken))
+	require.ErrorAs(t, err, &na, "node b sees node a's global sign-out")
+}
+
+// postgresTestDSN returns AUTHFLOW_POSTGRES_DSN with the search_path of a
+// new schema that is dropped when the test ends, or skips the test.
+func postgresTestDSN(t *testing.T) string {
+	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { admin.Close() })
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "authflow_server_test_" + hex.EncodeToString(b[:])
+	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+	})
+	switch {
+	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
+		return dsn + " search_path=" + schema
+	case strings.Contains(dsn, "?"):
+		return dsn + "&search_path=" + schema
+	default:
+		return dsn + "?search_path=" + schema
+	}
 }
 
 func TestOutboxOffWhenNotLoopback(t *testing.T) {

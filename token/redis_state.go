@@ -1,0 +1,308 @@
+package token
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisState is a RefreshState in Redis, shared by every Issuer (server
+// process) that uses the same Redis and prefix: refresh tokens issued by
+// one are accepted by the others, and revocations made by one are seen by
+// all of them. It is safe for concurrent use.
+//
+// Each entry is one hash whose key starts with the prefix:
+//
+//	<prefix>s:<origin>                          a session (sign-in)
+//	<prefix>r:<hex SHA-256 of a refresh token>  a refresh token's record
+//	<prefix>u:<len(pool)>:<pool>:<username>     a user's global sign-out
+//
+// Every write is one Lua script on one key, so each method is atomic on its
+// own, also in Redis Cluster. Times are kept to the nanosecond; each key
+// expires (a Redis TTL) once its Expires (sessions) or Keep (refresh
+// tokens, users) has passed, counted from the state's clock when it was
+// last written. Reads also drop entries past their time by the state's
+// clock, as MemoryState does.
+//
+// Redis must keep these keys until they expire: a server that evicts keys
+// (a maxmemory-policy other than noeviction or volatile-*) or that loses
+// writes (no persistence, failover to a lagging replica) makes refresh
+// tokens stop working early and revocations be forgotten (access tokens of
+// a forgotten session are then accepted until they expire).
+type RedisState struct {
+	client redis.UniversalClient
+	prefix string
+	now    func() time.Time
+}
+
+// NewRedisState returns a RedisState on client whose keys start with
+// prefix, for example "authflow:token:". Several states may share a Redis
+// when their prefixes differ (and none is a prefix of another). Its clock is
+// time.Now; see WithClock. It panics when client is nil.
+func NewRedisState(client redis.UniversalClient, prefix string) *RedisState {
+	if client == nil {
+		panic("token: NewRedisState with a nil client")
+	}
+	return &RedisState{client: client, prefix: prefix, now: time.Now}
+}
+
+// WithClock makes the state decide expiry (TTLs and reads) on now instead
+// of time.Now, and returns the state. Pass the Issuer's clock (Config.Now)
+// when it is not time.Now. Call it before the state is used.
+func (r *RedisState) WithClock(now func() time.Time) *RedisState {
+	if now == nil {
+		now = time.Now
+	}
+	r.now = now
+	return r
+}
+
+func (r *RedisState) sessionKey(origin string) string { return r.prefix + "s:" + origin }
+func (r *RedisState) refreshKey(h TokenHash) string   { return r.prefix + "r:" + h.String() }
+func (r *RedisState) userKey(pool, username string) string {
+	return r.prefix + "u:" + strconv.Itoa(len(pool)) + ":" + pool + ":" + username
+}
+
+// luaTimes is shared by the scripts: times are timeKey strings (20 digits),
+// compared and subtracted as two 10-digit halves, each exact in a double.
+const luaTimes = `
+local function before(a, b)
+  local ah, bh = tonumber(string.sub(a, 1, 10)), tonumber(string.sub(b, 1, 10))
+  if ah ~= bh then return ah < bh end
+  return tonumber(string.sub(a, 11)) < tonumber(string.sub(b, 11))
+end
+-- expire makes key expire at time t (now is the state's clock): a TTL of
+-- the time left cut to whole milliseconds plus one (never short of t), or
+-- at once when t is not after now.
+local function expire(key, t, now)
+  if not before(now, t) then
+    redis.call('DEL', key)
+    return
+  end
+  local ms = (tonumber(string.sub(t, 1, 10)) - tonumber(string.sub(now, 1, 10))) * 1e4
+    + (tonumber(string.sub(t, 11)) - tonumber(string.sub(now, 11))) / 1e6
+  redis.call('PEXPIRE', key, string.format('%d', math.floor(ms) + 1))
+end
+`
+
+// putSessionScript: KEYS[1] the session; ARGV now, expires, then the
+// fields of a new session. An existing session only gets a later expires.
+var putSessionScript = redis.NewScript(luaTimes + `
+local now, exp = ARGV[1], ARGV[2]
+local old = redis.call('HGET', KEYS[1], 'exp')
+if old then
+  if before(old, exp) then
+    redis.call('HSET', KEYS[1], 'exp', exp)
+    expire(KEYS[1], exp, now)
+  end
+  return 0
+end
+if not before(now, exp) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'exp', exp, unpack(ARGV, 3))
+expire(KEYS[1], exp, now)
+return 1
+`)
+
+// revokeSessionScript: KEYS[1] the session; unknown sessions are left alone.
+var revokeSessionScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'rev', '1')
+end
+return 0
+`)
+
+// putRefreshScript: KEYS[1] the record; ARGV now, origin, expires, keep.
+var putRefreshScript = redis.NewScript(luaTimes + `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'o', ARGV[2], 'exp', ARGV[3], 'keep', ARGV[4])
+expire(KEYS[1], ARGV[4], ARGV[1])
+return 0
+`)
+
+// touchRefreshScript: KEYS[1] the record; ARGV now, expireBy (empty for
+// none), keepUntil. It returns the expires before the call, or empty.
+var touchRefreshScript = redis.NewScript(luaTimes + `
+local cur = redis.call('HMGET', KEYS[1], 'exp', 'keep')
+if not cur[1] or not cur[2] then
+  return ''
+end
+if ARGV[2] ~= '' and before(ARGV[2], cur[1]) then
+  redis.call('HSET', KEYS[1], 'exp', ARGV[2])
+end
+if before(cur[2], ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'keep', ARGV[3])
+  expire(KEYS[1], ARGV[3], ARGV[1])
+end
+return cur[1]
+`)
+
+// revokeUserScript: KEYS[1] the user; ARGV now, at, keep.
+var revokeUserScript = redis.NewScript(luaTimes + `
+local cur = redis.call('HMGET', KEYS[1], 'at', 'keep')
+redis.call('HINCRBY', KEYS[1], 'gen', 1)
+if not cur[1] or before(cur[1], ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'at', ARGV[2])
+end
+if not cur[2] or before(cur[2], ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'keep', ARGV[3])
+  expire(KEYS[1], ARGV[3], ARGV[1])
+end
+return 0
+`)
+
+func redisErr(op string, err error) error {
+	return fmt.Errorf("token: redis %s: %w", op, err)
+}
+
+// PutSession implements RefreshState.
+func (r *RedisState) PutSession(ctx context.Context, s Session) error {
+	rev := "0"
+	if s.Revoked {
+		rev = "1"
+	}
+	args := []any{timeKey(r.now()), timeKey(s.Expires),
+		"pool", s.PoolID, "client", s.ClientID, "user", s.Username, "sub", s.Sub,
+		"origin", s.Origin, "auth", timeKey(s.AuthTime), "dev", s.DeviceKey,
+		"created", timeKey(s.Created), "gen", strconv.FormatUint(s.UserGeneration, 10), "rev", rev}
+	if err := putSessionScript.Run(ctx, r.client, []string{r.sessionKey(s.Origin)}, args...).Err(); err != nil {
+		return redisErr("put session", err)
+	}
+	return nil
+}
+
+// GetSession implements RefreshState.
+func (r *RedisState) GetSession(ctx context.Context, origin string) (*Session, error) {
+	m, err := r.client.HGetAll(ctx, r.sessionKey(origin)).Result()
+	if err != nil {
+		return nil, redisErr("get session", err)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	s := &Session{}
+	s.PoolID, s.ClientID, s.Username, s.Sub = m["pool"], m["client"], m["user"], m["sub"]
+	s.Origin, s.DeviceKey = m["origin"], m["dev"]
+	s.Revoked = m["rev"] == "1"
+	var errs []error
+	tm := func(field string) time.Time {
+		t, err := parseTimeKey(m[field])
+		errs = append(errs, err)
+		return t
+	}
+	s.AuthTime, s.Created, s.Expires = tm("auth"), tm("created"), tm("exp")
+	s.UserGeneration, err = strconv.ParseUint(m["gen"], 10, 64)
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, redisErr("get session", err)
+	}
+	if !r.now().Before(s.Expires) {
+		return nil, nil
+	}
+	return s, nil
+}
+
+// RevokeSession implements RefreshState.
+func (r *RedisState) RevokeSession(ctx context.Context, origin string) error {
+	if err := revokeSessionScript.Run(ctx, r.client, []string{r.sessionKey(origin)}).Err(); err != nil {
+		return redisErr("revoke session", err)
+	}
+	return nil
+}
+
+// PutRefresh implements RefreshState.
+func (r *RedisState) PutRefresh(ctx context.Context, h TokenHash, rec RefreshRecord) error {
+	if rec.Keep.Before(rec.Expires) {
+		rec.Keep = rec.Expires
+	}
+	err := putRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)},
+		timeKey(r.now()), rec.Origin, timeKey(rec.Expires), timeKey(rec.Keep)).Err()
+	if err != nil {
+		return redisErr("put refresh token", err)
+	}
+	return nil
+}
+
+// GetRefresh implements RefreshState.
+func (r *RedisState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord, error) {
+	v, err := r.client.HMGet(ctx, r.refreshKey(h), "o", "exp", "keep").Result()
+	if err != nil {
+		return nil, redisErr("get refresh token", err)
+	}
+	origin, ok1 := v[0].(string)
+	exp, ok2 := v[1].(string)
+	keep, ok3 := v[2].(string)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, nil
+	}
+	rec := &RefreshRecord{Origin: origin}
+	var err1, err2 error
+	rec.Expires, err1 = parseTimeKey(exp)
+	rec.Keep, err2 = parseTimeKey(keep)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, redisErr("get refresh token", err)
+	}
+	if !r.now().Before(rec.Keep) {
+		return nil, nil
+	}
+	return rec, nil
+}
+
+// TouchRefresh implements RefreshState.
+func (r *RedisState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
+	by := ""
+	if !expireBy.IsZero() {
+		by = timeKey(expireBy)
+	}
+	prev, err := touchRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)},
+		timeKey(r.now()), by, timeKey(keepUntil)).Text()
+	if err != nil {
+		return time.Time{}, redisErr("touch refresh token", err)
+	}
+	if prev == "" {
+		return time.Time{}, nil
+	}
+	t, err := parseTimeKey(prev)
+	if err != nil {
+		return time.Time{}, redisErr("touch refresh token", err)
+	}
+	return t, nil
+}
+
+// RevokeUser implements RefreshState.
+func (r *RedisState) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
+	err := revokeUserScript.Run(ctx, r.client, []string{r.userKey(poolID, username)},
+		timeKey(r.now()), timeKey(at), timeKey(keep)).Err()
+	if err != nil {
+		return redisErr("revoke user", err)
+	}
+	return nil
+}
+
+// GetUserRevocation implements RefreshState.
+func (r *RedisState) GetUserRevocation(ctx context.Context, poolID, username string) (UserRevocation, error) {
+	v, err := r.client.HMGet(ctx, r.userKey(poolID, username), "gen", "at", "keep").Result()
+	if err != nil {
+		return UserRevocation{}, redisErr("get user revocation", err)
+	}
+	gen, ok1 := v[0].(string)
+	at, ok2 := v[1].(string)
+	keep, ok3 := v[2].(string)
+	if !ok1 || !ok2 || !ok3 {
+		return UserRevocation{}, nil
+	}
+	var u UserRevocation
+	var err1, err2, err3 error
+	u.Generation, err1 = strconv.ParseUint(gen, 10, 64)
+	u.At, err2 = parseTimeKey(at)
+	u.Keep, err3 = parseTimeKey(keep)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return UserRevocation{}, redisErr("get user revocation", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,402 @@
+package token
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SQLState is a RefreshState in a SQL database (SQLite or PostgreSQL through
+// database/sql), shared by every Issuer that uses the same database: refresh
+// tokens and revocations survive a restart and are seen by every server
+// process. It is safe for concurrent use.
+//
+// NewSQLState creates, when missing, the tables
+//
+//	authflow_token_schema    (version)
+//	authflow_token_sessions  (origin, pool_id, client_id, username, sub, auth_time,
+//	                          device_key, created, user_generation, revoked, expires)
+//	authflow_token_refresh   (hash, origin, expires, keep)
+//	authflow_token_users     (pool_id, username, generation, revoked_at, keep)
+//
+// where times are Unix nanoseconds (BIGINT; the zero time is the smallest
+// BIGINT) and hash is the hex SHA-256 of a refresh token. Each method is one
+// statement or one transaction that locks the row it reads before it
+// writes, so each is atomic on its own, also between processes.
+//
+// Reads drop entries past their time by the state's clock, as MemoryState
+// does. Expired rows are deleted lazily: after a write, at most once a minute
+// (by the state's clock) or every few thousand writes of this SQLState, and
+// on Sweep.
+type SQLState struct {
+	db  *sql.DB
+	pg  bool
+	now func() time.Time
+	q   sqlStateQueries
+
+	mu        sync.Mutex
+	lastSweep time.Time
+	writes    int
+}
+
+type sqlStateQueries struct {
+	putSession, getSession, revokeSession                string
+	putRefresh, getRefresh, lockRefresh, updateRefresh   string
+	revokeUser, getUser                                  string
+	sweepSessions, sweepRefresh, sweepUsers, schemaCheck string
+}
+
+// sqlStateVersion is the version of the tables SQLState creates and reads.
+const sqlStateVersion = 1
+
+// sqlStateLockKey is the PostgreSQL advisory lock that serialises the
+// creation of SQLState's tables ("authftok").
+const sqlStateLockKey = 0x61757468_66746f6b
+
+// NewSQLState returns a SQLState on db, whose dialect is "sqlite"
+// (modernc.org/sqlite, or another SQLite driver) or "postgres" (for
+// example github.com/jackc/pgx/v5/stdlib), and creates its tables when they
+// are missing. Its clock is time.Now; see WithClock. The caller keeps
+// ownership of db.
+//
+// On SQLite, give db a busy timeout (the _pragma=busy_timeout(10000) DSN
+// parameter of modernc.org/sqlite) when several connections or processes
+// write to the file; an in-memory database needs db.SetMaxOpenConns(1).
+func NewSQLState(db *sql.DB, dialect string) (*SQLState, error) {
+	if db == nil {
+		return nil, errors.New("token: NewSQLState with a nil database")
+	}
+	s := &SQLState{db: db, now: time.Now}
+	switch dialect {
+	case "sqlite":
+	case "postgres":
+		s.pg = true
+	default:
+		return nil, fmt.Errorf("token: NewSQLState: unknown dialect %q (want sqlite or postgres)", dialect)
+	}
+	s.q = sqlStateQueries{
+		// An existing session only gets a later expires.
+		putSession: s.rebind(`INSERT INTO authflow_token_sessions
+			(origin, pool_id, client_id, username, sub, auth_time, device_key, created, user_generation, revoked, expires)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (origin) DO UPDATE SET expires = excluded.expires
+			WHERE authflow_token_sessions.expires < excluded.expires`),
+		getSession: s.rebind(`SELECT pool_id, client_id, username, sub, auth_time, device_key, created, user_generation, revoked, expires
+			FROM authflow_token_sessions WHERE origin = ?`),
+		revokeSession: s.rebind(`UPDATE authflow_token_sessions SET revoked = 1 WHERE origin = ?`),
+		putRefresh: s.rebind(`INSERT INTO authflow_token_refresh (hash, origin, expires, keep) VALUES (?, ?, ?, ?)
+			ON CONFLICT (hash) DO UPDATE SET origin = excluded.origin, expires = excluded.expires, keep = excluded.keep`),
+		getRefresh: s.rebind(`SELECT origin, expires, keep FROM authflow_token_refresh WHERE hash = ?`),
+		// lockRefresh takes the row's write lock before it is read (SQLite
+		// locks the database for writing; PostgreSQL the row), so two
+		// concurrent TouchRefresh calls on one token run one after the other.
+		lockRefresh:   s.rebind(`UPDATE authflow_token_refresh SET keep = keep WHERE hash = ?`),
+		updateRefresh: s.rebind(`UPDATE authflow_token_refresh SET expires = ?, keep = ? WHERE hash = ?`),
+		revokeUser: s.rebind(`INSERT INTO authflow_token_users (pool_id, username, generation, revoked_at, keep) VALUES (?, ?, 1, ?, ?)
+			ON CONFLICT (pool_id, username) DO UPDATE SET
+			generation = authflow_token_users.generation + 1,
+			revoked_at = CASE WHEN excluded.revoked_at > authflow_token_users.revoked_at THEN excluded.revoked_at ELSE authflow_token_users.revoked_at END,
+			keep = CASE WHEN excluded.keep > authflow_token_users.keep THEN excluded.keep ELSE authflow_token_users.keep END`),
+		getUser:       s.rebind(`SELECT generation, revoked_at, keep FROM authflow_token_users WHERE pool_id = ? AND username = ?`),
+		sweepSessions: s.rebind(`DELETE FROM authflow_token_sessions WHERE expires <= ?`),
+		sweepRefresh:  s.rebind(`DELETE FROM authflow_token_refresh WHERE keep <= ?`),
+		sweepUsers:    s.rebind(`DELETE FROM authflow_token_users WHERE keep <= ?`),
+		schemaCheck:   `SELECT COALESCE(MAX(version), 0) FROM authflow_token_schema`,
+	}
+	if err := s.createSchema(context.Background()); err != nil {
+		return nil, fmt.Errorf("token: SQLState schema: %w", err)
+	}
+	return s, nil
+}
+
+// WithClock makes the state decide expiry (reads and deletion of expired
+// rows) on now instead of time.Now, and returns the state. Pass the
+// Issuer's clock (Config.Now) when it is not time.Now. Call it before the
+// state is used.
+func (s *SQLState) WithClock(now func() time.Time) *SQLState {
+	if now == nil {
+		now = time.Now
+	}
+	s.now = now
+	return s
+}
+
+// rebind turns ? placeholders into PostgreSQL's $1, $2, ...; the statements
+// of this file have no ? elsewhere.
+func (s *SQLState) rebind(q string) string {
+	if !s.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *SQLState) createSchema(ctx context.Context) error {
+	stmts := []string{
+		`CREATE TABLE IF NOT EXISTS authflow_token_schema (version INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS authflow_token_sessions (
+			origin TEXT PRIMARY KEY,
+			pool_id TEXT NOT NULL,
+			client_id TEXT NOT NULL,
+			username TEXT NOT NULL,
+			sub TEXT NOT NULL,
+			auth_time BIGINT NOT NULL,
+			device_key TEXT NOT NULL,
+			created BIGINT NOT NULL,
+			user_generation BIGINT NOT NULL,
+			revoked INTEGER NOT NULL,
+			expires BIGINT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS authflow_token_sessions_expires ON authflow_token_sessions (expires)`,
+		`CREATE TABLE IF NOT EXISTS authflow_token_refresh (
+			hash TEXT PRIMARY KEY,
+			origin TEXT NOT NULL,
+			expires BIGINT NOT NULL,
+			keep BIGINT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS authflow_token_refresh_keep ON authflow_token_refresh (keep)`,
+		`CREATE TABLE IF NOT EXISTS authflow_token_users (
+			pool_id TEXT NOT NULL,
+			username TEXT NOT NULL,
+			generation BIGINT NOT NULL,
+			revoked_at BIGINT NOT NULL,
+			keep BIGINT NOT NULL,
+			PRIMARY KEY (pool_id, username))`,
+		`CREATE INDEX IF NOT EXISTS authflow_token_users_keep ON authflow_token_users (keep)`,
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.pg {
+			// Concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sqlStateLockKey)); err != nil {
+				return err
+			}
+		}
+		for _, st := range stmts {
+			if _, err := tx.ExecContext(ctx, st); err != nil {
+				return err
+			}
+		}
+		var v int64
+		if err := tx.QueryRowContext(ctx, s.q.schemaCheck).Scan(&v); err != nil {
+			return err
+		}
+		switch {
+		case v == 0:
+			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO authflow_token_schema (version) VALUES (?)`), sqlStateVersion)
+			return err
+		case v > sqlStateVersion:
+			return fmt.Errorf("version %d is newer than this package's (%d)", v, sqlStateVersion)
+		}
+		return nil
+	})
+}
+
+// inTx runs fn in a transaction and commits it, or rolls it back when fn
+// fails.
+func (s *SQLState) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func sqlErr(op string, err error) error {
+	return fmt.Errorf("token: sql %s: %w", op, err)
+}
+
+// PutSession implements RefreshState.
+func (s *SQLState) PutSession(ctx context.Context, ss Session) error {
+	if ss.UserGeneration > math.MaxInt64 {
+		return sqlErr("put session", errors.New("user generation out of range"))
+	}
+	revoked := 0
+	if ss.Revoked {
+		revoked = 1
+	}
+	_, err := s.db.ExecContext(ctx, s.q.putSession, ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub,
+		nanos(ss.AuthTime), ss.DeviceKey, nanos(ss.Created), int64(ss.UserGeneration), revoked, nanos(ss.Expires))
+	if err != nil {
+		return sqlErr("put session", err)
+	}
+	s.wrote(ctx)
+	return nil
+}
+
+// GetSession implements RefreshState.
+func (s *SQLState) GetSession(ctx context.Context, origin string) (*Session, error) {
+	ss := Session{}
+	ss.Origin = origin
+	var auth, created, gen, expires int64
+	var revoked int
+	err := s.db.QueryRowContext(ctx, s.q.getSession, origin).Scan(&ss.PoolID, &ss.ClientID, &ss.Username, &ss.Sub,
+		&auth, &ss.DeviceKey, &created, &gen, &revoked, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, sqlErr("get session", err)
+	}
+	ss.AuthTime, ss.Created, ss.Expires = fromNanos(auth), fromNanos(created), fromNanos(expires)
+	ss.UserGeneration = uint64(gen)
+	ss.Revoked = revoked != 0
+	if !s.now().Before(ss.Expires) {
+		return nil, nil
+	}
+	return &ss, nil
+}
+
+// RevokeSession implements RefreshState.
+func (s *SQLState) RevokeSession(ctx context.Context, origin string) error {
+	if _, err := s.db.ExecContext(ctx, s.q.revokeSession, origin); err != nil {
+		return sqlErr("revoke session", err)
+	}
+	s.wrote(ctx)
+	return nil
+}
+
+// PutRefresh implements RefreshState.
+func (s *SQLState) PutRefresh(ctx context.Context, h TokenHash, r RefreshRecord) error {
+	if r.Keep.Before(r.Expires) {
+		r.Keep = r.Expires
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.putRefresh, h.String(), r.Origin, nanos(r.Expires), nanos(r.Keep)); err != nil {
+		return sqlErr("put refresh token", err)
+	}
+	s.wrote(ctx)
+	return nil
+}
+
+// GetRefresh implements RefreshState.
+func (s *SQLState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord, error) {
+	var r RefreshRecord
+	var expires, keep int64
+	err := s.db.QueryRowContext(ctx, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, sqlErr("get refresh token", err)
+	}
+	r.Expires, r.Keep = fromNanos(expires), fromNanos(keep)
+	if !s.now().Before(r.Keep) {
+		return nil, nil
+	}
+	return &r, nil
+}
+
+// TouchRefresh implements RefreshState.
+func (s *SQLState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
+	var prev time.Time
+	key := h.String()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q.lockRefresh, key)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // unknown: prev stays zero
+		}
+		var expires, keep int64
+		if err := tx.QueryRowContext(ctx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
+			return err
+		}
+		prev = fromNanos(expires)
+		newExpires, newKeep := expires, keep
+		if !expireBy.IsZero() && nanos(expireBy) < expires {
+			newExpires = nanos(expireBy)
+		}
+		if k := nanos(keepUntil); k > keep {
+			newKeep = k
+		}
+		if newExpires == expires && newKeep == keep {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, s.q.updateRefresh, newExpires, newKeep, key)
+		return err
+	})
+	if err != nil {
+		return time.Time{}, sqlErr("touch refresh token", err)
+	}
+	s.wrote(ctx)
+	return prev, nil
+}
+
+// RevokeUser implements RefreshState.
+func (s *SQLState) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
+	if _, err := s.db.ExecContext(ctx, s.q.revokeUser, poolID, username, nanos(at), nanos(keep)); err != nil {
+		return sqlErr("revoke user", err)
+	}
+	s.wrote(ctx)
+	return nil
+}
+
+// GetUserRevocation implements RefreshState.
+func (s *SQLState) GetUserRevocation(ctx context.Context, poolID, username string) (UserRevocation, error) {
+	var gen, at, keep int64
+	err := s.db.QueryRowContext(ctx, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return UserRevocation{}, nil
+	}
+	if err != nil {
+		return UserRevocation{}, sqlErr("get user revocation", err)
+	}
+	return UserRevocation{Generation: uint64(gen), At: fromNanos(at), Keep: fromNanos(keep)}, nil
+}
+
+// Sweep deletes every expired row now (by the state's clock). Writes do so
+// on their own from time to time; calling it is only useful to reclaim
+// space at a chosen moment.
+func (s *SQLState) Sweep(ctx context.Context) error {
+	now := s.now()
+	s.mu.Lock()
+	s.writes = 0
+	s.lastSweep = now
+	s.mu.Unlock()
+	return s.sweep(ctx, now)
+}
+
+func (s *SQLState) sweep(ctx context.Context, now time.Time) error {
+	n := nanos(now)
+	for _, q := range []string{s.q.sweepSessions, s.q.sweepRefresh, s.q.sweepUsers} {
+		if _, err := s.db.ExecContext(ctx, q, n); err != nil {
+			return sqlErr("delete expired entries", err)
+		}
+	}
+	return nil
+}
+
+// wrote counts a write and deletes expired rows when due. A failure to
+// delete them is not the write's failure: it is left for the next sweep.
+func (s *SQLState) wrote(ctx context.Context) {
+	now := s.now()
+	s.mu.Lock()
+	s.writes++
+	due := s.writes >= sweepWrites || now.Sub(s.lastSweep) >= sweepEvery || now.Before(s.lastSweep)
+	if due {
+		s.writes = 0
+		s.lastSweep = now
+	}
+	s.mu.Unlock()
+	if due {
+		_ = s.sweep(ctx, now)
+	}
+}
