@@ -197,3 +197,23 @@ func TestDeviceKeysAreBoundToTheirUser(t *testing.T) {
 	_, err = plain.Server.AdminListDevices(ctx, &challenge.ListDevicesInput{UserPoolId: plain.Pool.ID, Username: "x"})
 	requireCode(t, err, challenge.ErrInvalidUserPoolConfiguration, "Device tracking is not enabled for this user pool.")
 }
+
+// TestNewPasswordIsNotHalfApplied: a NEW_PASSWORD_REQUIRED answer that
+// fails afterwards (an unknown DEVICE_KEY) leaves the user as it was.
+func TestNewPasswordIsNotHalfApplied(t *testing.T) {
+	e := flowtest.New(t, flowtest.Options{Seed: 124, Pool: func(p *flow.Pool) {
+		p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
+	}})
+	e.AddUser("ivan", "Temp-pass1", flow.StatusForceChangePassword, nil)
+	out, err := e.Server.InitiateAuth(ctx, &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "ivan", "PASSWORD": "Temp-pass1", "DEVICE_KEY": "us-east-1_unknown"}})
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, out.ChallengeName)
+	_, err = e.Server.RespondToAuthChallenge(ctx, &challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired,
+		ClientId: e.Client.ID, Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "ivan", "NEW_PASSWORD": "Strong-pass1"}})
+	requireCode(t, err, challenge.ErrResourceNotFound, "Device does not exist.")
+	assert.Equal(t, flow.StatusForceChangePassword, e.User("ivan").Status)
+	again, err := e.PasswordSignIn(ctx, "ivan", "Temp-pass1")
+	require.NoError(t, err, "the temporary password still works")
+	assert.Equal(t, challenge.NewPasswordRequired, again.ChallengeName)
+}

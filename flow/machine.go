@@ -684,6 +684,11 @@ func (m *machine) newPassword() Outcome {
 	changed.Status = StatusConfirmed
 	m.ev.User = changed
 	o := m.next()
+	if o.Err != nil {
+		// Nothing is half-applied: a step that fails after the new password
+		// (e.g. an unknown DEVICE_KEY) keeps the old one.
+		return o
+	}
 	o.Effects.SetPassword = &PasswordRecord{Salt: salt, Verifier: verifier}
 	o.Effects.SetStatus = StatusConfirmed
 	if len(set) > 0 {

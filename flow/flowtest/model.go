@@ -89,6 +89,13 @@ type ModelOptions struct {
 	// per model, the CUSTOM_AUTH actions and the invariant
 	// InvCustomAllRounds (model_custom.go).
 	CustomAuth bool
+	// Devices makes the pool track devices (ChallengeRequiredOnNewDevice,
+	// remembered at once) and adds the device actions (alice and mike
+	// confirm, use and forget devices; any confirmed user may send another
+	// user's key) and the invariants InvDeviceSecret, InvDeviceForgotten
+	// and InvDeviceDirectory (model_devices.go). A proven remembered device
+	// replaces mike's TOTP.
+	Devices bool
 	// Setup runs once the model has its Env, users and standard actions and
 	// invariants, before the first action: extensions add users, actions
 	// and invariants here.
@@ -191,6 +198,7 @@ type Model struct {
 
 	mfa    *mfaModel
 	custom *customModel
+	dev    *deviceModel
 
 	ctx      context.Context
 	t        *rapid.T
@@ -453,6 +461,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		if opts.TOTP {
 			p.MFA, p.TOTPMFAEnabled = flow.MFAOptional, true
 		}
+		if opts.Devices {
+			p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
+		}
 		if userPool != nil {
 			userPool(p)
 		}
@@ -483,6 +494,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	}
 	if custom != nil {
 		m.installCustom(custom)
+	}
+	if opts.Devices {
+		m.installDevices(env.Seed)
 	}
 	if opts.Setup != nil {
 		opts.Setup(m)

@@ -234,7 +234,8 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 }
 
 // checkMFANeedsSecondFactor: tokens for mike come from a refresh token,
-// from a custom sign-in (whose hooks decide the factors), or from a
+// from a custom sign-in (whose hooks decide the factors), from a remembered
+// device that proved its secret (DEVICE_PASSWORD_VERIFIER), or from a
 // SOFTWARE_TOKEN_MFA answer, in a live session, whose code was right and
 // of a step not used before.
 func checkMFANeedsSecondFactor(m *Model, c *Call) error {
@@ -245,7 +246,7 @@ func checkMFANeedsSecondFactor(m *Model, c *Call) error {
 	if m.Env.Issuer != nil && c.Result.AccessToken != "" {
 		user = Username(c.Result.AccessToken)
 	}
-	if user != MFAUser || c.Presented == "refresh" || (m.custom != nil && m.custom.calls[c]) {
+	if user != MFAUser || c.Presented == "refresh" || (m.custom != nil && m.custom.calls[c]) || (m.dev != nil && m.dev.calls[c].proven) {
 		return nil
 	}
 	a, ok := m.mfa.calls[c]
