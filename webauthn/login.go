@@ -114,21 +114,8 @@ func (c *Ceremonies) FinishLoginCredential(rp challenge.RelyingParty, u challeng
 }
 
 func (c *Ceremonies) finishLogin(rp challenge.RelyingParty, u challenge.PasskeyUser, session []byte, credentialJSON []byte) (*challenge.PasskeyCredential, error) {
-	w, err := config(rp)
+	w, sd, err := c.finishPrelude(kindLogin, rp, &u, session, credentialJSON)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkUser(&u); err != nil {
-		return nil, err
-	}
-	if err := checkCredentialSize(credentialJSON); err != nil {
-		return nil, err
-	}
-	sd, err := c.decodeSession(kindLogin, session)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSessionOwner(&sd, rp, &u); err != nil {
 		return nil, err
 	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(credentialJSON)

@@ -115,21 +115,8 @@ func (c *Ceremonies) FinishRegistration(rp challenge.RelyingParty, u challenge.P
 }
 
 func (c *Ceremonies) finishRegistration(rp challenge.RelyingParty, u challenge.PasskeyUser, session []byte, credentialJSON []byte) (*challenge.PasskeyCredential, error) {
-	w, err := config(rp)
+	w, sd, err := c.finishPrelude(kindRegistration, rp, &u, session, credentialJSON)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkUser(&u); err != nil {
-		return nil, err
-	}
-	if err := checkCredentialSize(credentialJSON); err != nil {
-		return nil, err
-	}
-	sd, err := c.decodeSession(kindRegistration, session)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSessionOwner(&sd, rp, &u); err != nil {
 		return nil, err
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(credentialJSON)

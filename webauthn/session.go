@@ -95,3 +95,27 @@ func (c *Ceremonies) decodeSession(want kind, b []byte) (gowebauthn.SessionData,
 	}
 	return sd, nil
 }
+
+// finishPrelude is what both finishing ceremonies check first: the relying
+// party, the user, the credential's size, and a session of the right kind
+// that was begun for this user and relying party.
+func (c *Ceremonies) finishPrelude(k kind, rp challenge.RelyingParty, u *challenge.PasskeyUser, session, credentialJSON []byte) (*gowebauthn.WebAuthn, gowebauthn.SessionData, error) {
+	w, err := config(rp)
+	if err != nil {
+		return nil, gowebauthn.SessionData{}, err
+	}
+	if err := checkUser(u); err != nil {
+		return nil, gowebauthn.SessionData{}, err
+	}
+	if err := checkCredentialSize(credentialJSON); err != nil {
+		return nil, gowebauthn.SessionData{}, err
+	}
+	sd, err := c.decodeSession(k, session)
+	if err != nil {
+		return nil, gowebauthn.SessionData{}, err
+	}
+	if err := checkSessionOwner(&sd, rp, u); err != nil {
+		return nil, gowebauthn.SessionData{}, err
+	}
+	return w, sd, nil
+}
