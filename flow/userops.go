@@ -179,6 +179,20 @@ func (s *Server) publicClient(ctx context.Context, clientID, secretHash, usernam
 	return c, p, nil
 }
 
+// publicUser is publicClient plus the user the operation names (nil when
+// there is none).
+func (s *Server) publicUser(ctx context.Context, clientID, secretHash, username string) (*AppClient, *Pool, *User, error) {
+	c, p, err := s.publicClient(ctx, clientID, secretHash, username)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := s.findUser(ctx, p, username)
+	if err != nil {
+		return nil, nil, nil, errInternal(err)
+	}
+	return c, p, u, nil
+}
+
 // sendCode records a code under purpose and delivers it to the user's
 // email or phone. verifiedOnly limits it to verified destinations.
 func (s *Server) sendCode(ctx context.Context, p *Pool, u *User, purpose string, verifiedOnly bool, now time.Time) (*challenge.CodeDeliveryDetailsType, error) {
@@ -344,16 +358,12 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	c, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
-	if err != nil {
-		return nil, err
-	}
 	if in.ConfirmationCode == "" {
 		return nil, errMissing("ConfirmationCode")
 	}
-	u, err := s.findUser(ctx, p, in.Username)
+	c, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, errInternal(err)
+		return nil, err
 	}
 	if u == nil {
 		return nil, errUserNotFound()
@@ -396,13 +406,9 @@ func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.Usern
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	_, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
-	}
-	u, err := s.findUser(ctx, p, in.Username)
-	if err != nil {
-		return nil, errInternal(err)
 	}
 	if u == nil {
 		return nil, errUserNotFound()
@@ -439,13 +445,9 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	c, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
+	c, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
-	}
-	u, err := s.findUser(ctx, p, in.Username)
-	if err != nil {
-		return nil, errInternal(err)
 	}
 	if u == nil {
 		if u, err = s.migrate(ctx, p, c, in.Username, "", in.ClientMetadata); err != nil {
@@ -476,19 +478,15 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, p, err := s.publicClient(ctx, in.ClientId, in.SecretHash, in.Username)
-	if err != nil {
-		return nil, err
-	}
 	if in.ConfirmationCode == "" {
 		return nil, errMissing("ConfirmationCode")
 	}
 	if in.Password == "" {
 		return nil, errMissing("Password")
 	}
-	u, err := s.findUser(ctx, p, in.Username)
+	_, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
-		return nil, errInternal(err)
+		return nil, err
 	}
 	if u == nil {
 		return nil, errUserNotFound()
