@@ -96,6 +96,14 @@ type ModelOptions struct {
 	// and InvDeviceDirectory (model_devices.go). A proven remembered device
 	// replaces mike's TOTP.
 	Devices bool
+	// UserAuth lets the client use USER_AUTH, sets the pool's
+	// AllowedFirstAuthFactors to PASSWORD and EMAIL_OTP, gives alice a
+	// verified email address, draws the client's AuthSessionValidity (3 or
+	// 5 minutes, so that a one-time code can expire in a live session), and
+	// adds the USER_AUTH actions (preferred PASSWORD, PASSWORD_SRP and
+	// EMAIL_OTP, SELECT_CHALLENGE and its answers, one-time codes) and the
+	// invariant InvUserAuthProven (model_userauth.go).
+	UserAuth bool
 	// Setup runs once the model has its Env, users and standard actions and
 	// invariants, before the first action: extensions add users, actions
 	// and invariants here.
@@ -199,6 +207,7 @@ type Model struct {
 	mfa    *mfaModel
 	custom *customModel
 	dev    *deviceModel
+	ua     *userAuthModel
 
 	ctx      context.Context
 	t        *rapid.T
@@ -449,9 +458,16 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 				custom.define, custom.create, custom.verify
 		}
 	}
+	var sessionValidity time.Duration
+	if opts.UserAuth {
+		sessionValidity = rapid.SampledFrom([]time.Duration{3 * time.Minute, 5 * time.Minute}).Draw(t, "authSessionValidity")
+	}
 	userClient, userPool := env.Client, env.Pool
 	env.Client = func(c *flow.AppClient) {
 		c.PreventUserExistenceErrors = prevent
+		if opts.UserAuth {
+			userAuthClient(c, sessionValidity)
+		}
 		if userClient != nil {
 			userClient(c)
 		}
@@ -463,6 +479,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		}
 		if opts.Devices {
 			p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
+		}
+		if opts.UserAuth {
+			userAuthPool(p)
 		}
 		if userPool != nil {
 			userPool(p)
@@ -497,6 +516,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	}
 	if opts.Devices {
 		m.installDevices(env.Seed)
+	}
+	if opts.UserAuth {
+		m.installUserAuth()
 	}
 	if opts.Setup != nil {
 		opts.Setup(m)

@@ -29,7 +29,7 @@ var knownDeviations = []string{}
 // TestModel checks the model's invariants over 2,000 random sequences of
 // 5 to 30 actions (400 with -short; -rapid.checks=N checks N instead).
 func TestModel(t *testing.T) {
-	flowtest.Run(t, flowtest.ModelOptions{Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true})
+	flowtest.Run(t, flowtest.ModelOptions{Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true, UserAuth: true})
 }
 
 // TestModelWithRapidRepeat drives the model through rapid's own T.Repeat
@@ -40,7 +40,7 @@ func TestModelWithRapidRepeat(t *testing.T) {
 		t.Skip("TestModel covers the model in -short")
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		m := flowtest.NewModel(rt, flowtest.ModelOptions{TB: t, Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true})
+		m := flowtest.NewModel(rt, flowtest.ModelOptions{TB: t, Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true, UserAuth: true})
 		rt.Repeat(m.Actions())
 	})
 }
@@ -51,7 +51,7 @@ func transcript(t *testing.T, rapidSeed int, envSeed uint64) []byte {
 	t.Helper()
 	gen := rapid.Custom(func(rt *rapid.T) []byte {
 		m := flowtest.NewModel(rt, flowtest.ModelOptions{TB: t, Env: flowtest.Options{Seed: envSeed},
-			MinSteps: 25, MaxSteps: 40, Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true})
+			MinSteps: 25, MaxSteps: 40, Tolerate: knownDeviations, TOTP: true, CustomAuth: true, Devices: true, UserAuth: true})
 		m.Repeat(rt)
 		return m.Transcript.JSON()
 	})
