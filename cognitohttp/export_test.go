@@ -4,5 +4,4 @@ package cognitohttp
 var (
 	VerifySigV4 = verifySigV4
 	SignRequest = signRequest
-	NewUUID     = newUUID
 )

@@ -2,8 +2,6 @@ package cognitohttp
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/google/uuid"
 )
 
 // ContentType is the media type of every request and response body.
@@ -93,31 +92,10 @@ func NewHandler(s *flow.Server, opts Options) http.Handler {
 		h.opts.Now = time.Now
 	}
 	if h.opts.RequestID == nil {
-		h.opts.RequestID = newUUID
+		h.opts.RequestID = uuid.NewString
 	}
 	h.opts.PublicURL = strings.TrimSuffix(h.opts.PublicURL, "/")
 	return h
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }
 
 // CORS lists.

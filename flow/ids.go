@@ -3,20 +3,19 @@ package flow
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"fmt"
 	"io"
 	"math/big"
+
+	"github.com/google/uuid"
 )
 
 // newUUID returns a random (version 4) UUID read from r.
 func newUUID(r io.Reader) (string, error) {
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
+	u, err := uuid.NewRandomFromReader(r)
+	if err != nil {
 		return "", err
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+	return u.String(), nil
 }
 
 // randomDigits returns n decimal digits read uniformly from r.

@@ -1,10 +1,10 @@
 package token
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 )
 
 // Token lifetimes. A zero (or negative) validity in a TokenGrant means the
@@ -382,21 +383,11 @@ func (i *Issuer) readRand(b []byte) error {
 
 // formatUUID formats 16 random bytes as a version 4 UUID.
 func formatUUID(b []byte) string {
-	var u [16]byte
-	copy(u[:], b)
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], u[10:])
-	return string(s[:])
+	u, err := uuid.NewRandomFromReader(bytes.NewReader(b))
+	if err != nil {
+		panic("token: formatUUID needs 16 bytes") // callers always pass 16
+	}
+	return u.String()
 }
 
 // internal wraps a failure that is not the client's.
