@@ -289,6 +289,9 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
 func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
+	if err := s.checkAliasWrite(ctx, ev.Pool, ev.User, o.Effects.SetAttributes); err != nil {
+		return nil, err
+	}
 	if handle != "" {
 		if o.Retry {
 			blob, err := o.Next.MarshalBinary()

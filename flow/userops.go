@@ -293,6 +293,11 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	for _, a := range in.UserAttributes {
 		attrs[a.Name] = a.Value
 	}
+	// ValidationData goes to triggers only; nothing of it is stored.
+	if err := checkClientAttributeWrite(c, nil, attrs); err != nil {
+		return nil, err
+	}
+	normalizeAliases(p, attrs)
 	username := canonicalUsername(p, in.Username)
 	if len(p.UsernameAttributes) > 0 {
 		matched := false
@@ -378,16 +383,22 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	}
 	now := s.now()
 	cerr, save := s.checkCode(u, "signup", in.ConfirmationCode, now)
+	var moves []Change
 	if cerr == nil {
 		u.Status = StatusConfirmed
 		for _, a := range p.AutoVerifiedAttributes {
-			if u.Attributes[a] != "" {
-				u.Attributes[a+"_verified"] = "true"
+			if flag, ok := verifiedAttributes[a]; ok && u.Attributes[a] != "" {
+				u.Attributes[flag] = "true"
 			}
+		}
+		// The code is kept when the alias is taken, so the user can
+		// confirm again with ForceAliasCreation.
+		if moves, err = s.aliasMoves(ctx, p, u.Username, u.Attributes, in.ForceAliasCreation); err != nil {
+			return nil, err
 		}
 	}
 	if save {
-		if err := s.update(ctx, u, now); err != nil {
+		if err := s.update(ctx, u, now, moves...); err != nil {
 			return nil, err
 		}
 	}
