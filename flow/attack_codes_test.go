@@ -280,3 +280,93 @@ func TestAttackSelfServiceRevealsExistence(t *testing.T) {
 	assert.Greater(t, len(seen), 1, "every unknown name shows the same destination")
 	assert.Equal(t, "b***@c***", dest("bob@corp.example"), "an email-shaped name masks like a real email alias")
 }
+
+// TestCodeGuessesWorstHour proves the bound on the manual clock with the
+// attacker's best schedule against the fixed windows: one guess opens a
+// window, four more at its end, then five as soon as the next window opens,
+// each after the lockout of the previous failure. Nine wrong codes fall in
+// one sliding hour, and that is all: the next is refused. Over a day the
+// lockout (15 minutes from the 15th failure on) leaves at most 4 an hour.
+func TestCodeGuessesWorstHour(t *testing.T) {
+	for _, purpose := range []string{"FORGOT_PASSWORD", "SIGN_UP"} {
+		t.Run(purpose, func(t *testing.T) {
+			e := flowtest.New(t, flowtest.Options{Seed: 1225, Pool: func(p *flow.Pool) { p.AutoVerifiedAttributes = []string{"email"} }})
+			var request func() error
+			var guess func(code string) error
+			if purpose == "FORGOT_PASSWORD" {
+				e.AddUser("kim", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "kim@example.com", "email_verified": "true"})
+				request = func() error {
+					_, err := e.Server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "kim"})
+					return err
+				}
+				guess = func(code string) error {
+					_, err := e.Server.ConfirmForgotPassword(ctx, &challenge.ConfirmForgotPasswordInput{ClientId: e.Client.ID,
+						Username: "kim", ConfirmationCode: code, Password: "Attacker-pw1"})
+					return err
+				}
+			} else {
+				_, err := e.Server.SignUp(ctx, &challenge.SignUpInput{ClientId: e.Client.ID, Username: "kim", Password: "Correct-horse1",
+					UserAttributes: []challenge.AttributeType{{Name: "email", Value: "kim@example.com"}}})
+				require.NoError(t, err)
+				request = func() error {
+					_, err := e.Server.ResendConfirmationCode(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "kim"})
+					return err
+				}
+				guess = func(code string) error {
+					_, err := e.Server.ConfirmSignUp(ctx, &challenge.ConfirmSignUpInput{ClientId: e.Client.ID, Username: "kim", ConfirmationCode: code})
+					return err
+				}
+			}
+			start := e.Clock.Now()
+			wrong := func() error {
+				msg, ok := e.Outbox.Last("kim", purpose)
+				require.True(t, ok)
+				return guess(wrongCode(msg.Code))
+			}
+			at := func(d time.Duration) { e.Clock.Advance(start.Add(d).Sub(e.Clock.Now())) }
+			require.NoError(t, request())
+			var times []time.Duration
+			mismatch := func(d time.Duration) {
+				at(d)
+				requireCode(t, wrong(), challenge.ErrCodeMismatch, "")
+				times = append(times, d)
+			}
+			mismatch(0)
+			at(59 * time.Minute)
+			require.NoError(t, request()) // a fresh code: the budget goes on
+			for range 4 {
+				mismatch(59*time.Minute + 50*time.Second)
+			}
+			// Window two: 1 s, 2 s, 4 s, 8 s of lockout between failures 5 to 9.
+			next := time.Hour
+			for _, lock := range []time.Duration{0, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second} {
+				next += lock
+				mismatch(next)
+			}
+			// The guess budget of the window is spent.
+			at(next + time.Second)
+			requireCode(t, wrong(), challenge.ErrTooManyFailedAttempts, "Attempt limit exceeded, please try after some time.")
+			inHour := 0
+			for _, d := range times {
+				if d >= 31*time.Second && d < time.Hour+31*time.Second {
+					inHour++
+				}
+			}
+			assert.Equal(t, 9, inHour, "wrong codes evaluated in the sliding hour [0:00:31, 1:00:31)")
+
+			// Steady state: from the 15th failure on, each one locks the
+			// user out for 15 minutes, so at most 4 guesses an hour.
+			for d := 2 * time.Hour; e.User("kim").FailedAttempts < 15; d += 16 * time.Minute {
+				require.Less(t, d, 6*time.Hour, "wrong codes do not count towards the lockout")
+				at(d)
+				require.NoError(t, request())
+				mismatch(d)
+			}
+			last := times[len(times)-1]
+			require.NoError(t, request())
+			at(last + 15*time.Minute - time.Second)
+			requireCode(t, wrong(), challenge.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+			mismatch(last + 15*time.Minute)
+		})
+	}
+}
