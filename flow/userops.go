@@ -18,12 +18,18 @@ func mask(medium, dest string) string {
 		if !ok || local == "" || domain == "" {
 			return "***"
 		}
-		return local[:1] + "***@" + domain[:1] + "***"
+		return firstRune(local) + "***@" + firstRune(domain) + "***"
 	}
 	if len(dest) <= 4 {
 		return "+***"
 	}
 	return "+" + strings.Repeat("*", max(len(dest)-5, 1)) + dest[len(dest)-4:]
+}
+
+// firstRune returns the first character of s (never half of one).
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
 }
 
 // accessUser is the one check of an AccessToken for the operations it
@@ -357,13 +363,18 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
 	}
 	if u == nil || u.Status != StatusUnconfirmed {
-		// Hidden: counted and answered as a wrong code.
+		// Hidden: counted, looked at and answered as a wrong code.
 		if in.Session != "" {
 			return nil, errInvalidSession()
 		}
-		if _, err := s.reserveCodeGuess(ctx, p, selfServiceName(p, u, in.Username), purposeSignUp); err != nil {
+		name := selfServiceName(p, u, in.Username)
+		if _, err := s.reserveCodeGuess(ctx, p, name, purposeSignUp); err != nil {
 			return nil, err
 		}
+		if _, err := s.dir.User(ctx, p.ID, name); err != nil {
+			return nil, errInternal(err)
+		}
+		_ = s.guessCode(c, nil, purposeSignUp, in.ConfirmationCode, s.now())
 		return nil, errCodeMismatch()
 	}
 	if in.Session != "" {
@@ -534,14 +545,10 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
-		return nil, errCodeMismatch()
-	}
-	// Read again: the reservation wrote the user.
+	// Read again (the reservation wrote the user; a name that does not
+	// exist is looked up alike) and check the code.
 	if u, err = s.dir.User(ctx, p.ID, name); err != nil {
 		return nil, errInternal(err)
-	} else if u == nil {
-		return nil, errCodeMismatch()
 	}
 	now := s.now()
 	if err := s.guessCode(c, u, purposeReset, in.ConfirmationCode, now); err != nil {
