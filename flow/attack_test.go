@@ -35,3 +35,34 @@ func TestAttackSRPAUnit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, challenge.PasswordVerifier, out.ChallengeName)
 }
+
+// TestAttackAdminSessionThroughPublicRespond: a Session opened by
+// AdminInitiateAuth is answered only by AdminRespondToAuthChallenge, and a
+// public one only by RespondToAuthChallenge; the refused answer does not
+// spend the session of its rightful entry point.
+func TestAttackAdminSessionThroughPublicRespond(t *testing.T) {
+	e := flowtest.New(t, flowtest.Options{Seed: 1210})
+	e.AddUser("tina", "Temporary-pass1", flow.StatusForceChangePassword, nil)
+	newPassword := map[string]string{"USERNAME": "tina", "NEW_PASSWORD": "Brand-new-pass1"}
+
+	adm, err := e.Server.AdminInitiateAuth(ctx, &challenge.AdminInitiateAuthInput{AuthFlow: challenge.FlowAdminUserPasswordAuth,
+		ClientId: e.Client.ID, UserPoolId: e.Pool.ID, AuthParameters: map[string]string{"USERNAME": "tina", "PASSWORD": "Temporary-pass1"}})
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, adm.ChallengeName)
+	_, err = e.Server.RespondToAuthChallenge(ctx, &challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired,
+		ClientId: e.Client.ID, Session: adm.Session, ChallengeResponses: newPassword})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid session for the user.")
+	require.Equal(t, flow.StatusForceChangePassword, e.User("tina").Status, "nothing applied")
+
+	pub, err := e.PasswordSignIn(ctx, "tina", "Temporary-pass1")
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, pub.ChallengeName)
+	_, err = e.Server.AdminRespondToAuthChallenge(ctx, &challenge.AdminRespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired,
+		ClientId: e.Client.ID, UserPoolId: e.Pool.ID, Session: pub.Session, ChallengeResponses: newPassword})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid session for the user.")
+
+	done, err := e.Server.AdminRespondToAuthChallenge(ctx, &challenge.AdminRespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired,
+		ClientId: e.Client.ID, UserPoolId: e.Pool.ID, Session: adm.Session, ChallengeResponses: newPassword})
+	require.NoError(t, err)
+	require.NotNil(t, done.AuthenticationResult)
+}
