@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/srp"
 )
 
 // The self-service attacks of issue 12 (items 2, 4, 5) against every
@@ -53,6 +55,22 @@ func (b *selfServiceBackend) addUser(t *testing.T, name string, status flow.User
 	u := &flow.User{PoolID: b.pool.ID, Username: name, Sub: "sub-" + name, Status: status, Enabled: true, Attributes: attrs,
 		Created: flowtest.Epoch, LastModified: flowtest.Epoch}
 	require.NoError(t, b.dir.Apply(context.Background(), flow.Change{Kind: flow.ChangeCreate, User: u}))
+}
+
+// addUserWithPassword stores a confirmed user with a password and returns
+// an access token of a sign-in.
+func (b *selfServiceBackend) addUserWithPassword(t *testing.T, name, password string) string {
+	t.Helper()
+	salt, verifier, err := srp.NewPasswordVerifier(rand.Reader, srp.PoolName(b.pool.ID), name, password)
+	require.NoError(t, err)
+	u := &flow.User{PoolID: b.pool.ID, Username: name, Sub: "sub-" + name, Status: flow.StatusConfirmed, Enabled: true,
+		Salt: salt, Verifier: verifier, Created: flowtest.Epoch, LastModified: flowtest.Epoch}
+	require.NoError(t, b.dir.Apply(context.Background(), flow.Change{Kind: flow.ChangeCreate, User: u}))
+	out, err := b.server.InitiateAuth(context.Background(), &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth,
+		ClientId: b.client.ID, AuthParameters: map[string]string{challenge.KeyUsername: name, challenge.KeyPassword: password}})
+	require.NoError(t, err)
+	require.NotNil(t, out.AuthenticationResult)
+	return out.AuthenticationResult.AccessToken
 }
 
 func randomHex(n int) string {
@@ -135,7 +153,8 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b *selfServiceBackend)) {
 				p := &flow.Pool{ID: "us-east-1_SelfSvc" + randomHex(3), Name: "selfservice", PasswordPolicy: flow.DefaultPasswordPolicy(),
 					MFA: flow.MFAOff, AutoVerifiedAttributes: []string{"email"}, AliasAttributes: []string{"email"}}
 				c := &flow.AppClient{ID: "selfservice" + randomHex(8), PoolID: p.ID, Name: "c",
-					PreventUserExistenceErrors: challenge.PreventUserExistenceErrorsOn}
+					PreventUserExistenceErrors: challenge.PreventUserExistenceErrorsOn,
+					ExplicitAuthFlows:          []string{challenge.ExplicitAllowUserPasswordAuth, challenge.ExplicitAllowRefreshTokenAuth}}
 				require.NoError(t, d.PutPool(ctx, p))
 				require.NoError(t, d.PutClient(ctx, c))
 				b := &selfServiceBackend{dir: d, outbox: &flowtest.Outbox{}, pool: p, client: c}
@@ -213,5 +232,39 @@ func TestAttackSelfServiceBackends(t *testing.T) {
 		assert.Equal(t, "false", b.user(t, "kim").Attributes["email_verified"])
 		assert.Equal(t, "true", b.user(t, "lee").Attributes["email_verified"])
 		assert.Equal(t, flow.StatusConfirmed, b.user(t, "lee").Status)
+	})
+}
+
+// TestAttackChangePasswordParallelGuesses: with a stolen access token, 50
+// parallel ChangePassword calls with wrong previous passwords are checked
+// no further than the lockout allows (the read-check-write of the
+// failure counter let them all through), on every backend.
+func TestAttackChangePasswordParallelGuesses(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *selfServiceBackend) {
+		access := b.addUserWithPassword(t, "pat", "Correct-horse1")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		answers := map[string]int{}
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := b.server.ChangePassword(context.Background(), &challenge.ChangePasswordInput{AccessToken: access,
+					PreviousPassword: fmt.Sprintf("Guess-%02d-pw!", i), ProposedPassword: "Attacker-pw1"})
+				mu.Lock()
+				answers[string(challenge.CodeOf(err))+": "+challenge.MessageOf(err)]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		t.Logf("50 parallel wrong previous passwords: %v", answers)
+		evaluated := answers["NotAuthorizedException: "+challenge.MsgIncorrectCredentials]
+		assert.LessOrEqual(t, evaluated, 5, "previous passwords checked past the lockout")
+		assert.Equal(t, evaluated, b.user(t, "pat").FailedAttempts, "every checked guess is counted")
+		for a := range answers {
+			assert.Contains(t, []string{"NotAuthorizedException: " + challenge.MsgIncorrectCredentials,
+				"LimitExceededException: Attempt limit exceeded, please try after some time.",
+				"TooManyRequestsException: Too many concurrent attempts for the user, please try after some time."}, a)
+		}
 	})
 }

@@ -135,22 +135,36 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 		return nil, err
 	}
 	now := s.now()
-	if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
-		return nil, challenge.New(challenge.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+	if lockedAt(u, now) {
+		return nil, errCodeRequestLimit()
 	}
-	if u.HasPassword() {
-		if in.PreviousPassword == "" {
-			return nil, errMissing("PreviousPassword")
-		}
-		if !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(p.ID), u.Username, in.PreviousPassword) {
-			_ = s.applyEffects(ctx, p, u.Username, now, Effects{RecordFailure: true})
-			return nil, errIncorrect()
-		}
+	if u.HasPassword() && in.PreviousPassword == "" {
+		return nil, errMissing("PreviousPassword")
 	}
 	if err := p.PasswordPolicy.Check(in.ProposedPassword); err != nil {
 		return nil, err
 	}
+	settle := func(bool) error { return nil }
+	if u.HasPassword() {
+		// The previous password is a guess like any other: counted
+		// before it is checked, so parallel guesses stop at the lockout.
+		if settle, err = s.reserveGuess(ctx, p, u.Username, now); err != nil {
+			if challenge.CodeOf(err) == challenge.ErrNotAuthorized {
+				return nil, errCodeRequestLimit()
+			}
+			return nil, err
+		}
+		if u, err = s.dir.User(ctx, p.ID, u.Username); err != nil {
+			return nil, errInternal(err)
+		} else if u == nil {
+			return nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
+		}
+		if !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(p.ID), u.Username, in.PreviousPassword) {
+			return nil, errIncorrect()
+		}
+	}
 	if err := passwordReused(u, p, in.ProposedPassword); err != nil {
+		_ = settle(true)
 		return nil, err
 	}
 	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.ProposedPassword)
@@ -160,6 +174,9 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	if err := settle(true); err != nil {
 		return nil, err
 	}
 	return &challenge.Empty{}, nil
