@@ -370,3 +370,18 @@ func TestCodeGuessesWorstHour(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskKeepsWholeCharacters: a masked destination never splits a
+// character (it went out as invalid UTF-8).
+func TestMaskKeepsWholeCharacters(t *testing.T) {
+	e := flowtest.New(t, flowtest.Options{Seed: 1226, Client: func(c *flow.AppClient) {
+		c.PreventUserExistenceErrors = challenge.PreventUserExistenceErrorsOn
+	}})
+	e.AddUser("eva", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "éva@ümlaut.example", "email_verified": "true"})
+	out, err := e.Server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "eva"})
+	require.NoError(t, err)
+	assert.Equal(t, "é***@ü***", out.CodeDeliveryDetails.Destination)
+	out, err = e.Server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "ölaf@ümlaut.example"})
+	require.NoError(t, err)
+	assert.Equal(t, "ö***@ü***", out.CodeDeliveryDetails.Destination)
+}
