@@ -48,11 +48,13 @@ func (s *Server) adminUser(ctx context.Context, poolID, username string) (*Pool,
 	return p, u, nil
 }
 
-// update applies a change to a user read earlier, failing on a concurrent write.
-func (s *Server) update(ctx context.Context, u *User, now time.Time) error {
+// update applies a change to a user read earlier, failing on a concurrent
+// write; moves (alias takeovers, see aliasMoves) are applied with it, all
+// or nothing.
+func (s *Server) update(ctx context.Context, u *User, now time.Time, moves ...Change) error {
 	old := u.Version
 	u.LastModified = now
-	if err := s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old}); err != nil {
+	if err := s.applyWithMoves(ctx, ChangeUpdate, u, old, moves); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return challenge.Wrap(challenge.ErrTooManyRequests, "The user was changed concurrently; try again.", err)
 		}
@@ -124,17 +126,10 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 			}
 		}
 	}
-	for _, alias := range append(append([]string(nil), p.AliasAttributes...), p.UsernameAttributes...) {
-		if v := attrs[alias]; v != "" {
-			other, err := s.dir.UserByAttribute(ctx, p.ID, alias, aliasValue(p, alias, v))
-			if err != nil {
-				return nil, errInternal(err)
-			}
-			if other != nil {
-				return nil, challenge.New(challenge.ErrAliasExists, "An account with the given "+alias+" already exists.")
-			}
-			attrs[alias] = aliasValue(p, alias, v)
-		}
+	normalizeAliases(p, attrs)
+	moves, err := s.aliasMoves(ctx, p, "", attrs, in.ForceAliasCreation)
+	if err != nil {
+		return nil, err
 	}
 	if existing, err := s.findUser(ctx, p, in.Username); err != nil {
 		return nil, errInternal(err)
@@ -165,7 +160,7 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 		Attributes: attrs, Salt: salt, Verifier: verifier,
 		TemporaryPasswordExpires: now.Add(temporaryValidity(p)), Created: now, LastModified: now,
 	}
-	if err := s.dir.Apply(ctx, Change{Kind: ChangeCreate, User: u}); err != nil {
+	if err := s.applyWithMoves(ctx, ChangeCreate, u, 0, moves); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return nil, challenge.New(challenge.ErrUsernameExists, "User account already exists")
 		}
@@ -425,8 +420,11 @@ func (s *Server) startReset(ctx context.Context, p *Pool, u *User, now time.Time
 }
 
 // AdminUpdateUserAttributes writes attributes. An empty value deletes the
-// attribute. Errors: InvalidParameterException, AliasExistsException and
-// those of AdminGetUser.
+// attribute. An administrator may mark an email or phone verified; a
+// changed email or phone that was verified is no longer, unless the same
+// call says it is. Errors: InvalidParameterException, AliasExistsException
+// (a sign-in name another user holds, or a verified alias another user
+// holds verified) and those of AdminGetUser.
 func (s *Server) AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -438,30 +436,27 @@ func (s *Server) AdminUpdateUserAttributes(ctx context.Context, in *challenge.Ad
 	if err := checkAttributes(in.UserAttributes); err != nil {
 		return nil, err
 	}
+	set := map[string]string{}
+	for _, a := range in.UserAttributes {
+		set[a.Name] = a.Value
+	}
+	normalizeAliases(p, set)
+	unverifyChanged(u, set)
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}
 	}
-	for _, a := range in.UserAttributes {
-		v := a.Value
-		if contains(p.AliasAttributes, a.Name) || contains(p.UsernameAttributes, a.Name) {
-			v = aliasValue(p, a.Name, v)
-			if v != "" {
-				other, err := s.dir.UserByAttribute(ctx, p.ID, a.Name, v)
-				if err != nil {
-					return nil, errInternal(err)
-				}
-				if other != nil && other.Username != u.Username {
-					return nil, challenge.New(challenge.ErrAliasExists, "An account with the given "+a.Name+" already exists.")
-				}
-			}
-		}
+	for name, v := range set {
 		if v == "" {
-			delete(u.Attributes, a.Name)
+			delete(u.Attributes, name)
 		} else {
-			u.Attributes[a.Name] = v
+			u.Attributes[name] = v
 		}
 	}
-	if err := s.update(ctx, u, s.now()); err != nil {
+	moves, err := s.aliasMoves(ctx, p, u.Username, u.Attributes, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.update(ctx, u, s.now(), moves...); err != nil {
 		return nil, err
 	}
 	return &challenge.Empty{}, nil

@@ -661,6 +661,9 @@ func (m *machine) newPassword() Outcome {
 		}
 		set[name] = v
 	}
+	if err := checkClientAttributeWrite(m.ev.Client, u, set); err != nil {
+		return m.retry(evNewPasswordRejected, err)
+	}
 	for _, name := range m.ev.Pool.SchemaRequired {
 		if u.Attributes[name] == "" && set[name] == "" {
 			return m.retry(evNewPasswordRejected, errParam("Missing required attribute "+name))

@@ -82,6 +82,22 @@ type Store interface {
 	Spend(ctx context.Context, handle string) (ok bool, err error)
 }
 
+// Limiter counts attempts per key in fixed windows. It bounds what no
+// user record can: guesses for names that do not exist, code requests, new
+// sign-in sessions. It must be shared by every node that serves the same
+// pools (session.Redis is; session.Memory and the engine's default are
+// per process). Implementations: session.Memory, session.Redis.
+type Limiter interface {
+	// Take counts one attempt under key and returns how many attempts the
+	// key's current window holds, this one included. A window starts with
+	// the first attempt after the previous window ended and lasts window.
+	// Take is atomic: concurrent callers (on any node) get distinct counts.
+	// A window <= 0 only reads: it returns the count of the current window
+	// (0 when there is none) without counting an attempt. err is for
+	// infrastructure failures only; callers must then refuse the attempt.
+	Take(ctx context.Context, key string, window time.Duration) (count int, err error)
+}
+
 // Issuer turns grants into tokens and checks the tokens it issued.
 // The default is token.Issuer. Errors are *challenge.Error values
 // (NotAuthorizedException for invalid, expired or revoked tokens).

@@ -19,6 +19,12 @@ type Config struct {
 	Catalog   Catalog
 	Sessions  Store
 	Issuer    Issuer
+	// Limiter counts attempts that no user record holds (guesses for
+	// unknown names, code requests, new sign-in sessions). Default: Sessions
+	// when it implements Limiter (session.Memory and session.Redis do),
+	// else a bounded in-process counter. Nodes that share users must share
+	// it.
+	Limiter Limiter
 	// Sender delivers codes; nil means SMS and email codes are never offered.
 	Sender Sender
 	// Now is the clock (default time.Now).
@@ -51,6 +57,7 @@ type Server struct {
 	dir      Directory
 	cat      Catalog
 	sessions Store
+	limiter  Limiter
 	issuer   Issuer
 	sender   Sender
 	now      func() time.Time
@@ -73,13 +80,22 @@ func New(cfg Config) (*Server, error) {
 		dir: cfg.Directory, cat: cfg.Catalog, sessions: cfg.Sessions, issuer: cfg.Issuer,
 		sender: cfg.Sender, now: cfg.Now, rand: cfg.Rand, decoyKey: cfg.DecoyKey,
 		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks, srp: cfg.SRP,
-		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins,
+		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins, limiter: cfg.Limiter,
 	}
 	if s.srp == nil {
 		s.srp = DefaultSRP{}
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.limiter == nil {
+		if l, ok := cfg.Sessions.(Limiter); ok {
+			s.limiter = l
+		} else {
+			ml := newMemLimiter(defaultLimiterKeys)
+			ml.now = s.now
+			s.limiter = ml
+		}
 	}
 	if s.rand == nil {
 		s.rand = rand.Reader

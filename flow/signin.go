@@ -249,7 +249,10 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		return nil, errInvalidSession()
 	}
 	var st State
-	if err := st.UnmarshalBinary(blob); err != nil || st.ClientID != cl.ID || st.PoolID != p.ID {
+	// A session answers only at the entry point that opened it: an
+	// AdminInitiateAuth session (IAM-authorised) is not completed through
+	// the unsigned RespondToAuthChallenge, nor the reverse.
+	if err := st.UnmarshalBinary(blob); err != nil || st.ClientID != cl.ID || st.PoolID != p.ID || st.Admin != c.admin {
 		return nil, errInvalidSession()
 	}
 	now := s.now()
@@ -289,6 +292,9 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
 func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
+	if err := s.checkAliasWrite(ctx, ev.Pool, ev.User, o.Effects.SetAttributes); err != nil {
+		return nil, err
+	}
 	if handle != "" {
 		if o.Retry {
 			blob, err := o.Next.MarshalBinary()

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"crypto/subtle"
 	"slices"
 	"strings"
 	"time"
@@ -12,9 +11,6 @@ import (
 	"github.com/authflow/authflow/srp"
 )
 
-// maxCodeAttempts bounds wrong confirmation and reset codes per code.
-const maxCodeAttempts = 5
-
 // mask hides most of a delivery destination, as Cognito does.
 func mask(medium, dest string) string {
 	if medium == challenge.DeliveryMediumEmail {
@@ -22,12 +18,18 @@ func mask(medium, dest string) string {
 		if !ok || local == "" || domain == "" {
 			return "***"
 		}
-		return local[:1] + "***@" + domain[:1] + "***"
+		return firstRune(local) + "***@" + firstRune(domain) + "***"
 	}
 	if len(dest) <= 4 {
 		return "+***"
 	}
 	return "+" + strings.Repeat("*", max(len(dest)-5, 1)) + dest[len(dest)-4:]
+}
+
+// firstRune returns the first character of s (never half of one).
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
 }
 
 // accessUser is the one check of an AccessToken for the operations it
@@ -133,22 +135,36 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 		return nil, err
 	}
 	now := s.now()
-	if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
-		return nil, challenge.New(challenge.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
+	if lockedAt(u, now) {
+		return nil, errCodeRequestLimit()
 	}
-	if u.HasPassword() {
-		if in.PreviousPassword == "" {
-			return nil, errMissing("PreviousPassword")
-		}
-		if !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(p.ID), u.Username, in.PreviousPassword) {
-			_ = s.applyEffects(ctx, p, u.Username, now, Effects{RecordFailure: true})
-			return nil, errIncorrect()
-		}
+	if u.HasPassword() && in.PreviousPassword == "" {
+		return nil, errMissing("PreviousPassword")
 	}
 	if err := p.PasswordPolicy.Check(in.ProposedPassword); err != nil {
 		return nil, err
 	}
+	settle := func(bool) error { return nil }
+	if u.HasPassword() {
+		// The previous password is a guess like any other: counted
+		// before it is checked, so parallel guesses stop at the lockout.
+		if settle, err = s.reserveGuess(ctx, p, u.Username, now); err != nil {
+			if challenge.CodeOf(err) == challenge.ErrNotAuthorized {
+				return nil, errCodeRequestLimit()
+			}
+			return nil, err
+		}
+		if u, err = s.dir.User(ctx, p.ID, u.Username); err != nil {
+			return nil, errInternal(err)
+		} else if u == nil {
+			return nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
+		}
+		if !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(p.ID), u.Username, in.PreviousPassword) {
+			return nil, errIncorrect()
+		}
+	}
 	if err := passwordReused(u, p, in.ProposedPassword); err != nil {
+		_ = settle(true)
 		return nil, err
 	}
 	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.ProposedPassword)
@@ -158,6 +174,9 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	if err := settle(true); err != nil {
 		return nil, err
 	}
 	return &challenge.Empty{}, nil
@@ -236,29 +255,6 @@ func (s *Server) sendCode(ctx context.Context, p *Pool, u *User, purpose string,
 	return &challenge.CodeDeliveryDetailsType{AttributeName: attr, DeliveryMedium: medium, Destination: mask(medium, dest)}, nil
 }
 
-// checkCode checks a code for purpose and counts a wrong one. It returns
-// the error to answer with, after the user (with its counter) is saved by
-// the caller when save is true.
-func (s *Server) checkCode(u *User, purpose, code string, now time.Time) (err error, save bool) {
-	pc, ok := u.Codes[purpose]
-	if !ok || len(code) > 16 {
-		return challenge.New(challenge.ErrCodeMismatch, "Invalid verification code provided, please try again."), false
-	}
-	if pc.Attempts >= maxCodeAttempts {
-		return challenge.New(challenge.ErrTooManyFailedAttempts, "Attempt limit exceeded, please try after some time."), false
-	}
-	if !now.Before(pc.Expires) {
-		return challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode), false
-	}
-	if subtle.ConstantTimeCompare(pc.Hash, s.codeHash(purpose, code)) != 1 {
-		pc.Attempts++
-		u.Codes[purpose] = pc
-		return challenge.New(challenge.ErrCodeMismatch, "Invalid verification code provided, please try again."), true
-	}
-	delete(u.Codes, purpose)
-	return nil, true
-}
-
 // SignUp registers a user (status UNCONFIRMED) and sends a confirmation
 // code when the pool auto-verifies email or phone. Errors:
 // InvalidParameterException, InvalidPasswordException,
@@ -293,6 +289,11 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	for _, a := range in.UserAttributes {
 		attrs[a.Name] = a.Value
 	}
+	// ValidationData goes to triggers only; nothing of it is stored.
+	if err := checkClientAttributeWrite(c, nil, attrs); err != nil {
+		return nil, err
+	}
+	normalizeAliases(p, attrs)
 	username := canonicalUsername(p, in.Username)
 	if len(p.UsernameAttributes) > 0 {
 		matched := false
@@ -351,9 +352,15 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	return &challenge.SignUpOutput{UserConfirmed: false, UserSub: sub, CodeDeliveryDetails: details, Session: session}, nil
 }
 
-// ConfirmSignUp confirms a user with the code SignUp sent. Errors:
-// CodeMismatchException, ExpiredCodeException, TooManyFailedAttemptsException,
-// NotAuthorizedException, UserNotFoundException, AliasExistsException.
+// ConfirmSignUp confirms a user with the code SignUp sent. Every code
+// submitted counts towards the user's code-guess budget and lockout before
+// it is checked. Under PreventUserExistenceErrors=ENABLED a name that does
+// not exist, or a user that is not waiting for confirmation, is answered
+// as a wrong code. Errors: CodeMismatchException, ExpiredCodeException,
+// TooManyFailedAttemptsException, LimitExceededException,
+// NotAuthorizedException, UserNotFoundException (LEGACY),
+// AliasExistsException (the email or phone is another user's verified
+// alias, without ForceAliasCreation).
 func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -365,34 +372,65 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
+	hide := hidesExistence(c)
+	if u == nil && !hide {
 		return nil, errUserNotFound()
+	}
+	if u != nil && u.Status != StatusUnconfirmed && !hide {
+		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
+	}
+	if u == nil || u.Status != StatusUnconfirmed {
+		// Hidden: counted, looked at and answered as a wrong code.
+		if in.Session != "" {
+			return nil, errInvalidSession()
+		}
+		name := selfServiceName(p, u, in.Username)
+		if _, err := s.reserveCodeGuess(ctx, p, name, purposeSignUp); err != nil {
+			return nil, err
+		}
+		if _, err := s.dir.User(ctx, p.ID, name); err != nil {
+			return nil, errInternal(err)
+		}
+		_ = s.guessCode(c, nil, purposeSignUp, in.ConfirmationCode, s.now())
+		return nil, errCodeMismatch()
 	}
 	if in.Session != "" {
 		if err := s.checkSignUpSession(ctx, in.Session, "pending", c, u); err != nil {
 			return nil, err
 		}
 	}
-	if u.Status != StatusUnconfirmed {
-		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
+	settle, err := s.reserveCodeGuess(ctx, p, u.Username, purposeSignUp)
+	if err != nil {
+		return nil, err
+	}
+	// Read again: the reservation wrote the user.
+	if u, err = s.dir.User(ctx, p.ID, u.Username); err != nil {
+		return nil, errInternal(err)
+	} else if u == nil || u.Status != StatusUnconfirmed {
+		return nil, errCodeMismatch()
 	}
 	now := s.now()
-	cerr, save := s.checkCode(u, "signup", in.ConfirmationCode, now)
-	if cerr == nil {
-		u.Status = StatusConfirmed
-		for _, a := range p.AutoVerifiedAttributes {
-			if u.Attributes[a] != "" {
-				u.Attributes[a+"_verified"] = "true"
-			}
+	if err := s.guessCode(c, u, purposeSignUp, in.ConfirmationCode, now); err != nil {
+		return nil, err
+	}
+	u.Status = StatusConfirmed
+	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	for _, a := range p.AutoVerifiedAttributes {
+		if flag, ok := verifiedAttributes[a]; ok && u.Attributes[a] != "" {
+			u.Attributes[flag] = "true"
 		}
 	}
-	if save {
-		if err := s.update(ctx, u, now); err != nil {
-			return nil, err
-		}
+	// When the alias is taken nothing is saved: the code stays, for a
+	// confirmation with ForceAliasCreation.
+	moves, err := s.aliasMoves(ctx, p, u.Username, u.Attributes, in.ForceAliasCreation)
+	if err != nil {
+		return nil, err
 	}
-	if cerr != nil {
-		return nil, cerr
+	if err := s.update(ctx, u, now, moves...); err != nil {
+		return nil, err
+	}
+	if err := settle(true); err != nil {
+		return nil, err
 	}
 	session, err := s.signUpSession(ctx, c, u, true)
 	if err != nil {
@@ -401,35 +439,49 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	return &challenge.ConfirmSignUpOutput{Session: session}, nil
 }
 
-// ResendConfirmationCode sends a new sign-up code.
+// ResendConfirmationCode sends a new sign-up code, within the code-request
+// budget (LimitExceededException beyond it). Under
+// PreventUserExistenceErrors=ENABLED a name that does not exist, or a user
+// already confirmed, gets a decoy delivery and no code.
 func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	c, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
+	hide := hidesExistence(c)
+	if u == nil && !hide {
 		return nil, errUserNotFound()
+	}
+	if err := s.takeCodeRequest(ctx, p, selfServiceName(p, u, in.Username)); err != nil {
+		return nil, err
+	}
+	if u == nil || (u.Status != StatusUnconfirmed && hide) {
+		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, in.Username))}, nil
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errParam("User is already confirmed.")
 	}
-	return s.deliverCode(ctx, p, u, "signup", false,
+	return s.deliverCode(ctx, c, p, u, in.Username, purposeSignUp, false,
 		"Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
 }
 
 // deliverCode sends a code for purpose, saves the user with it, and says
 // where it went; nowhere is the InvalidParameterException message when
-// the user has no destination.
-func (s *Server) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, verifiedOnly bool, nowhere string) (*challenge.CodeDeliveryOutput, error) {
+// the user has no destination (a decoy delivery when the client hides
+// existence).
+func (s *Server) deliverCode(ctx context.Context, c *AppClient, p *Pool, u *User, given, purpose string, verifiedOnly bool, nowhere string) (*challenge.CodeDeliveryOutput, error) {
 	now := s.now()
 	details, err := s.sendCode(ctx, p, u, purpose, verifiedOnly, now)
 	if err != nil {
 		return nil, err
 	}
 	if details == nil {
+		if hidesExistence(c) {
+			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, given))}, nil
+		}
 		return nil, errParam(nowhere)
 	}
 	if err := s.update(ctx, u, now); err != nil {
@@ -438,9 +490,13 @@ func (s *Server) deliverCode(ctx context.Context, p *Pool, u *User, purpose stri
 	return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: details}, nil
 }
 
-// ForgotPassword sends a password-reset code to a verified email or phone.
-// Errors: InvalidParameterException (nowhere to send it),
-// UserNotFoundException (LEGACY), NotAuthorizedException, CodeDeliveryFailureException.
+// ForgotPassword sends a password-reset code to a verified email or phone,
+// within the code-request budget (LimitExceededException beyond it).
+// Under PreventUserExistenceErrors=ENABLED a name that does not exist, a
+// disabled user or one with nowhere to send gets a decoy delivery (see
+// decoyDelivery) and no code. Errors: InvalidParameterException (nowhere
+// to send it), UserNotFoundException (LEGACY), NotAuthorizedException,
+// LimitExceededException, CodeDeliveryFailureException.
 func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -454,26 +510,33 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 			return nil, err
 		}
 	}
-	if u == nil {
-		if c.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn {
-			// Pretend a code went to a simulated destination.
-			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: &challenge.CodeDeliveryDetailsType{
-				AttributeName: "email", DeliveryMedium: challenge.DeliveryMediumEmail, Destination: "u***@e***"}}, nil
-		}
+	hide := hidesExistence(c)
+	if u == nil && !hide {
 		return nil, errUserNotFound()
+	}
+	if err := s.takeCodeRequest(ctx, p, selfServiceName(p, u, in.Username)); err != nil {
+		return nil, err
+	}
+	if u == nil || (!u.Enabled && hide) {
+		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, in.Username))}, nil
 	}
 	if !u.Enabled {
 		return nil, errNotAuthorized(challenge.MsgUserDisabled)
 	}
-	return s.deliverCode(ctx, p, u, "reset", true,
+	return s.deliverCode(ctx, c, p, u, in.Username, purposeReset, true,
 		"Cannot reset password for the user as there is no registered/verified email or phone_number")
 }
 
 // ConfirmForgotPassword sets a new password with a reset code (from
-// ForgotPassword or AdminResetUserPassword). Errors: CodeMismatchException,
+// ForgotPassword or AdminResetUserPassword). Every code submitted counts
+// towards the user's code-guess budget and lockout before it is checked;
+// the password history is consulted only once the code is right. Under
+// PreventUserExistenceErrors=ENABLED a name that does not exist is
+// answered as a wrong code. Errors: CodeMismatchException,
 // ExpiredCodeException, TooManyFailedAttemptsException,
-// InvalidPasswordException, PasswordHistoryPolicyViolationException,
-// UserNotFoundException, NotAuthorizedException.
+// LimitExceededException, InvalidPasswordException,
+// PasswordHistoryPolicyViolationException, UserNotFoundException (LEGACY),
+// NotAuthorizedException.
 func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -484,40 +547,51 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 	if in.Password == "" {
 		return nil, errMissing("Password")
 	}
-	_, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	c, p, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
+	if u == nil && !hidesExistence(c) {
 		return nil, errUserNotFound()
 	}
 	if err := p.PasswordPolicy.Check(in.Password); err != nil {
 		return nil, err
 	}
-	if err := passwordReused(u, p, in.Password); err != nil {
+	name := selfServiceName(p, u, in.Username)
+	settle, err := s.reserveCodeGuess(ctx, p, name, purposeReset)
+	if err != nil {
 		return nil, err
 	}
+	// Read again (the reservation wrote the user; a name that does not
+	// exist is looked up alike) and check the code.
+	if u, err = s.dir.User(ctx, p.ID, name); err != nil {
+		return nil, errInternal(err)
+	}
 	now := s.now()
-	cerr, save := s.checkCode(u, "reset", in.ConfirmationCode, now)
-	if cerr == nil {
-		salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.Password)
-		if err != nil {
-			return nil, errInternal(err)
-		}
-		setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
-		if u.Status == StatusResetRequired || u.Status == StatusForceChangePassword {
-			u.Status = StatusConfirmed
-		}
-		u.TemporaryPasswordExpires = time.Time{}
-		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	if err := s.guessCode(c, u, purposeReset, in.ConfirmationCode, now); err != nil {
+		return nil, err
 	}
-	if save {
-		if err := s.update(ctx, u, now); err != nil {
-			return nil, err
-		}
+	// The code is right: the history may be told (the code stays for
+	// another password).
+	if err := passwordReused(u, p, in.Password); err != nil {
+		_ = settle(true)
+		return nil, err
 	}
-	if cerr != nil {
-		return nil, cerr
+	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, in.Password)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
+	if u.Status == StatusResetRequired || u.Status == StatusForceChangePassword {
+		u.Status = StatusConfirmed
+	}
+	u.TemporaryPasswordExpires = time.Time{}
+	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	if err := settle(true); err != nil {
+		return nil, err
 	}
 	return &challenge.Empty{}, nil
 }

@@ -33,6 +33,8 @@ type Memory struct {
 
 	entries map[string]*memEntry
 	expiry  expiryHeap // the same entries as the map, soonest expiry first
+
+	lim limiter // the windows of Take
 }
 
 // memEntry is one live session.

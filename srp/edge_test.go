@@ -144,6 +144,9 @@ func TestParseA(t *testing.T) {
 		{"zero", "0", []error{srp.ErrInvalidA}},
 		{"zeros", "0000", []error{srp.ErrInvalidA}},
 		{"N", srp.HexInt(n), []error{srp.ErrInvalidA}},
+		{"one", "1", []error{srp.ErrInvalidA}},
+		{"N-1", srp.HexInt(new(big.Int).Sub(n, big.NewInt(1))), []error{srp.ErrInvalidA}},
+		{"N+1", srp.HexInt(new(big.Int).Add(n, big.NewInt(1))), []error{srp.ErrInvalidA}},
 		{"N upper-case", strings.ToUpper(srp.HexInt(n)), []error{srp.ErrInvalidA}},
 		{"00N", "00" + srp.HexInt(n), []error{srp.ErrInvalidA}},
 		{"2N", srp.HexInt(twoN), []error{srp.ErrInvalidA}},
@@ -166,7 +169,7 @@ func TestParseA(t *testing.T) {
 			}
 		})
 	}
-	for _, s := range []string{"1", "2", "ABC", "0abc", srp.HexInt(new(big.Int).Add(n, big.NewInt(1))), max385} {
+	for _, s := range []string{"2", "ABC", "0abc", srp.HexInt(new(big.Int).Add(n, big.NewInt(2))), srp.HexInt(new(big.Int).Sub(n, big.NewInt(2))), max385} {
 		A, err := srp.ParseA(s)
 		if err != nil {
 			t.Errorf("ParseA(%.20q…) refused: %v", s, err)
@@ -174,6 +177,34 @@ func TestParseA(t *testing.T) {
 		}
 		if want, _ := new(big.Int).SetString(s, 16); A.Cmp(want) != 0 {
 			t.Errorf("ParseA(%.20q…) = %v", s, A)
+		}
+	}
+}
+
+// TestAttackSRPADegenerate: A ≡ 0, 1 or -1 (mod N) fixes the server's
+// S to a value a client can predict without the password (S = 1 or ±1
+// whatever b is, for A ≡ ±1 and u·x even/odd), so it is refused like 0.
+func TestAttackSRPADegenerate(t *testing.T) {
+	n := srp.N()
+	one := big.NewInt(1)
+	v := srp.ComputeVerifier(big.NewInt(77), "Pool", "user", "pw")
+	for name, A := range map[string]*big.Int{
+		"0":      new(big.Int),
+		"1":      big.NewInt(1),
+		"N-1":    new(big.Int).Sub(n, one),
+		"N":      new(big.Int).Set(n),
+		"N+1":    new(big.Int).Add(n, one),
+		"2N-1":   new(big.Int).Sub(new(big.Int).Lsh(n, 1), one),
+		"2N+1":   new(big.Int).Add(new(big.Int).Lsh(n, 1), one),
+		"2N":     new(big.Int).Lsh(n, 1),
+		"3N-1":   new(big.Int).Sub(new(big.Int).Mul(n, big.NewInt(3)), one),
+		"000001": big.NewInt(1),
+	} {
+		if _, err := srp.ParseA(srp.HexInt(A)); !errors.Is(err, srp.ErrInvalidA) {
+			t.Errorf("ParseA(%s) = %v, want ErrInvalidA", name, err)
+		}
+		if _, _, err := srp.ServerHandshake(seededReader(1), A, v); !errors.Is(err, srp.ErrInvalidA) {
+			t.Errorf("ServerHandshake(A=%s) = %v, want ErrInvalidA", name, err)
 		}
 	}
 }

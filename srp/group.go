@@ -153,3 +153,12 @@ func hashBytes(parts ...[]byte) []byte {
 func isZeroModN(x *big.Int) bool {
 	return new(big.Int).Mod(x, groupN).Sign() == 0
 }
+
+// isUnitModN reports x ≡ 1 or x ≡ -1 (mod N).
+func isUnitModN(x *big.Int) bool {
+	r := new(big.Int).Mod(x, groupN)
+	if r.Cmp(big.NewInt(1)) == 0 {
+		return true
+	}
+	return r.Add(r, big.NewInt(1)).Cmp(groupN) == 0
+}

@@ -105,6 +105,10 @@ func checkA(A *big.Int) error {
 		return errorf(ErrInvalidA, "longer than %d bytes", MaxPublicValueBytes)
 	case isZeroModN(A):
 		return errorf(ErrInvalidA, "A ≡ 0 (mod N)")
+	case isUnitModN(A):
+		// A ≡ ±1 makes S = (A·v^u)^b take at most a few values a client can
+		// predict without the password.
+		return errorf(ErrInvalidA, "A ≡ ±1 (mod N)")
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ func (m *Model) standardActions() []Action {
 		{Name: "AdminUserGlobalSignOut", Weight: 1, Run: func(t *rapid.T) { m.actAdminUser(t, "AdminUserGlobalSignOut") }},
 		{Name: "RevokeToken", Weight: 1, Enabled: hasGrants, Run: m.actRevokeToken},
 		{Name: "AnswerWrongChallenge", Weight: 1, Enabled: hasSessions(""), Run: m.actWrongChallenge},
+		{Name: "AnswerAtOtherEntryPoint", Weight: 1, Enabled: hasSessions(""), Run: m.actOtherEntryPoint},
 		{Name: "ReplaySpentSession", Weight: 2, Enabled: func() bool { return len(m.replayable(true)) > 0 }, Run: m.actReplay},
 		{Name: "SRPStart", Weight: 3, Run: m.actSRPStart},
 		{Name: "AnswerPasswordVerifier", Weight: 4, Enabled: hasLive(challenge.PasswordVerifier), Run: m.actAnswerVerifier},
@@ -248,7 +249,7 @@ func (m *Model) actAnswerVerifier(t *rapid.T) {
 	s := m.drawSession(t, challenge.PasswordVerifier)
 	password := m.drawVerifierPassword(t, s)
 	resp := m.verifierResponse(t, s, password, true)
-	c := m.Respond("AnswerPasswordVerifier", s, challenge.PasswordVerifier, resp, rapid.Bool().Draw(t, "admin"))
+	c := m.Respond("AnswerPasswordVerifier", s, challenge.PasswordVerifier, resp, s.Admin)
 	c.Summary += " with password " + password
 	c.Proof = m.VerifierProof(s, password)
 	m.StepVerifier(c, s, challenge.PasswordVerifier, password)
@@ -263,7 +264,7 @@ func (m *Model) actNewPassword(t *rapid.T) {
 
 func (m *Model) answerNewPassword(t *rapid.T, action string, s *Session, pw string) {
 	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyNewPassword: pw}, s.User)
-	c := m.Respond(action, s, challenge.NewPasswordRequired, resp, rapid.Bool().Draw(t, "admin"))
+	c := m.Respond(action, s, challenge.NewPasswordRequired, resp, s.Admin)
 	c.Summary += fmt.Sprintf(" with new password %q", pw)
 	c.Proof = m.NewPasswordProof(s, pw)
 	m.StepNewPassword(c, s, challenge.NewPasswordRequired, pw)
@@ -292,7 +293,7 @@ func (m *Model) answerRight(t *rapid.T, action string, s *Session) {
 			password = alicePassword
 		}
 		resp := m.verifierResponse(t, s, password, false)
-		c := m.Respond(action, s, challenge.PasswordVerifier, resp, rapid.Bool().Draw(t, "admin"))
+		c := m.Respond(action, s, challenge.PasswordVerifier, resp, s.Admin)
 		c.Summary += " with the challenge's password"
 		c.Proof = m.VerifierProof(s, password)
 		m.StepVerifier(c, s, challenge.PasswordVerifier, password)
@@ -341,7 +342,7 @@ func (m *Model) raceable(kind challenge.Name) []*Session {
 func (m *Model) race(t *rapid.T, action string, s *Session, name challenge.Name, resp map[string]string,
 	step func(c *Call), proof func() Proof) {
 	k := rapid.IntRange(2, 5).Draw(t, "racers")
-	admin := rapid.Bool().Draw(t, "admin")
+	admin := s.Admin
 	calls := make([]*Call, k)
 	runs := make([]func(), k)
 	for i := range calls {
@@ -419,10 +420,26 @@ func (m *Model) actWrongChallenge(t *rapid.T) {
 	name := rapid.SampledFrom(names).Draw(t, "wrongChallenge")
 	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyNewPassword: modelGoodPasswords[0],
 		challenge.KeySoftwareTokenMFACode: "123456"}, s.User)
-	c := m.Respond("AnswerWrongChallenge", s, name, resp, rapid.Bool().Draw(t, "admin"))
+	c := m.Respond("AnswerWrongChallenge", s, name, resp, s.Admin)
 	c.Proof = Proof{Why: "an answer to another challenge"}
 	if !m.SessionGate(c, s, name) {
 		t.Fatalf("model: a wrong challenge name passed the session gate")
+	}
+	m.Record(c)
+}
+
+// actOtherEntryPoint answers a session through the entry point that did
+// not open it (RespondToAuthChallenge for an AdminInitiateAuth session and
+// the reverse), with the pending challenge and the right password: it is
+// refused and the session is not spent.
+func (m *Model) actOtherEntryPoint(t *rapid.T) {
+	s := m.DrawSession(t, m.SessionsOf(""))
+	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyNewPassword: modelGoodPasswords[0],
+		challenge.KeyPassword: s.Password, challenge.KeySoftwareTokenMFACode: "123456", challenge.KeyAnswer: "a1"}, s.User)
+	c := m.Respond("AnswerAtOtherEntryPoint", s, s.Kind, resp, !s.Admin)
+	c.Proof = Proof{Why: "an answer at the other entry point"}
+	if !m.SessionGate(c, s, s.Kind) {
+		t.Fatalf("model: an answer at the other entry point passed the session gate")
 	}
 	m.Record(c)
 }

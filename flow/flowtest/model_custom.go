@@ -161,7 +161,7 @@ func (m *Model) actCustomAnswer(t *rapid.T) {
 		answer = ""
 	}
 	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyAnswer: answer}, s.User)
-	c := m.Respond("AnswerCustomChallenge", s, challenge.CustomChallenge, resp, rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond("AnswerCustomChallenge", s, challenge.CustomChallenge, resp, s.Admin)
 	c.Summary += fmt.Sprintf(" with answer %q", answer)
 	m.custom.calls[c] = true
 	c.Proof = m.CustomProof(s, answer)

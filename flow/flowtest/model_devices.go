@@ -320,7 +320,7 @@ func (m *Model) actAnswerDeviceSRP(t *rapid.T) {
 		t.Fatal(err)
 	}
 	resp := m.withSecretHash(map[string]string{challenge.KeyUsername: s.User, challenge.KeyDeviceKey: key, challenge.KeySRPA: srp.HexInt(cl.A())}, s.User)
-	c := m.Respond("AnswerDeviceSRP", s, challenge.DeviceSRPAuth, resp, rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond("AnswerDeviceSRP", s, challenge.DeviceSRPAuth, resp, s.Admin)
 	c.Summary += " with device " + key
 	c.Proof = Proof{Why: "DEVICE_SRP_AUTH proves nothing"}
 	m.dev.calls[c] = deviceCall{key: key, bad: badKey(m.dev.find(key), s.User)}
@@ -384,7 +384,7 @@ func (m *Model) actAnswerDeviceVerifier(t *rapid.T) {
 	}
 	resp[challenge.KeyDeviceKey] = key
 	resp = m.withSecretHash(resp, s.User)
-	c := m.Respond("AnswerDeviceVerifier", s, challenge.DevicePasswordVerifier, resp, rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond("AnswerDeviceVerifier", s, challenge.DevicePasswordVerifier, resp, s.Admin)
 	c.Summary += fmt.Sprintf(" with device %s and the %s device password", key, map[bool]string{true: "right", false: "wrong"}[right])
 	dc := deviceCall{key: key, bad: badKey(m.dev.find(key), s.User), answer: true}
 	c.Proof = m.DeviceProof(s, key, right)

@@ -165,6 +165,8 @@ func (m *Model) addSession(c *Call, s *Session) {
 		return
 	}
 	s.Handle, s.Issued, s.Params = c.Session, c.At, c.Params
+	// A session belongs to the entry point of the call that opened it.
+	s.Admin = strings.HasPrefix(c.Op, "Admin")
 	m.Sessions = append(m.Sessions, s)
 }
 
@@ -270,6 +272,10 @@ func (m *Model) SessionGate(c *Call, s *Session, name challenge.Name) bool {
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session is spent and expired", challenge.MsgInvalidSession, MsgExpiredSession)
 	case s.Spent:
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session is spent", challenge.MsgInvalidSession)
+	case strings.HasPrefix(c.Op, "Admin") != s.Admin:
+		// Checked before expiry, and without spending the session: it
+		// still belongs to the entry point that opened it.
+		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session was opened at the other entry point", challenge.MsgInvalidSession)
 	case m.Expired(s):
 		s.Spent = true
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "the session has expired", challenge.MsgInvalidSession, MsgExpiredSession)

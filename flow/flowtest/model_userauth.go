@@ -354,7 +354,7 @@ func (m *Model) actAnswerSelect(t *rapid.T) {
 		summary += " and SRP_A"
 	}
 	m.ua.sent = len(m.Env.Outbox.Messages())
-	c := m.Respond("AnswerSelectChallenge", s, challenge.SelectChallenge, m.withSecretHash(resp, s.User), rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond("AnswerSelectChallenge", s, challenge.SelectChallenge, m.withSecretHash(resp, s.User), s.Admin)
 	c.Summary += summary
 	p := uaProof{factor: string(answer), why: "no password was sent"}
 	if answer == challenge.Password && pw != "" {
@@ -402,7 +402,7 @@ func (m *Model) actAnswerPassword(t *rapid.T) {
 	if pw != "" {
 		resp[challenge.KeyPassword] = pw
 	}
-	c := m.Respond("AnswerPasswordChallenge", s, challenge.Password, m.withSecretHash(resp, s.User), rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond("AnswerPasswordChallenge", s, challenge.Password, m.withSecretHash(resp, s.User), s.Admin)
 	c.Summary += fmt.Sprintf(" with password %q", pw)
 	p := m.passwordFirstFactor(u, s, pw)
 	m.ua.calls[c] = p
@@ -463,7 +463,7 @@ func (m *Model) answerEmailOTP(t *rapid.T, action string, s *Session, code, kind
 	if code != "" {
 		resp[challenge.KeyEmailOTPCode] = code
 	}
-	c := m.Respond(action, s, challenge.EmailOTP, m.withSecretHash(resp, s.User), rapid.IntRange(0, 3).Draw(t, "admin") == 0)
+	c := m.Respond(action, s, challenge.EmailOTP, m.withSecretHash(resp, s.User), s.Admin)
 	c.Summary += fmt.Sprintf(" with %s %q", kind, code)
 	p := m.otpFirstFactor(s, code)
 	m.ua.calls[c] = p

@@ -1,0 +1,271 @@
+package flow
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// Guess reservation: every guessable secret (a password, an SRP proof, a
+// one-time code, a device proof) is checked only after one guess has been
+// counted for its user, atomically, so parallel guesses cannot all pass a
+// read-check-write of the failure counter.
+
+// guessRetries bounds the compare-and-set retries of one reservation.
+const guessRetries = 32
+
+// unknownGuessWindow is how long the failure count of a name that does not
+// exist is remembered after its first failure.
+const unknownGuessWindow = 24 * time.Hour
+
+// errGuessBusy refuses a guess whose reservation could not be recorded
+// (too much contention on the user record): failing closed.
+func errGuessBusy() error {
+	return challenge.New(challenge.ErrTooManyRequests, "Too many concurrent attempts for the user, please try after some time.")
+}
+
+// errLockedOut is Cognito's answer to a user in a lockout.
+func errLockedOut() error { return errNotAuthorized(challenge.MsgPasswordAttempts) }
+
+// lockedAt reports whether a user is in a lockout at now.
+func lockedAt(u *User, now time.Time) bool {
+	return !u.LockedUntil.IsZero() && now.Before(u.LockedUntil)
+}
+
+// lockoutFor is the lockout after the n-th consecutive failure (0 below the
+// threshold): 1 s at the threshold, doubling up to LockoutMax.
+func (l Limits) lockoutFor(n int) time.Duration {
+	over := n - l.LockoutThreshold
+	if over < 0 {
+		return 0
+	}
+	if over >= 20 {
+		return l.LockoutMax
+	}
+	return min(time.Second<<over, l.LockoutMax)
+}
+
+// countFailure counts one failure on u at now and starts the lockout it
+// earns.
+func (s *Server) countFailure(u *User, now time.Time) {
+	u.FailedAttempts++
+	if d := s.limits.lockoutFor(u.FailedAttempts); d > 0 {
+		u.LockedUntil = now.Add(d)
+	}
+}
+
+// reserveGuess reserves one guess of a secret for username (canonical) in
+// pool p, BEFORE the secret is evaluated. Use it as:
+//
+//	settle, err := s.reserveGuess(ctx, p, u.Username, now)
+//	if err != nil {
+//		return err // locked out (NotAuthorizedException "Password attempts exceeded"), or failing closed
+//	}
+//	ok := check(secret)
+//	if err := settle(ok); err != nil { ... }
+//
+// The reservation counts the guess as a failure at once, in the user's
+// record, with the Directory's version compare-and-set (retried), and
+// starts the lockout that failure earns; a user already locked out is
+// refused. Of any number of parallel guesses at most as many as the
+// lockout allows are reserved. settle(true) clears the counter and the
+// lockout (the secret was right); settle(false) keeps the failure. settle
+// must be called at most once.
+//
+// For a name that does not exist, the failures are counted by the Limiter
+// under a key of the pool and the name, with the same threshold and
+// lockouts, so "Password attempts exceeded" comes after the same number of
+// failures for unknown names as for users; settle does nothing then.
+//
+// An error reading or writing the counter refuses the guess: a guess is
+// never evaluated uncounted.
+func (s *Server) reserveGuess(ctx context.Context, p *Pool, username string, now time.Time) (settle func(ok bool) error, err error) {
+	for range guessRetries {
+		u, err := s.dir.User(ctx, p.ID, username)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		if u == nil {
+			return s.reserveUnknownGuess(ctx, p, username, now)
+		}
+		if lockedAt(u, now) {
+			return nil, errLockedOut()
+		}
+		old := u.Version
+		s.countFailure(u, now)
+		u.LastModified = now
+		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
+		if err == nil {
+			return func(ok bool) error {
+				if !ok {
+					return nil
+				}
+				return s.clearFailures(ctx, p, username, now)
+			}, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return nil, errInternal(err)
+		}
+		runtime.Gosched()
+	}
+	return nil, errGuessBusy()
+}
+
+// clearFailures resets a user's failure counter and lockout after a
+// proven secret, retrying when a concurrent write moved the version.
+func (s *Server) clearFailures(ctx context.Context, p *Pool, username string, now time.Time) error {
+	for range guessRetries {
+		u, err := s.dir.User(ctx, p.ID, username)
+		if err != nil {
+			return errInternal(err)
+		}
+		if u == nil || (u.FailedAttempts == 0 && u.LockedUntil.IsZero()) {
+			return nil
+		}
+		old := u.Version
+		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+		u.LastModified = now
+		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
+		if !errors.Is(err, ErrConflict) {
+			if err != nil {
+				return errInternal(err)
+			}
+			return nil
+		}
+		runtime.Gosched()
+	}
+	return errGuessBusy()
+}
+
+// guessKey is the Limiter key of the failures of a name in a pool.
+func guessKey(p *Pool, username string) string {
+	return "guess\x00" + p.ID + "\x00" + username
+}
+
+// reserveUnknownGuess counts a guess for a name that does not exist. Every
+// such guess fails, so the count is the failure count; the lockout each
+// failure earns is a Limiter window of its own, keyed by the failure
+// number, so a guess is refused while the lockout of the last failure
+// runs, as for a user.
+func (s *Server) reserveUnknownGuess(ctx context.Context, p *Pool, username string, now time.Time) (func(bool) error, error) {
+	key := guessKey(p, username)
+	lockKey := func(n int) string { return key + "\x00lock\x00" + strconv.Itoa(n) }
+	failures, err := s.limiter.Take(ctx, key, 0)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if s.limits.lockoutFor(failures) > 0 {
+		live, err := s.limiter.Take(ctx, lockKey(failures), 0)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		if live > 0 {
+			return nil, errLockedOut()
+		}
+	}
+	n, err := s.limiter.Take(ctx, key, unknownGuessWindow)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	if n != failures+1 && s.limits.lockoutFor(n-1) > 0 {
+		// A parallel guess counted a failure in between: its lockout rules.
+		if live, err := s.limiter.Take(ctx, lockKey(n-1), 0); err != nil {
+			return nil, errInternal(err)
+		} else if live > 0 {
+			return nil, errLockedOut()
+		}
+	}
+	if d := s.limits.lockoutFor(n); d > 0 {
+		if _, err := s.limiter.Take(ctx, lockKey(n), d); err != nil {
+			return nil, errInternal(err)
+		}
+	}
+	return func(bool) error { return nil }, nil
+}
+
+// defaultLimiterKeys bounds the in-process Limiter.
+const defaultLimiterKeys = 1 << 18
+
+// memLimiter is the in-process Limiter used when the Config names none and
+// the session store is not one: windows on the Server's clock, at most max
+// keys (when full, the windows that end soonest are dropped first).
+type memLimiter struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	max     int
+	windows map[string]*limitWindow
+	heap    limitHeap
+}
+
+type limitWindow struct {
+	key   string
+	count int
+	ends  time.Time
+	index int
+}
+
+func newMemLimiter(max int) *memLimiter {
+	return &memLimiter{max: max, windows: map[string]*limitWindow{}}
+}
+
+// Take implements Limiter.
+func (l *memLimiter) Take(_ context.Context, key string, window time.Duration) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if l.now != nil {
+		now = l.now()
+	}
+	for len(l.heap) > 0 && !now.Before(l.heap[0].ends) {
+		w := heap.Pop(&l.heap).(*limitWindow)
+		delete(l.windows, w.key)
+	}
+	w := l.windows[key]
+	if window <= 0 {
+		if w == nil {
+			return 0, nil
+		}
+		return w.count, nil
+	}
+	if w == nil {
+		for len(l.heap) >= l.max {
+			old := heap.Pop(&l.heap).(*limitWindow)
+			delete(l.windows, old.key)
+		}
+		w = &limitWindow{key: key, ends: now.Add(window)}
+		l.windows[key] = w
+		heap.Push(&l.heap, w)
+	}
+	w.count++
+	return w.count, nil
+}
+
+// limitHeap orders windows by their end, soonest first.
+type limitHeap []*limitWindow
+
+func (h limitHeap) Len() int           { return len(h) }
+func (h limitHeap) Less(i, j int) bool { return h[i].ends.Before(h[j].ends) }
+func (h limitHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *limitHeap) Push(x any) {
+	w := x.(*limitWindow)
+	w.index = len(*h)
+	*h = append(*h, w)
+}
+func (h *limitHeap) Pop() any {
+	old := *h
+	n := len(old) - 1
+	w := old[n]
+	old[n] = nil
+	*h = old[:n]
+	return w
+}

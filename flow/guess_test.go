@@ -1,0 +1,142 @@
+package flow
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/challenge"
+)
+
+// casDirectory is the smallest Directory with the version compare-and-set
+// of the real ones, for the internal tests of the guess reservation.
+type casDirectory struct {
+	mu    sync.Mutex
+	users map[string]*User
+}
+
+func (d *casDirectory) User(_ context.Context, _, username string) (*User, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.users[username].Clone(), nil
+}
+
+func (d *casDirectory) UserByAttribute(context.Context, string, string, string) (*User, error) {
+	return nil, nil
+}
+
+func (d *casDirectory) Users(context.Context, string, string, int) ([]*User, error) { return nil, nil }
+
+func (d *casDirectory) Apply(_ context.Context, changes ...Change) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range changes {
+		old := d.users[c.User.Username]
+		if old == nil || (c.Version != 0 && c.Version != old.Version) {
+			return ErrConflict
+		}
+		u := c.User.Clone()
+		u.Version = old.Version + 1
+		d.users[u.Username] = u
+	}
+	return nil
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func guessServer(t *testing.T) (*Server, *casDirectory, *clock) {
+	dir := &casDirectory{users: map[string]*User{"alice": {PoolID: "us-east-1_p", Username: "alice", Version: 1, Enabled: true}}}
+	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := &Server{dir: dir, now: c.now, limits: Limits{}.withDefaults()}
+	ml := newMemLimiter(defaultLimiterKeys)
+	ml.now = c.now
+	s.limiter = ml
+	return s, dir, c
+}
+
+func isLockedOut(err error) bool {
+	return challenge.CodeOf(err) == challenge.ErrNotAuthorized && challenge.MessageOf(err) == challenge.MsgPasswordAttempts
+}
+
+func TestReserveGuessParallel(t *testing.T) {
+	s, dir, _ := guessServer(t)
+	p := &Pool{ID: "us-east-1_p"}
+	for _, name := range []string{"alice", "nobody"} {
+		var reserved, locked atomic.Int32
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				settle, err := s.reserveGuess(context.Background(), p, name, s.now())
+				switch {
+				case err == nil:
+					reserved.Add(1)
+					assert.NoError(t, settle(false))
+				case isLockedOut(err):
+					locked.Add(1)
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.EqualValues(t, s.limits.LockoutThreshold, reserved.Load(), name)
+		assert.EqualValues(t, 50-s.limits.LockoutThreshold, locked.Load(), name)
+	}
+	assert.Equal(t, 5, dir.users["alice"].FailedAttempts)
+}
+
+// TestReserveGuessLockouts checks that a user and an unknown name see the
+// same answers over the same sequence of guesses: lockout after the
+// threshold, then 1 s doubling.
+func TestReserveGuessLockouts(t *testing.T) {
+	s, _, c := guessServer(t)
+	p := &Pool{ID: "us-east-1_p"}
+	trace := func(name string) []string {
+		var out []string
+		for _, step := range []time.Duration{0, 0, 0, 0, 0, 0, 999 * time.Millisecond, time.Millisecond, 0, 1999 * time.Millisecond, time.Millisecond, 0, 4 * time.Second, 10 * time.Minute} {
+			c.add(step)
+			_, err := s.reserveGuess(context.Background(), p, name, s.now())
+			if err == nil {
+				out = append(out, "guess")
+			} else {
+				out = append(out, challenge.MessageOf(err))
+			}
+		}
+		return out
+	}
+	known := trace("alice")
+	assert.Equal(t, []string{"guess", "guess", "guess", "guess", "guess", challenge.MsgPasswordAttempts,
+		challenge.MsgPasswordAttempts, "guess", challenge.MsgPasswordAttempts, challenge.MsgPasswordAttempts,
+		"guess", challenge.MsgPasswordAttempts, "guess", "guess"}, known)
+	assert.Equal(t, known, trace("nobody"))
+}
+
+func TestReserveGuessSettle(t *testing.T) {
+	s, dir, _ := guessServer(t)
+	p := &Pool{ID: "us-east-1_p"}
+	for range 4 {
+		settle, err := s.reserveGuess(context.Background(), p, "alice", s.now())
+		require.NoError(t, err)
+		require.NoError(t, settle(false))
+	}
+	settle, err := s.reserveGuess(context.Background(), p, "alice", s.now())
+	require.NoError(t, err)
+	assert.Equal(t, 5, dir.users["alice"].FailedAttempts)
+	assert.False(t, dir.users["alice"].LockedUntil.IsZero(), "the fifth reservation starts the lockout")
+	require.NoError(t, settle(true))
+	assert.Equal(t, 0, dir.users["alice"].FailedAttempts)
+	assert.True(t, dir.users["alice"].LockedUntil.IsZero())
+}
