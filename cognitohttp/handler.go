@@ -322,8 +322,10 @@ func causeOf(err error) string {
 }
 
 // sanitize shortens and cleans a client-supplied name for messages and logs.
+// The bound leaves room for the longest X-Amz-Target of a real operation
+// (the prefix is 34 characters, the longest names over 30).
 func sanitize(s string) string {
-	const max = 64
+	const max = 160
 	if len(s) > max {
 		s = s[:max]
 	}
