@@ -12,9 +12,14 @@
 // token signing keys in a key file beside it, sign-in sessions in memory
 // (or Redis with -redis), refresh tokens and revocations in the users'
 // database (or Redis with -redis), so they survive a restart. One-time codes (sign-up, forgotten password,
-// MFA, invitations) are not sent anywhere: they are kept in an outbox,
-// readable at GET /local/outbox?pool=<id>&username=<name> when the server
-// listens on a loopback address (or with -outbox).
+// MFA, invitations) are not sent anywhere: with -outbox they are kept in
+// an outbox, readable at GET /local/outbox?pool=<id>&username=<name>;
+// without it they are dropped (the log says so).
+//
+// The server refuses to listen beyond loopback without -credentials (any
+// well-formed signature would reach the admin operations) unless
+// -insecure-no-credentials says so. SECURITY.md at the repository root
+// describes every such choice.
 //
 // Flags (each also read from the environment variable in brackets):
 //
@@ -28,7 +33,11 @@
 //	-credentials KEY:SECRET  verify SigV4 signatures against this key pair (repeatable;
 //	                      comma-separated in [AUTHFLOW_CREDENTIALS]); without it any
 //	                      well-formed signature is accepted
-//	-outbox               serve /local/outbox even when not listening on loopback
+//	-cors-origins ORIGIN  web origins whose pages may call the admin (signed) operations
+//	                      (repeatable or comma-separated; [AUTHFLOW_CORS_ORIGINS]); every
+//	                      origin may call the public operations
+//	-insecure-no-credentials  allow listening beyond loopback without -credentials
+//	-outbox               keep codes in memory and serve them at /local/outbox (off by default)
 //	-passkey-origin URL   accept passkeys from this origin too, besides https://<relying party id>
 //	                      (repeatable; for local development, e.g. http://localhost:3000)
 //	-public-url URL       this server's URL as clients see it (default http://<addr>)
@@ -85,7 +94,8 @@ type options struct {
 	credentials                                               map[string]string
 	passkeyOrigins                                            []string
 	customAnswer                                              string
-	outbox, localIssuer                                       bool
+	corsOrigins                                               []string
+	outbox, localIssuer, insecureNoCredentials                bool
 	shutdownTimeout                                           time.Duration
 }
 
@@ -108,7 +118,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.postgres, "postgres", env("AUTHFLOW_POSTGRES", ""), "PostgreSQL `DSN` for users and pools (default: SQLite in -data)")
 	fs.StringVar(&o.config, "config", env("AUTHFLOW_CONFIG", ""), "JSON `file` of pools, clients and users to create at start")
 	fs.StringVar(&o.publicURL, "public-url", env("AUTHFLOW_PUBLIC_URL", ""), "this server's `URL` as clients reach it (default http://<addr>)")
-	fs.BoolVar(&o.outbox, "outbox", false, "serve /local/outbox even when not listening on loopback")
+	fs.BoolVar(&o.outbox, "outbox", false, "keep one-time codes in memory and serve them at /local/outbox?pool=<id>&username=<name>")
+	fs.BoolVar(&o.insecureNoCredentials, "insecure-no-credentials", false,
+		"allow listening on a non-loopback address without -credentials (anyone who reaches the server can run admin operations)")
 	fs.BoolVar(&o.localIssuer, "local-issuer", false, "issue tokens with iss <public-url>/<poolId> instead of Cognito's issuer")
 	fs.StringVar(&o.logFormat, "log-format", env("AUTHFLOW_LOG_FORMAT", "text"), "log `format`: text or json")
 	fs.StringVar(&o.logLevel, "log-level", env("AUTHFLOW_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error")
@@ -124,6 +136,20 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil
 	}
 	fs.Func("credentials", "verify SigV4 against `KEY:SECRET` (repeatable)", addCred)
+	addOrigins := func(s string) error {
+		for _, origin := range strings.Split(s, ",") {
+			origin = strings.TrimSuffix(strings.TrimSpace(origin), "/")
+			if origin == "" {
+				continue
+			}
+			if origin != "*" && !strings.HasPrefix(origin, "https://") && !strings.HasPrefix(origin, "http://") {
+				return errors.New("want origins such as https://admin.example.com")
+			}
+			o.corsOrigins = append(o.corsOrigins, origin)
+		}
+		return nil
+	}
+	fs.Func("cors-origins", "web `origins` whose pages may call the admin (SigV4-signed) operations (repeatable, comma-separated)", addOrigins)
 	fs.Func("passkey-origin", "also accept passkeys from this `origin` (repeatable; e.g. http://localhost:3000)", func(s string) error {
 		if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
 			return errors.New("want an origin such as https://app.example.com")
@@ -136,6 +162,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			if err := addCred(strings.TrimSpace(c)); err != nil {
 				return nil, fmt.Errorf("AUTHFLOW_CREDENTIALS: %w", err)
 			}
+		}
+	}
+	if v := os.Getenv("AUTHFLOW_CORS_ORIGINS"); v != "" {
+		if err := addOrigins(v); err != nil {
+			return nil, fmt.Errorf("AUTHFLOW_CORS_ORIGINS: %w", err)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -252,11 +283,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer ln.Close()
+	if !isLoopback(ln.Addr()) && len(o.credentials) == 0 {
+		if !o.insecureNoCredentials {
+			return fmt.Errorf("refusing to listen on %s without -credentials: anyone who reaches it could run "+
+				"every admin operation; give -credentials KEY:SECRET, listen on 127.0.0.1, "+
+				"or accept the risk with -insecure-no-credentials", ln.Addr())
+		}
+		log.Warn("INSECURE: listening beyond loopback without -credentials; anyone who reaches this server can " +
+			"list pools, read client secrets and set passwords")
+	}
 	publicURL := strings.TrimSuffix(o.publicURL, "/")
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String()
 	}
-	serveOutbox := o.outbox || isLoopback(ln.Addr())
+	serveOutbox := o.outbox
+	if serveOutbox && !isLoopback(ln.Addr()) {
+		log.Warn("the outbox serves one-time codes to anyone who reaches this server and knows a pool ID and username")
+	}
 
 	// Tokens.
 	keyFile := filepath.Join(o.data, "keys.json")
@@ -314,6 +357,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	api := cognitohttp.NewHandler(engine, cognitohttp.Options{
 		Credentials: creds,
+		CORSOrigins: o.corsOrigins,
 		JWKS:        func(context.Context, string) ([]byte, error) { return issuer.JWKS() },
 		IssuerURL:   issuerURL,
 		PublicURL:   publicURL,
@@ -336,7 +380,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("ready", "endpoint", publicURL, "region", o.region, "sigv4", creds != nil, "outbox", serveOutbox)
+	log.Info("ready", "endpoint", publicURL, "region", o.region, "sigv4", creds != nil, "outbox", serveOutbox,
+		"cors_signed_origins", strings.Join(o.corsOrigins, ","))
 	fmt.Fprintf(stdout, "authflow: listening on http://%s\n", ln.Addr())
 
 	select {
