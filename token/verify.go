@@ -47,7 +47,9 @@ var (
 //     username, origin_jti, jti, iat or exp;
 //   - "Access Token has expired": exp at or before the Issuer's clock;
 //   - "Access Token has been revoked": its sign-in was revoked (Revoke), or
-//     the user was signed out globally after it was issued (RevokeUser).
+//     the user was signed out globally after it was issued (RevokeUser),
+//     or the state is a FailClosedState that no longer holds its sign-in
+//     (it lost data, so the token may have been revoked).
 //
 // It returns InternalErrorException when the state fails.
 func (i *Issuer) VerifyAccess(ctx context.Context, accessToken string) (*challenge.AccessClaims, error) {
@@ -210,7 +212,12 @@ func (i *Issuer) tokenRevoked(ctx context.Context, c *wireClaims, pool, username
 		}
 		return i.sessionRevoked(ctx, s)
 	}
-	// The state has forgotten the session (it is lost or was never shared):
+	// The state has forgotten the session. A state that keeps every
+	// session while its tokens live has lost data: fail closed.
+	if fc, ok := i.state.(FailClosedState); ok && fc.FailsClosed() {
+		return true, nil
+	}
+	// A state that may never have seen it (MemoryState of another process):
 	// fall back on the time of the user's latest global sign-out, in whole
 	// seconds as iat is, refusing tokens of that very second.
 	ur, err := i.state.GetUserRevocation(ctx, pool, username)
