@@ -39,8 +39,10 @@ type Options struct {
 	// same function as the token issuer.
 	IssuerURL func(poolID string) string
 	// PublicURL is this server's base URL as clients reach it (for
-	// example "http://localhost:9229"). When set, the openid-configuration
-	// points jwks_uri here; otherwise at the issuer URL.
+	// example "http://localhost:9229"). The openid-configuration points
+	// jwks_uri here, or, when empty, at the scheme and Host of the request
+	// (never at the issuer when that is Cognito's URL, which does not
+	// serve this server's keys).
 	PublicURL string
 	// Logger receives one line per request (operation, outcome, HTTP
 	// status, latency, request id) and the cause of every internal error.

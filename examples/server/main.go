@@ -8,8 +8,10 @@
 // Passkeys work for pools whose SignInPolicy allows WEB_AUTHN and whose
 // WebAuthnConfiguration (SetUserPoolMfaConfig) names a relying party.
 //
-// Users and pools live in a SQLite file (or PostgreSQL with -postgres),
-// token signing keys in a key file beside it, sign-in sessions in memory
+// Users and pools live in a SQLite file (or PostgreSQL with -postgres), and
+// so do each pool's token signing keys and the decoy key (which also keys
+// the hashes of one-time codes): every node on the same database shares
+// them. Sign-in sessions live in memory
 // (or Redis with -redis), refresh tokens and revocations in the users'
 // database (or Redis with -redis), so they survive a restart. One-time codes (sign-up, forgotten password,
 // MFA, invitations) are not sent anywhere: with -outbox they are kept in
@@ -25,7 +27,7 @@
 //
 //	-addr ADDR            listen address (127.0.0.1:9229) [AUTHFLOW_ADDR]
 //	-region REGION        region of the pools created here (us-east-1) [AUTHFLOW_REGION]
-//	-data DIR             SQLite database, key file and decoy key (./authflow-data) [AUTHFLOW_DATA]
+//	-data DIR             SQLite database (./authflow-data) [AUTHFLOW_DATA]
 //	-redis URL            keep sign-in sessions, refresh tokens and revocations in Redis
 //	                      (redis://host:6379/0) [AUTHFLOW_REDIS]
 //	-postgres DSN         keep users and pools in PostgreSQL instead of SQLite [AUTHFLOW_POSTGRES]
@@ -113,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", env("AUTHFLOW_ADDR", "127.0.0.1:9229"), "listen `address`")
 	fs.StringVar(&o.region, "region", env("AUTHFLOW_REGION", "us-east-1"), "`region` of the pools created here")
-	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file, token keys)")
+	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file)")
 	fs.StringVar(&o.redisURL, "redis", env("AUTHFLOW_REDIS", ""), "Redis `URL` for sign-in sessions, refresh tokens and revocations (default: memory and the database)")
 	fs.StringVar(&o.postgres, "postgres", env("AUTHFLOW_POSTGRES", ""), "PostgreSQL `DSN` for users and pools (default: SQLite in -data)")
 	fs.StringVar(&o.config, "config", env("AUTHFLOW_CONFIG", ""), "JSON `file` of pools, clients and users to create at start")
@@ -301,24 +303,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Warn("the outbox serves one-time codes to anyone who reaches this server and knows a pool ID and username")
 	}
 
-	// Tokens.
-	keyFile := filepath.Join(o.data, "keys.json")
-	keys, err := token.LoadOrCreateKeySet(keyFile, nil)
-	if err != nil {
-		return fmt.Errorf("token keys: %w", err)
-	}
+	// Tokens: each pool has its own signing keys, kept in the database.
 	issuerURL := token.DefaultIssuerURL
 	if o.localIssuer {
 		issuerURL = func(poolID string) string { return publicURL + "/" + poolID }
 	}
-	issuer, err := token.New(token.Config{Keys: keys, IssuerURL: issuerURL, State: tokenState})
+	issuer, err := token.New(token.Config{PoolKeys: token.NewPoolKeys(db, nil), IssuerURL: issuerURL, State: tokenState})
 	if err != nil {
 		return err
 	}
 
-	decoy, err := loadOrCreateSecret(filepath.Join(o.data, "decoy.key"))
+	// The decoy key keys the decoy SRP values of unknown users and the
+	// hashes of one-time codes, so every node must have the same one: it
+	// lives in the database.
+	decoy, err := db.Secret(ctx, decoySecretName, func() ([]byte, error) {
+		return legacyDecoyKey(filepath.Join(o.data, "decoy.key"))
+	})
 	if err != nil {
 		return fmt.Errorf("decoy key: %w", err)
+	}
+	if len(decoy) != 32 {
+		return fmt.Errorf("decoy key: want 32 bytes, have %d", len(decoy))
 	}
 
 	var cfg *Config
@@ -358,7 +363,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	api := cognitohttp.NewHandler(engine, cognitohttp.Options{
 		Credentials: creds,
 		CORSOrigins: o.corsOrigins,
-		JWKS:        func(context.Context, string) ([]byte, error) { return issuer.JWKS() },
+		JWKS:        issuer.PoolJWKS,
 		IssuerURL:   issuerURL,
 		PublicURL:   publicURL,
 		Logger:      log,
@@ -409,10 +414,13 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
-// loadOrCreateSecret reads a 32-byte secret from path, or creates one
-// (mode 0600). The decoy key keeps the fake SRP challenges of unknown users
-// stable across restarts, so a restart does not reveal which users exist.
-func loadOrCreateSecret(path string) ([]byte, error) {
+// decoySecretName is the name of the decoy key among the database's secrets.
+const decoySecretName = "flow-decoy-key"
+
+// legacyDecoyKey returns the key of the decoy.key file that earlier
+// versions kept in the data directory, when there is one (so decoys and
+// pending codes stay valid across the upgrade), or a new random key.
+func legacyDecoyKey(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		if len(b) != 32 {
@@ -425,26 +433,6 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	}
 	b = make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	// Write a temporary file and link it into place: of several processes
-	// starting at once, the first link wins and the others read its key.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".decoy-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return loadOrCreateSecret(path)
-		}
 		return nil, err
 	}
 	return b, nil

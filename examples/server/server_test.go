@@ -439,8 +439,10 @@ func TestRunInProcess(t *testing.T) {
 // the other, and a revocation made on one holds on the other. With -redis
 // (miniredis here) the nodes share sign-in sessions and token state in
 // Redis and users in one SQLite file; with -postgres (when
-// AUTHFLOW_POSTGRES_DSN is set) users and token state in PostgreSQL. The
-// nodes share a data directory, for the signing keys.
+// AUTHFLOW_POSTGRES_DSN is set) users and token state in PostgreSQL.
+// Signing keys and the decoy key live in the users' database (see
+// TestAttackNodesWithoutSharedDecoyKey for nodes with their own data
+// directories).
 func TestTwoNodesShareTokens(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "pools.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
@@ -455,7 +457,6 @@ func TestTwoNodesShareTokens(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		// The nodes share the data directory for its signing keys.
 		args := []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", postgresTestDSN(t)}
 		testTwoNodes(t, args, args)
 	})
