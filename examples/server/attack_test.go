@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -145,5 +146,34 @@ func TestAttackNodesWithoutSharedDecoyKey(t *testing.T) {
 	assert.True(t, verifies(t, a+"/us-east-1_PoolA/.well-known/jwks.json", aws.ToString(res.AccessToken)),
 		"node b's token verifies with node a's JWKS")
 	_, err = apiA.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken})
+	require.NoError(t, err)
+}
+
+// TestAttackRevokedTokenAfterRedisLoss: an access token revoked by
+// GlobalSignOut stays refused after Redis restarts empty (issue 12, item 8).
+func TestAttackRevokedTokenAfterRedisLoss(t *testing.T) {
+	mr := miniredis.RunT(t)
+	cfg := writeConfig(t, twoPoolConfig)
+	endpoint, _, _ := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg,
+		"-redis", "redis://"+mr.Addr()+"/0")
+	api := sdkFor(endpoint)
+	ctx := context.Background()
+	const client = "clienta000000000000000001"
+
+	res := srpSignIn(t, api, "us-east-1_PoolA", client, "alice", "Passw0rd!")
+	_, err := api.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: res.AccessToken})
+	require.NoError(t, err)
+	var na *types.NotAuthorizedException
+	_, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken})
+	require.ErrorAs(t, err, &na)
+
+	mr.FlushAll() // Redis restarted without persistence
+	_, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken})
+	require.ErrorAs(t, err, &na, "the revoked token must stay refused")
+	assert.Equal(t, "Access Token has been revoked", na.ErrorMessage())
+
+	// Signing in again works.
+	again := srpSignIn(t, api, "us-east-1_PoolA", client, "alice", "Passw0rd!")
+	_, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: again.AccessToken})
 	require.NoError(t, err)
 }
