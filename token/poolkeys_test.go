@@ -64,7 +64,7 @@ func verifyWithJWKS(t *testing.T, tok string, jwks []byte) error {
 	t.Helper()
 	var set jose.JSONWebKeySet
 	require.NoError(t, json.Unmarshal(jwks, &set))
-	sig, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	sig, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	require.NoError(t, err)
 	keys := set.Key(sig.Signatures[0].Header.KeyID)
 	if len(keys) == 0 {

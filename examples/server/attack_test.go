@@ -59,7 +59,7 @@ func verifies(t *testing.T, url, tok string) bool {
 	t.Helper()
 	var set jose.JSONWebKeySet
 	getJSON(t, url, &set)
-	sig, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	sig, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	require.NoError(t, err)
 	keys := set.Key(sig.Signatures[0].Header.KeyID)
 	if len(keys) == 0 {
