@@ -64,6 +64,8 @@ type PoolKeys struct {
 	rand  io.Reader
 	now   func() time.Time
 
+	createMu sync.Mutex // one key set created at a time, so a burst makes one RSA key
+
 	mu       sync.Mutex
 	sets     map[string]*KeySet
 	reloaded map[string]time.Time // last re-read for an unknown kid
@@ -91,6 +93,14 @@ func (p *PoolKeys) PoolKeySet(ctx context.Context, poolID string) (*KeySet, erro
 	p.mu.Unlock()
 	if ks != nil {
 		return ks, nil
+	}
+	p.createMu.Lock()
+	defer p.createMu.Unlock()
+	p.mu.Lock()
+	ks = p.sets[poolID]
+	p.mu.Unlock()
+	if ks != nil {
+		return ks, nil // made while this call waited
 	}
 	data, err := p.store.Secret(ctx, poolKeyName(poolID), func() ([]byte, error) {
 		fresh, err := GenerateKeySet(p.rand)
