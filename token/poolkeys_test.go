@@ -167,3 +167,32 @@ func TestPoolKeysRotation(t *testing.T) {
 	assert.Contains(t, string(jwks), kid)
 	assert.Contains(t, string(jwks), old)
 }
+
+// TestPoolKeysConcurrentCreation: a burst of first uses of a pool ends
+// with one key set, the same for every caller.
+func TestPoolKeysConcurrentCreation(t *testing.T) {
+	ctx := context.Background()
+	store := newMemSecrets()
+	pk := token.NewPoolKeys(store, nil)
+	kids := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range kids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ks, err := pk.PoolKeySet(ctx, testPool)
+			assert.NoError(t, err)
+			if ks != nil {
+				kids[i] = ks.Active()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, k := range kids {
+		assert.Equal(t, kids[0], k)
+	}
+	assert.NotEmpty(t, kids[0])
+	assert.Equal(t, []string{"token-keys/" + testPool}, store.names())
+	_, err := pk.PoolKeySet(ctx, "not a pool/id")
+	assert.Error(t, err)
+}
