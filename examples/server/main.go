@@ -414,6 +414,12 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
+// Both directories keep the shared secrets token.PoolKeys needs.
+var (
+	_ token.SecretStore = (*directory.SQL)(nil)
+	_ token.SecretStore = (*directory.Memory)(nil)
+)
+
 // decoySecretName is the name of the decoy key among the database's secrets.
 const decoySecretName = "flow-decoy-key"
 
