@@ -112,6 +112,16 @@ func TestAttackRevocationSurvivesRedisLossReal(t *testing.T) {
 	testRevocationSurvivesLoss(t, lossyState{state: token.NewRedisState(client, prefix).WithClock(c.Now), lose: lose}, c)
 }
 
+// emptyTokenTables deletes every row of SQLState's data tables.
+func emptyTokenTables(t *testing.T, db *sql.DB) func() {
+	return func() {
+		for _, n := range []string{"authflow_token_sessions", "authflow_token_refresh", "authflow_token_users"} {
+			_, err := db.Exec(`DELETE FROM ` + n)
+			require.NoError(t, err)
+		}
+	}
+}
+
 func TestAttackRevocationSurvivesSQLLoss(t *testing.T) {
 	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "tokens.db")+"?_pragma=busy_timeout(10000)")
 	require.NoError(t, err)
@@ -119,20 +129,15 @@ func TestAttackRevocationSurvivesSQLLoss(t *testing.T) {
 	c := newClock()
 	s, err := token.NewSQLState(db, "sqlite")
 	require.NoError(t, err)
-	lose := func() {
-		rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'authflow_token_%' AND name <> 'authflow_token_schema'`)
-		require.NoError(t, err)
-		var tables []string
-		for rows.Next() {
-			var n string
-			require.NoError(t, rows.Scan(&n))
-			tables = append(tables, n)
-		}
-		require.NoError(t, rows.Close())
-		for _, n := range tables {
-			_, err := db.Exec(`DELETE FROM ` + n)
-			require.NoError(t, err)
-		}
-	}
-	testRevocationSurvivesLoss(t, lossyState{state: s.WithClock(c.Now), lose: lose}, c)
+	testRevocationSurvivesLoss(t, lossyState{state: s.WithClock(c.Now), lose: emptyTokenTables(t, db)}, c)
+}
+
+func TestAttackRevocationSurvivesPostgresLoss(t *testing.T) {
+	db, err := sql.Open("pgx", postgresDSN(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	c := newClock()
+	s, err := token.NewSQLState(db, "postgres")
+	require.NoError(t, err)
+	testRevocationSurvivesLoss(t, lossyState{state: s.WithClock(c.Now), lose: emptyTokenTables(t, db)}, c)
 }
