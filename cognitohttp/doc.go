@@ -17,7 +17,9 @@
 // Authorization header. By default only its presence and shape are
 // checked, which suits local use with dummy credentials; with
 // Options.Credentials the signature is verified (any region in the scope,
-// at most 15 minutes of clock skew).
+// at most 15 minutes of clock skew, Host, Content-Type and every x-amz-*
+// header signed). Whether or not signatures are verified, browsers may
+// send these operations only from the origins of Options.CORSOrigins.
 //
 // [Client] is the matching transport: it implements challenge.Service
 // (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge,

@@ -39,14 +39,28 @@ type Options struct {
 	// same function as the token issuer.
 	IssuerURL func(poolID string) string
 	// PublicURL is this server's base URL as clients reach it (for
-	// example "http://localhost:9229"). When set, the openid-configuration
-	// points jwks_uri here; otherwise at the issuer URL.
+	// example "http://localhost:9229"). The openid-configuration points
+	// jwks_uri here, or, when empty, at the scheme and Host of the request
+	// (never at the issuer when that is Cognito's URL, which does not
+	// serve this server's keys).
 	PublicURL string
 	// Logger receives one line per request (operation, outcome, HTTP
 	// status, latency, request id) and the cause of every internal error.
 	// Bodies, tokens, passwords, codes and sessions are never logged.
 	// nil means no logging.
 	Logger *slog.Logger
+	// CORSOrigins are the web origins (scheme://host[:port], for example
+	// "https://admin.example.com") whose pages may call the IAM-authorized
+	// operations (Admin*, pool and client management) from a browser.
+	// Pages of every other origin may call only the public operations that
+	// amazon-cognito-identity-js and Amplify use: their preflights are not
+	// offered the Authorization header, and a signed operation that arrives
+	// with their Origin header is refused. "*" allows every origin (do not
+	// use it on a server that other people's pages can reach). Empty means
+	// no origin, whether or not Credentials is set: any page in a
+	// developer's browser could otherwise drive a local server's admin
+	// operations.
+	CORSOrigins []string
 	// Now is the clock for signature dates (default time.Now).
 	Now func() time.Time
 	// RequestID returns the x-amzn-RequestId of each answer (default a
@@ -76,10 +90,13 @@ type handler struct {
 // UnknownOperationException; a body over challenge.MaxRequestBytes, not
 // JSON, or with a member of the wrong type is an InvalidParameterException;
 // a missing, malformed or (with Options.Credentials) wrong signature on an
-// IAM-authorized operation is a NotAuthorizedException. Other methods are
-// answered 405 and other paths 404, in the same JSON shape. Every answer
-// has x-amzn-RequestId and Access-Control-Allow-Origin (the request's
-// Origin, or *).
+// IAM-authorized operation is a NotAuthorizedException, and so is such an
+// operation sent with an Origin header that Options.CORSOrigins does not
+// allow. Other methods are answered 405 and other paths 404, in the same
+// JSON shape. Every answer has x-amzn-RequestId and
+// Access-Control-Allow-Origin (the request's Origin, or *); preflights
+// offer the Authorization and other signing headers only to the origins of
+// Options.CORSOrigins.
 //
 // To serve the protocol below a path prefix, wrap the handler in
 // http.StripPrefix. The handler is safe for concurrent use.
@@ -95,15 +112,41 @@ func NewHandler(s *flow.Server, opts Options) http.Handler {
 		h.opts.RequestID = uuid.NewString
 	}
 	h.opts.PublicURL = strings.TrimSuffix(h.opts.PublicURL, "/")
+	h.opts.CORSOrigins = make([]string, len(opts.CORSOrigins))
+	for i, o := range opts.CORSOrigins {
+		h.opts.CORSOrigins[i] = strings.TrimSuffix(o, "/")
+	}
 	return h
 }
 
-// CORS lists.
+// CORS lists. Every origin may send the headers of the public operations
+// (what amazon-cognito-identity-js and Amplify send); only the origins of
+// Options.CORSOrigins may also send those of a SigV4 signature.
 const (
-	corsAllowMethods  = "POST, GET, OPTIONS"
-	corsAllowHeaders  = "content-type, x-amz-target, x-amz-user-agent, cache-control, pragma, amz-sdk-invocation-id, amz-sdk-request, authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token"
-	corsExposeHeaders = "x-amzn-RequestId, x-amzn-ErrorType"
+	corsAllowMethods       = "POST, GET, OPTIONS"
+	corsPublicHeaders      = "content-type, x-amz-target, x-amz-user-agent, cache-control, pragma, amz-sdk-invocation-id, amz-sdk-request"
+	corsSignedExtraHeaders = "authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token"
+	corsExposeHeaders      = "x-amzn-RequestId, x-amzn-ErrorType"
 )
+
+// msgCrossOrigin is the refusal of a signed operation sent by a page of an
+// origin the operator did not allow.
+const msgCrossOrigin = "Cross-origin requests may not call IAM-authorized operations from this origin."
+
+// signedOriginAllowed reports whether a request with the given Origin
+// header ("" for none: not a browser's cross-origin request) may call the
+// IAM-authorized operations.
+func (h *handler) signedOriginAllowed(origin string) bool {
+	if origin == "" {
+		return true
+	}
+	for _, o := range h.opts.CORSOrigins {
+		if o == "*" || o == origin {
+			return true
+		}
+	}
+	return false
+}
 
 // exchange is one request being answered.
 type exchange struct {
@@ -156,7 +199,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodOptions:
 		x.op = "OPTIONS"
 		hdr.Set("Access-Control-Allow-Methods", corsAllowMethods)
-		hdr.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+		allow := corsPublicHeaders
+		if origin := r.Header.Get("Origin"); origin != "" && h.signedOriginAllowed(origin) {
+			allow += ", " + corsSignedExtraHeaders
+		}
+		hdr.Set("Access-Control-Allow-Headers", allow)
 		hdr.Set("Access-Control-Max-Age", "86400")
 		x.status, x.outcome = http.StatusNoContent, "ok"
 		x.finish()
@@ -195,6 +242,13 @@ func (h *handler) post(x *exchange) {
 	x.op = name
 	if !acceptedContentType(r.Header.Get("Content-Type")) {
 		x.fail(challenge.New(challenge.ErrUnknownOperation, "Unsupported Content-Type; send "+ContentType+"."))
+		return
+	}
+	if o.auth == sigV4 && !h.signedOriginAllowed(r.Header.Get("Origin")) {
+		// Browsers preflight these requests (X-Amz-Target is not a simple
+		// header) and the preflight did not offer Authorization; this
+		// catches clients that skip the preflight.
+		x.fail(challenge.New(challenge.ErrNotAuthorized, msgCrossOrigin))
 		return
 	}
 	if o.auth == sigV4 && h.opts.Credentials == nil {
@@ -322,8 +376,10 @@ func causeOf(err error) string {
 }
 
 // sanitize shortens and cleans a client-supplied name for messages and logs.
+// The bound leaves room for the longest X-Amz-Target of a real operation
+// (the prefix is 34 characters, the longest names over 30).
 func sanitize(s string) string {
-	const max = 64
+	const max = 160
 	if len(s) > max {
 		s = s[:max]
 	}

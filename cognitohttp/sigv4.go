@@ -104,8 +104,8 @@ func verifySigV4(r *http.Request, body []byte, credentials map[string]string, no
 	if a.service != sigService {
 		return errSig("Credential should be scoped to correct service: '" + sigService + "'.")
 	}
-	if !slices.Contains(a.signedHeaders, "host") {
-		return errSig("'Host' must be a signed header.")
+	if err := requireSigned(r, a.signedHeaders); err != nil {
+		return err
 	}
 	amzDate := r.Header.Get(headerAmzDate)
 	when, err := time.Parse(amzDateFormat, amzDate)
@@ -130,6 +130,38 @@ func verifySigV4(r *http.Request, body []byte, credentials map[string]string, no
 	got, err := hex.DecodeString(a.signature)
 	if err != nil || !hmac.Equal(got, want) {
 		return errSig(msgBadSignature)
+	}
+	return nil
+}
+
+// requireSigned refuses a signature that leaves out Host, Content-Type or
+// any x-amz-* header the request carries, as AWS does: otherwise a
+// captured request could be replayed with another X-Amz-Target (another
+// operation) or another content type, its signature still valid.
+func requireSigned(r *http.Request, signed []string) error {
+	if !slices.Contains(signed, "host") {
+		return errSig("'Host' must be a signed header.")
+	}
+	names := make([]string, 0, len(r.Header))
+	for name := range r.Header {
+		names = append(names, name)
+	}
+	// The same answer every time, X-Amz-Target (the operation) first.
+	slices.SortFunc(names, func(a, b string) int {
+		at, bt := strings.EqualFold(a, "X-Amz-Target"), strings.EqualFold(b, "X-Amz-Target")
+		switch {
+		case at && !bt:
+			return -1
+		case bt && !at:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range names {
+		lower := strings.ToLower(name)
+		if (lower == "content-type" || strings.HasPrefix(lower, "x-amz-")) && !slices.Contains(signed, lower) {
+			return errSig("'" + http.CanonicalHeaderKey(name) + "' must be a signed header.")
+		}
 	}
 	return nil
 }
@@ -251,6 +283,17 @@ func signRequest(r *http.Request, body []byte, region, accessKey, secret, sessio
 	signed := []string{"content-type", "host", "x-amz-date", "x-amz-target"}
 	if sessionToken != "" {
 		signed = append(signed, "x-amz-security-token")
+	}
+	signRequestOver(r, body, region, accessKey, secret, sessionToken, now, signed)
+}
+
+// signRequestOver is signRequest over the given headers (lower case,
+// sorted); X-Amz-Date and the session token are set as signRequest does.
+func signRequestOver(r *http.Request, body []byte, region, accessKey, secret, sessionToken string, now time.Time, signed []string) {
+	amzDate := now.UTC().Format(amzDateFormat)
+	r.Header.Set(headerAmzDate, amzDate)
+	if sessionToken != "" {
+		r.Header.Set(headerAmzToken, sessionToken)
 	}
 	if r.Host == "" {
 		r.Host = r.URL.Host

@@ -93,7 +93,7 @@ func TestSigV4AgainstSDKSigner(t *testing.T) {
 		"payload hash mismatch": {mutate: func(r *http.Request) string {
 			r.Header.Set("X-Amz-Content-Sha256", strings.Repeat("0", 64))
 			return ""
-		}, key: "AKID", secret: "SECRET", msg: "The request signature we calculated does not match the signature you provided."},
+		}, key: "AKID", secret: "SECRET", msg: "'X-Amz-Content-Sha256' must be a signed header."},
 		"signature not hex": {mutate: func(r *http.Request) string {
 			a := r.Header.Get("Authorization")
 			r.Header.Set("Authorization", a[:len(a)-2]+"zz")

@@ -18,15 +18,16 @@ func DefaultIssuerURL(poolID string) string {
 
 // OpenIDConfiguration is the document served at
 // /<poolId>/.well-known/openid-configuration: what a resource server needs
-// to find the keys that verify a pool's tokens.
+// to find the keys that verify a pool's tokens. Issuer is the iss of the
+// pool's tokens and JWKSURI serves the keys that sign them. It advertises
+// no authorization or token endpoint, response types, grant types or
+// scopes, since this server has no managed login (OAuth endpoints) to
+// serve them.
 type OpenIDConfiguration struct {
-	Issuer                            string   `json:"issuer"`
-	JWKSURI                           string   `json:"jwks_uri"`
-	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
-	ResponseTypesSupported            []string `json:"response_types_supported"`
-	SubjectTypesSupported             []string `json:"subject_types_supported"`
-	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
-	ScopesSupported                   []string `json:"scopes_supported"`
+	Issuer                           string   `json:"issuer"`
+	JWKSURI                          string   `json:"jwks_uri"`
+	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported            []string `json:"subject_types_supported"`
 }
 
 // validPoolID reports whether id has Cognito's "<region>_<name>" shape
@@ -114,19 +115,22 @@ func (h *handler) get(x *exchange) {
 		x.w.Header().Set("Cache-Control", "public, max-age=300")
 		x.write(http.StatusOK, "ok", keys)
 	case "openid-configuration":
-		jwks := issuer + "/.well-known/jwks.json"
-		if h.opts.PublicURL != "" {
-			jwks = h.opts.PublicURL + "/" + poolID + "/.well-known/jwks.json"
+		// The keys are served here, whatever the issuer: Cognito's own
+		// issuer URL does not serve this server's keys.
+		base := h.opts.PublicURL
+		if base == "" {
+			scheme := "http"
+			if x.r.TLS != nil {
+				scheme = "https"
+			}
+			base = scheme + "://" + x.r.Host
 		}
 		x.w.Header().Set("Cache-Control", "public, max-age=300")
 		x.reply(http.StatusOK, OpenIDConfiguration{
-			Issuer:                            issuer,
-			JWKSURI:                           jwks,
-			IDTokenSigningAlgValuesSupported:  []string{"RS256"},
-			ResponseTypesSupported:            []string{"code", "token"},
-			SubjectTypesSupported:             []string{"public"},
-			TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
-			ScopesSupported:                   []string{"openid", "email", "phone", "profile"},
+			Issuer:                           issuer,
+			JWKSURI:                          base + "/" + poolID + "/.well-known/jwks.json",
+			IDTokenSigningAlgValuesSupported: []string{"RS256"},
+			SubjectTypesSupported:            []string{"public"},
 		})
 	}
 }

@@ -80,11 +80,16 @@ func TestOpenIDConfiguration(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &doc))
 	iss := "https://cognito-idp.us-east-1.amazonaws.com/" + flowtest.PoolID
 	assert.Equal(t, iss, doc.Issuer)
-	assert.Equal(t, iss+"/.well-known/jwks.json", doc.JWKSURI)
+	// Cognito's URL does not serve this server's keys: jwks_uri points here.
+	assert.Equal(t, srv.URL+"/"+flowtest.PoolID+"/.well-known/jwks.json", doc.JWKSURI)
 	assert.Equal(t, []string{"RS256"}, doc.IDTokenSigningAlgValuesSupported)
-	assert.NotEmpty(t, doc.ResponseTypesSupported)
 	assert.Equal(t, []string{"public"}, doc.SubjectTypesSupported)
-	assert.NotEmpty(t, doc.TokenEndpointAuthMethodsSupported)
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(body, &raw))
+	for _, absent := range []string{"response_types_supported", "token_endpoint_auth_methods_supported",
+		"authorization_endpoint", "token_endpoint", "grant_types_supported", "scopes_supported"} {
+		assert.NotContains(t, raw, absent, "no managed login: nothing to advertise")
+	}
 
 	resp, body = get(t, srv.URL+"/us-east-1_Missing/.well-known/openid-configuration")
 	requireError(t, resp, body, http.StatusNotFound, "ResourceNotFoundException")

@@ -24,6 +24,9 @@ type Memory struct {
 	pools   map[string]*flow.Pool      // by pool ID
 	clients map[string]*flow.AppClient // by client ID
 	users   map[string]*memPool        // by pool ID; created on the first user
+
+	secretsMu sync.Mutex
+	secrets   map[string][]byte // see secrets.go
 }
 
 // memPool is the users of one pool with their indexes.

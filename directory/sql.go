@@ -39,6 +39,7 @@ import (
 //	authflow_clients    (id, pool_id, data)               -- one row per app client
 //	authflow_users      (pool_id, username, version, data) -- one row per user
 //	authflow_user_attrs (pool_id, username, name, value_hash, value)
+//	authflow_secrets    (name, value)                     -- shared secrets (Secret)
 //
 // data is the JSON encoding of [flow.Pool], [flow.AppClient] or [flow.User]
 // (the user's Version lives in its own column). authflow_user_attrs indexes
@@ -194,6 +195,7 @@ func (s *SQL) createSchema(ctx context.Context) error {
 			value TEXT NOT NULL,
 			PRIMARY KEY (pool_id, username, name))`,
 		`CREATE INDEX IF NOT EXISTS authflow_user_attrs_value ON authflow_user_attrs (pool_id, name, value_hash, username)`,
+		secretsTable,
 	}
 	return s.inTx(ctx, "create schema", func(tx *sql.Tx) error {
 		if s.pg {

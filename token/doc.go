@@ -57,6 +57,18 @@
 // expired; [LoadOrCreateKeySet] keeps them in a JSON file of PEM-encoded
 // PKCS#8 keys (mode 0600).
 //
+// As in Cognito, each user pool should have its own keys, so that a token
+// of one pool never verifies with another pool's JWKS: give the Issuer a
+// [PoolKeys] (Config.PoolKeys), which keeps one KeySet per pool in a
+// [SecretStore] shared by every server process (the users' database), and
+// serve [Issuer.PoolJWKS]. Config.Keys instead signs every pool's tokens
+// with one set.
+//
+// A shared state that loses data (Redis restarted empty, keys evicted, a
+// table emptied) no longer knows which sign-ins were revoked: [RedisState]
+// and [SQLState] are [FailClosedState]s, and a token whose sign-in the state
+// no longer holds is refused as revoked.
+//
 // # Errors and untrusted input
 //
 // Every error of an Issuer method is a *challenge.Error carrying a

@@ -42,10 +42,16 @@ const TokenType = "Bearer"
 // msgInternal is the client-safe message of an internal failure.
 const msgInternal = "An internal error occurred."
 
-// Config configures an Issuer. Only Keys is required.
+// Config configures an Issuer. Keys or PoolKeys is required.
 type Config struct {
-	// Keys signs and verifies the tokens. Required. The Issuer uses the set
-	// live: keys added, activated or retired later take effect at once.
+	// PoolKeys gives each user pool its own signing keys (see PoolKeys):
+	// a token of one pool then never verifies with another pool's keys or
+	// JWKS, as in Cognito. When set, Keys is not used.
+	PoolKeys KeySource
+	// Keys signs and verifies the tokens of every pool when PoolKeys is
+	// nil. The Issuer uses the set live: keys added, activated or retired
+	// later take effect at once. One set for every pool means a token of
+	// pool A verifies against pool B's JWKS: prefer PoolKeys.
 	Keys *KeySet
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -82,6 +88,7 @@ type Config struct {
 // String output never contain tokens or keys.
 type Issuer struct {
 	keys      *KeySet
+	poolKeys  KeySource
 	now       func() time.Time
 	issuerURL func(string) string
 	state     RefreshState
@@ -92,20 +99,26 @@ type Issuer struct {
 	rand   io.Reader
 }
 
-// New returns an Issuer for cfg. It fails when cfg.Keys is nil or has no
-// active key, or when RotationGrace is negative.
+// New returns an Issuer for cfg. It fails when both cfg.PoolKeys and
+// cfg.Keys are nil, when (without PoolKeys) cfg.Keys has no active key, or
+// when RotationGrace is negative.
 func New(cfg Config) (*Issuer, error) {
-	if cfg.Keys == nil {
-		return nil, errors.New("token: Config.Keys is required")
-	}
-	if cfg.Keys.Active() == "" {
-		return nil, errors.New("token: Config.Keys has no active signing key")
+	if cfg.PoolKeys == nil {
+		if cfg.Keys == nil {
+			return nil, errors.New("token: Config.Keys or Config.PoolKeys is required")
+		}
+		if cfg.Keys.Active() == "" {
+			return nil, errors.New("token: Config.Keys has no active signing key")
+		}
+	} else {
+		cfg.Keys = nil
 	}
 	if cfg.RotationGrace < 0 {
 		return nil, errors.New("token: Config.RotationGrace is negative")
 	}
 	i := &Issuer{
 		keys:      cfg.Keys,
+		poolKeys:  cfg.PoolKeys,
 		now:       cfg.Now,
 		issuerURL: cfg.IssuerURL,
 		state:     cfg.State,
@@ -140,11 +153,40 @@ func DefaultIssuerURL(poolID string) string {
 	return "https://cognito-idp." + region + ".amazonaws.com/" + poolID
 }
 
-// Keys returns the issuer's key set (for rotation and for serving the JWKS).
+// Keys returns the issuer's key set shared by every pool (Config.Keys), or
+// nil when each pool has its own (Config.PoolKeys).
 func (i *Issuer) Keys() *KeySet { return i.keys }
 
-// JWKS returns the JWKS document of the issuer's published keys.
-func (i *Issuer) JWKS() ([]byte, error) { return i.keys.JWKS() }
+// JWKS returns the JWKS document of Config.Keys; with Config.PoolKeys use
+// PoolJWKS.
+func (i *Issuer) JWKS() ([]byte, error) {
+	if i.keys == nil {
+		return nil, errors.New("token: each pool has its own keys; use PoolJWKS")
+	}
+	return i.keys.JWKS()
+}
+
+// PoolJWKS returns the JWKS document of the keys that sign poolID's tokens,
+// for /<poolId>/.well-known/jwks.json. With Config.PoolKeys the pool's set
+// is created when it has none yet.
+func (i *Issuer) PoolJWKS(ctx context.Context, poolID string) ([]byte, error) {
+	if i.poolKeys == nil {
+		return i.keys.JWKS()
+	}
+	ks, err := i.poolKeys.PoolKeySet(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	return ks.JWKS()
+}
+
+// signingKeys returns the key set that signs poolID's tokens.
+func (i *Issuer) signingKeys(ctx context.Context, poolID string) (*KeySet, error) {
+	if i.poolKeys == nil {
+		return i.keys, nil
+	}
+	return i.poolKeys.PoolKeySet(ctx, poolID)
+}
 
 // Issue signs an access token and an ID token for g, and returns them with
 // ExpiresIn (the access token validity in seconds) and TokenType "Bearer".
@@ -258,7 +300,11 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 	if err != nil {
 		return nil, err
 	}
-	key, err := i.keys.signer()
+	ks, err := i.signingKeys(ctx, g.PoolID)
+	if err != nil {
+		return nil, internal(err)
+	}
+	key, err := ks.signer()
 	if err != nil {
 		return nil, internal(err)
 	}

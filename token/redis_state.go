@@ -28,11 +28,13 @@ import (
 // last written. Reads also drop entries past their time by the state's
 // clock, as MemoryState does.
 //
-// Redis must keep these keys until they expire: a server that evicts keys
+// Redis should keep these keys until they expire. A server that evicts keys
 // (a maxmemory-policy other than noeviction or volatile-*) or that loses
 // writes (no persistence, failover to a lagging replica) makes refresh
-// tokens stop working early and revocations be forgotten (access tokens of
-// a forgotten session are then accepted until they expire).
+// tokens stop working early; revocations are not forgotten, since
+// RedisState fails closed (FailClosedState): an access or ID token whose
+// session is gone is refused as revoked, so after a loss users sign in
+// again.
 type RedisState struct {
 	client redis.UniversalClient
 	prefix string
@@ -155,6 +157,10 @@ if not cur[2] or before(cur[2], ARGV[3]) then
 end
 return 0
 `)
+
+// FailsClosed implements FailClosedState: RedisState keeps each session
+// until its last token expires, so a missing session means lost keys.
+func (r *RedisState) FailsClosed() bool { return true }
 
 func redisErr(op string, err error) error {
 	return fmt.Errorf("token: redis %s: %w", op, err)

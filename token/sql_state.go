@@ -219,6 +219,10 @@ func (s *SQLState) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// FailsClosed implements FailClosedState: SQLState keeps each session
+// until its last token expires, so a missing session means deleted rows.
+func (s *SQLState) FailsClosed() bool { return true }
+
 func sqlErr(op string, err error) error {
 	return fmt.Errorf("token: sql %s: %w", op, err)
 }

@@ -107,6 +107,26 @@ type RefreshState interface {
 	GetUserRevocation(ctx context.Context, poolID, username string) (UserRevocation, error)
 }
 
+// FailClosedState is implemented by a RefreshState that holds the session
+// of every token issued through it for as long as the token lives
+// (RedisState and SQLState do; a session's Expires is the latest expiry of
+// its tokens). For such a state a missing session can only mean that the
+// state lost data: Redis restarted empty or evicted keys, a failover went
+// to a lagging replica, a table was emptied. The Issuer then refuses the
+// token as revoked ("Access Token has been revoked"), since it can no
+// longer tell whether the token was revoked: after a loss every user signs
+// in again, and no revoked token comes back to life.
+//
+// MemoryState does not implement it: it is lost with its process, and a
+// token it never saw (from another process, or from before a restart) is
+// accepted unless its user signed out globally since (a revocation that
+// this state holds).
+type FailClosedState interface {
+	RefreshState
+	// FailsClosed reports whether a missing session means lost data.
+	FailsClosed() bool
+}
+
 // sweepEvery is how often (by the state's clock) MemoryState reclaims
 // expired entries; it also does so every sweepWrites writes.
 const (

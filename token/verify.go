@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,7 +48,9 @@ var (
 //     username, origin_jti, jti, iat or exp;
 //   - "Access Token has expired": exp at or before the Issuer's clock;
 //   - "Access Token has been revoked": its sign-in was revoked (Revoke), or
-//     the user was signed out globally after it was issued (RevokeUser).
+//     the user was signed out globally after it was issued (RevokeUser),
+//     or the state is a FailClosedState that no longer holds its sign-in
+//     (it lost data, so the token may have been revoked).
 //
 // It returns InternalErrorException when the state fails.
 func (i *Issuer) VerifyAccess(ctx context.Context, accessToken string) (*challenge.AccessClaims, error) {
@@ -133,7 +136,18 @@ func (i *Issuer) verify(ctx context.Context, tok, use string, msg messages) (*wi
 		return nil, "", invalid(errors.New("token: empty or oversized token"))
 	}
 	var c wireClaims
-	if _, err := i.parser.ParseWithClaims(tok, &c, i.keyFunc); err != nil {
+	var stateErr error
+	keyFunc := func(t *jwt.Token) (any, error) {
+		pub, err := i.verificationKey(ctx, t, &c)
+		if err != nil && !errors.Is(err, errNoKey) {
+			stateErr = err
+		}
+		return pub, err
+	}
+	if _, err := i.parser.ParseWithClaims(tok, &c, keyFunc); err != nil {
+		if stateErr != nil {
+			return nil, "", internal(stateErr)
+		}
 		return nil, "", invalid(err)
 	}
 	pool, err := i.checkClaims(&c, use)
@@ -157,17 +171,43 @@ func (i *Issuer) verify(ctx context.Context, tok, use string, msg messages) (*wi
 	return &c, pool, nil
 }
 
-// keyFunc returns the published key the token's kid names.
-func (i *Issuer) keyFunc(t *jwt.Token) (any, error) {
+// errNoKey is the keyFunc failure of a token no published key verifies.
+var errNoKey = errors.New("token: kid is not a published key of the token's pool")
+
+// verificationKey returns the published key the token's kid names: with
+// Config.PoolKeys, a key of the pool its (not yet verified) iss names,
+// never another pool's. Other errors than errNoKey are failures of the
+// key source.
+func (i *Issuer) verificationKey(ctx context.Context, t *jwt.Token, c *wireClaims) (any, error) {
 	kid, ok := t.Header["kid"].(string)
 	if !ok {
-		return nil, errors.New("token: no kid in header")
+		return nil, fmt.Errorf("%w: no kid in header", errNoKey)
 	}
-	pub, ok := i.keys.PublicKey(kid)
-	if !ok {
-		return nil, errors.New("token: kid is not a published key")
+	if i.poolKeys == nil {
+		pub, ok := i.keys.PublicKey(kid)
+		if !ok {
+			return nil, errNoKey
+		}
+		return pub, nil
 	}
-	return pub, nil
+	slash := strings.LastIndexByte(c.Issuer, '/')
+	pool := c.Issuer[slash+1:]
+	if slash < 0 || !validPoolID(pool) || i.issuerURL(pool) != c.Issuer {
+		return nil, fmt.Errorf("%w: unexpected iss", errNoKey)
+	}
+	for _, fresh := range []bool{false, true} {
+		ks, err := i.poolKeys.LookupPoolKeySet(ctx, pool, fresh)
+		if err != nil {
+			return nil, err
+		}
+		if ks == nil {
+			return nil, errNoKey
+		}
+		if pub, ok := ks.PublicKey(kid); ok {
+			return pub, nil
+		}
+	}
+	return nil, errNoKey
 }
 
 // checkClaims checks the claims every token of kind use must have and
@@ -210,7 +250,12 @@ func (i *Issuer) tokenRevoked(ctx context.Context, c *wireClaims, pool, username
 		}
 		return i.sessionRevoked(ctx, s)
 	}
-	// The state has forgotten the session (it is lost or was never shared):
+	// The state has forgotten the session. A state that keeps every
+	// session while its tokens live has lost data: fail closed.
+	if fc, ok := i.state.(FailClosedState); ok && fc.FailsClosed() {
+		return true, nil
+	}
+	// A state that may never have seen it (MemoryState of another process):
 	// fall back on the time of the user's latest global sign-out, in whole
 	// seconds as iat is, refusing tokens of that very second.
 	ur, err := i.state.GetUserRevocation(ctx, pool, username)

@@ -8,19 +8,26 @@
 // Passkeys work for pools whose SignInPolicy allows WEB_AUTHN and whose
 // WebAuthnConfiguration (SetUserPoolMfaConfig) names a relying party.
 //
-// Users and pools live in a SQLite file (or PostgreSQL with -postgres),
-// token signing keys in a key file beside it, sign-in sessions in memory
+// Users and pools live in a SQLite file (or PostgreSQL with -postgres), and
+// so do each pool's token signing keys and the decoy key (which also keys
+// the hashes of one-time codes): every node on the same database shares
+// them. Sign-in sessions live in memory
 // (or Redis with -redis), refresh tokens and revocations in the users'
 // database (or Redis with -redis), so they survive a restart. One-time codes (sign-up, forgotten password,
-// MFA, invitations) are not sent anywhere: they are kept in an outbox,
-// readable at GET /local/outbox?pool=<id>&username=<name> when the server
-// listens on a loopback address (or with -outbox).
+// MFA, invitations) are not sent anywhere: with -outbox they are kept in
+// an outbox, readable at GET /local/outbox?pool=<id>&username=<name>;
+// without it they are dropped (the log says so).
+//
+// The server refuses to listen beyond loopback without -credentials (any
+// well-formed signature would reach the admin operations) unless
+// -insecure-no-credentials says so. SECURITY.md at the repository root
+// describes every such choice.
 //
 // Flags (each also read from the environment variable in brackets):
 //
 //	-addr ADDR            listen address (127.0.0.1:9229) [AUTHFLOW_ADDR]
 //	-region REGION        region of the pools created here (us-east-1) [AUTHFLOW_REGION]
-//	-data DIR             SQLite database, key file and decoy key (./authflow-data) [AUTHFLOW_DATA]
+//	-data DIR             SQLite database (./authflow-data) [AUTHFLOW_DATA]
 //	-redis URL            keep sign-in sessions, refresh tokens and revocations in Redis
 //	                      (redis://host:6379/0) [AUTHFLOW_REDIS]
 //	-postgres DSN         keep users and pools in PostgreSQL instead of SQLite [AUTHFLOW_POSTGRES]
@@ -28,7 +35,11 @@
 //	-credentials KEY:SECRET  verify SigV4 signatures against this key pair (repeatable;
 //	                      comma-separated in [AUTHFLOW_CREDENTIALS]); without it any
 //	                      well-formed signature is accepted
-//	-outbox               serve /local/outbox even when not listening on loopback
+//	-cors-origins ORIGIN  web origins whose pages may call the admin (signed) operations
+//	                      (repeatable or comma-separated; [AUTHFLOW_CORS_ORIGINS]); every
+//	                      origin may call the public operations
+//	-insecure-no-credentials  allow listening beyond loopback without -credentials
+//	-outbox               keep codes in memory and serve them at /local/outbox (off by default)
 //	-passkey-origin URL   accept passkeys from this origin too, besides https://<relying party id>
 //	                      (repeatable; for local development, e.g. http://localhost:3000)
 //	-public-url URL       this server's URL as clients see it (default http://<addr>)
@@ -85,7 +96,8 @@ type options struct {
 	credentials                                               map[string]string
 	passkeyOrigins                                            []string
 	customAnswer                                              string
-	outbox, localIssuer                                       bool
+	corsOrigins                                               []string
+	outbox, localIssuer, insecureNoCredentials                bool
 	shutdownTimeout                                           time.Duration
 }
 
@@ -103,12 +115,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", env("AUTHFLOW_ADDR", "127.0.0.1:9229"), "listen `address`")
 	fs.StringVar(&o.region, "region", env("AUTHFLOW_REGION", "us-east-1"), "`region` of the pools created here")
-	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file, token keys)")
+	fs.StringVar(&o.data, "data", env("AUTHFLOW_DATA", "./authflow-data"), "data `directory` (SQLite file)")
 	fs.StringVar(&o.redisURL, "redis", env("AUTHFLOW_REDIS", ""), "Redis `URL` for sign-in sessions, refresh tokens and revocations (default: memory and the database)")
 	fs.StringVar(&o.postgres, "postgres", env("AUTHFLOW_POSTGRES", ""), "PostgreSQL `DSN` for users and pools (default: SQLite in -data)")
 	fs.StringVar(&o.config, "config", env("AUTHFLOW_CONFIG", ""), "JSON `file` of pools, clients and users to create at start")
 	fs.StringVar(&o.publicURL, "public-url", env("AUTHFLOW_PUBLIC_URL", ""), "this server's `URL` as clients reach it (default http://<addr>)")
-	fs.BoolVar(&o.outbox, "outbox", false, "serve /local/outbox even when not listening on loopback")
+	fs.BoolVar(&o.outbox, "outbox", false, "keep one-time codes in memory and serve them at /local/outbox?pool=<id>&username=<name>")
+	fs.BoolVar(&o.insecureNoCredentials, "insecure-no-credentials", false,
+		"allow listening on a non-loopback address without -credentials (anyone who reaches the server can run admin operations)")
 	fs.BoolVar(&o.localIssuer, "local-issuer", false, "issue tokens with iss <public-url>/<poolId> instead of Cognito's issuer")
 	fs.StringVar(&o.logFormat, "log-format", env("AUTHFLOW_LOG_FORMAT", "text"), "log `format`: text or json")
 	fs.StringVar(&o.logLevel, "log-level", env("AUTHFLOW_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error")
@@ -124,6 +138,20 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil
 	}
 	fs.Func("credentials", "verify SigV4 against `KEY:SECRET` (repeatable)", addCred)
+	addOrigins := func(s string) error {
+		for _, origin := range strings.Split(s, ",") {
+			origin = strings.TrimSuffix(strings.TrimSpace(origin), "/")
+			if origin == "" {
+				continue
+			}
+			if origin != "*" && !strings.HasPrefix(origin, "https://") && !strings.HasPrefix(origin, "http://") {
+				return errors.New("want origins such as https://admin.example.com")
+			}
+			o.corsOrigins = append(o.corsOrigins, origin)
+		}
+		return nil
+	}
+	fs.Func("cors-origins", "web `origins` whose pages may call the admin (SigV4-signed) operations (repeatable, comma-separated)", addOrigins)
 	fs.Func("passkey-origin", "also accept passkeys from this `origin` (repeatable; e.g. http://localhost:3000)", func(s string) error {
 		if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
 			return errors.New("want an origin such as https://app.example.com")
@@ -136,6 +164,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			if err := addCred(strings.TrimSpace(c)); err != nil {
 				return nil, fmt.Errorf("AUTHFLOW_CREDENTIALS: %w", err)
 			}
+		}
+	}
+	if v := os.Getenv("AUTHFLOW_CORS_ORIGINS"); v != "" {
+		if err := addOrigins(v); err != nil {
+			return nil, fmt.Errorf("AUTHFLOW_CORS_ORIGINS: %w", err)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -252,30 +285,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer ln.Close()
+	if !isLoopback(ln.Addr()) && len(o.credentials) == 0 {
+		if !o.insecureNoCredentials {
+			return fmt.Errorf("refusing to listen on %s without -credentials: anyone who reaches it could run "+
+				"every admin operation; give -credentials KEY:SECRET, listen on 127.0.0.1, "+
+				"or accept the risk with -insecure-no-credentials", ln.Addr())
+		}
+		log.Warn("INSECURE: listening beyond loopback without -credentials; anyone who reaches this server can " +
+			"list pools, read client secrets and set passwords")
+	}
 	publicURL := strings.TrimSuffix(o.publicURL, "/")
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String()
 	}
-	serveOutbox := o.outbox || isLoopback(ln.Addr())
-
-	// Tokens.
-	keyFile := filepath.Join(o.data, "keys.json")
-	keys, err := token.LoadOrCreateKeySet(keyFile, nil)
-	if err != nil {
-		return fmt.Errorf("token keys: %w", err)
+	serveOutbox := o.outbox
+	if serveOutbox && !isLoopback(ln.Addr()) {
+		log.Warn("the outbox serves one-time codes to anyone who reaches this server and knows a pool ID and username")
 	}
+
+	// Tokens: each pool has its own signing keys, kept in the database.
 	issuerURL := token.DefaultIssuerURL
 	if o.localIssuer {
 		issuerURL = func(poolID string) string { return publicURL + "/" + poolID }
 	}
-	issuer, err := token.New(token.Config{Keys: keys, IssuerURL: issuerURL, State: tokenState})
+	issuer, err := token.New(token.Config{PoolKeys: token.NewPoolKeys(db, nil), IssuerURL: issuerURL, State: tokenState})
 	if err != nil {
 		return err
 	}
 
-	decoy, err := loadOrCreateSecret(filepath.Join(o.data, "decoy.key"))
+	// The decoy key keys the decoy SRP values of unknown users and the
+	// hashes of one-time codes, so every node must have the same one: it
+	// lives in the database.
+	decoy, err := db.Secret(ctx, decoySecretName, func() ([]byte, error) {
+		return legacyDecoyKey(filepath.Join(o.data, "decoy.key"))
+	})
 	if err != nil {
 		return fmt.Errorf("decoy key: %w", err)
+	}
+	if len(decoy) != 32 {
+		return fmt.Errorf("decoy key: want 32 bytes, have %d", len(decoy))
 	}
 
 	var cfg *Config
@@ -314,7 +362,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	api := cognitohttp.NewHandler(engine, cognitohttp.Options{
 		Credentials: creds,
-		JWKS:        func(context.Context, string) ([]byte, error) { return issuer.JWKS() },
+		CORSOrigins: o.corsOrigins,
+		JWKS:        issuer.PoolJWKS,
 		IssuerURL:   issuerURL,
 		PublicURL:   publicURL,
 		Logger:      log,
@@ -336,7 +385,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("ready", "endpoint", publicURL, "region", o.region, "sigv4", creds != nil, "outbox", serveOutbox)
+	log.Info("ready", "endpoint", publicURL, "region", o.region, "sigv4", creds != nil, "outbox", serveOutbox,
+		"cors_signed_origins", strings.Join(o.corsOrigins, ","))
 	fmt.Fprintf(stdout, "authflow: listening on http://%s\n", ln.Addr())
 
 	select {
@@ -364,10 +414,19 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
-// loadOrCreateSecret reads a 32-byte secret from path, or creates one
-// (mode 0600). The decoy key keeps the fake SRP challenges of unknown users
-// stable across restarts, so a restart does not reveal which users exist.
-func loadOrCreateSecret(path string) ([]byte, error) {
+// Both directories keep the shared secrets token.PoolKeys needs.
+var (
+	_ token.SecretStore = (*directory.SQL)(nil)
+	_ token.SecretStore = (*directory.Memory)(nil)
+)
+
+// decoySecretName is the name of the decoy key among the database's secrets.
+const decoySecretName = "flow-decoy-key"
+
+// legacyDecoyKey returns the key of the decoy.key file that earlier
+// versions kept in the data directory, when there is one (so decoys and
+// pending codes stay valid across the upgrade), or a new random key.
+func legacyDecoyKey(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		if len(b) != 32 {
@@ -380,26 +439,6 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	}
 	b = make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	// Write a temporary file and link it into place: of several processes
-	// starting at once, the first link wins and the others read its key.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".decoy-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return loadOrCreateSecret(path)
-		}
 		return nil, err
 	}
 	return b, nil

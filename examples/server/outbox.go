@@ -29,8 +29,8 @@ type OutboxMessage struct {
 // Outbox is the server's flow.Sender: instead of sending SMS or email it
 // keeps the newest messages in memory, for GET /local/outbox. It logs each
 // delivery (purpose, pool, user, medium) without the code. When disabled
-// (the server is reachable from other hosts and -outbox was not given) it
-// keeps nothing. An Outbox is safe for concurrent use.
+// (-outbox was not given) it keeps nothing. An Outbox is safe for
+// concurrent use.
 type Outbox struct {
 	log     *slog.Logger
 	base    string
@@ -84,10 +84,19 @@ func (o *Outbox) Messages(pool, username string) []OutboxMessage {
 }
 
 // ServeHTTP answers GET /local/outbox?pool=<id>&username=<name> with a
-// JSON array of messages, newest first.
+// JSON array of that user's messages, newest first. Both parameters are
+// required: the outbox never lists the codes of every user at once. It
+// sends no CORS headers, so pages of other origins cannot read it.
 func (o *Outbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	body, err := json.Marshal(o.Messages(q.Get("pool"), q.Get("username")))
+	pool, username := q.Get("pool"), q.Get("username")
+	if pool == "" || username == "" {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"message":"pool and username are required"}` + "\n"))
+		return
+	}
+	body, err := json.Marshal(o.Messages(pool, username))
 	if err != nil {
 		http.Error(w, `{"message":"internal error"}`, http.StatusInternalServerError)
 		return

@@ -234,7 +234,7 @@ func TestBinary(t *testing.T) {
 	data := t.TempDir()
 	cfg := filepath.Join(t.TempDir(), "pools.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
-	args := []string{"-addr", "127.0.0.1:0", "-data", data, "-config", cfg, "-credentials", "AKID:SECRET", "-log-format", "json"}
+	args := []string{"-addr", "127.0.0.1:0", "-data", data, "-config", cfg, "-credentials", "AKID:SECRET", "-log-format", "json", "-outbox"}
 
 	p := start(t, bin, args...)
 	require.True(t, strings.HasPrefix(p.endpoint, "http://127.0.0.1:"), p.endpoint)
@@ -397,7 +397,7 @@ func TestRunInProcess(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "pools.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
 	endpoint, stderr, stop := startInProcess(t, "-addr", "127.0.0.1:0", "-data", data, "-config", cfg, "-local-issuer",
-		"-passkey-origin", "http://localhost:3000")
+		"-passkey-origin", "http://localhost:3000", "-outbox")
 	api := sdkFor(endpoint)
 
 	// Without -credentials any well-formed signature passes.
@@ -439,8 +439,10 @@ func TestRunInProcess(t *testing.T) {
 // the other, and a revocation made on one holds on the other. With -redis
 // (miniredis here) the nodes share sign-in sessions and token state in
 // Redis and users in one SQLite file; with -postgres (when
-// AUTHFLOW_POSTGRES_DSN is set) users and token state in PostgreSQL. The
-// nodes share a data directory, for the signing keys.
+// AUTHFLOW_POSTGRES_DSN is set) users and token state in PostgreSQL.
+// Signing keys and the decoy key live in the users' database (see
+// TestAttackNodesWithoutSharedDecoyKey for nodes with their own data
+// directories).
 func TestTwoNodesShareTokens(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "pools.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
@@ -455,7 +457,6 @@ func TestTwoNodesShareTokens(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		// The nodes share the data directory for its signing keys.
 		args := []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", postgresTestDSN(t)}
 		testTwoNodes(t, args, args)
 	})
@@ -522,33 +523,126 @@ func postgresTestDSN(t *testing.T) string {
 	}
 }
 
-func TestOutboxOffWhenNotLoopback(t *testing.T) {
-	endpoint, stderr, stop := startInProcess(t, "-addr", "0.0.0.0:0", "-data", t.TempDir())
-	endpoint = strings.Replace(endpoint, "0.0.0.0", "127.0.0.1", 1)
-	endpoint = strings.Replace(endpoint, "[::]", "127.0.0.1", 1)
-	resp, err := http.Get(endpoint + "/local/outbox")
+// TestAttackOutboxOffByDefault: the outbox is not served unless -outbox
+// says so, even on loopback (behind a local reverse proxy loopback is
+// public) (issue 12, item 12).
+func TestAttackOutboxOffByDefault(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "pools.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
+	endpoint, stderr, stop := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg)
+	_, err := sdkFor(endpoint).ForgotPassword(context.Background(), &cip.ForgotPasswordInput{
+		ClientId: aws.String("localclient0000000000000001"), Username: aws.String("alice")})
 	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
-	require.NoError(t, stop())
-	assert.Contains(t, stderr.String(), "outbox=false")
-
-	endpoint, _, stop = startInProcess(t, "-addr", "0.0.0.0:0", "-data", t.TempDir(), "-outbox")
-	endpoint = strings.Replace(endpoint, "0.0.0.0", "127.0.0.1", 1)
-	endpoint = strings.Replace(endpoint, "[::]", "127.0.0.1", 1)
-	resp, err = http.Get(endpoint + "/local/outbox")
+	resp, err := http.Get(endpoint + "/local/outbox?pool=us-east-1_Local1&username=alice")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "[]", string(body))
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.NotContains(t, string(body), "FORGOT_PASSWORD")
 	require.NoError(t, stop())
+	assert.Contains(t, stderr.String(), "outbox=false")
+	assert.Contains(t, stderr.String(), "code not delivered")
+}
+
+// TestAttackOutboxListsEveryCode: with -outbox, a request without pool and
+// username lists nothing (issue 12, item 12).
+func TestAttackOutboxListsEveryCode(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "pools.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(testConfig), 0o600))
+	endpoint, _, _ := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-outbox")
+	_, err := sdkFor(endpoint).ForgotPassword(context.Background(), &cip.ForgotPasswordInput{
+		ClientId: aws.String("localclient0000000000000001"), Username: aws.String("alice")})
+	require.NoError(t, err)
+	for _, q := range []string{"", "?pool=us-east-1_Local1", "?username=alice", "?pool=&username=alice"} {
+		resp, err := http.Get(endpoint + "/local/outbox" + q)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, q)
+		assert.NotContains(t, string(body), "FORGOT_PASSWORD", q)
+		assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"), "no CORS on the outbox")
+	}
+	msgs := readOutbox(t, endpoint, "us-east-1_Local1", "alice")
+	require.Len(t, msgs, 1)
+	assert.Equal(t, "FORGOT_PASSWORD", msgs[0].Purpose)
+}
+
+// TestAttackListenBeyondLoopbackWithoutCredentials: a server reachable from
+// other hosts without -credentials would let anyone run admin operations;
+// it refuses to start unless -insecure-no-credentials says so (issue 12,
+// item 3).
+func TestAttackListenBeyondLoopbackWithoutCredentials(t *testing.T) {
+	err := runUntilReady(t, "-addr", "0.0.0.0:0", "-data", t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-insecure-no-credentials")
+
+	endpoint, stderr, stop := startInProcess(t, "-addr", "0.0.0.0:0", "-data", t.TempDir(), "-insecure-no-credentials")
+	assert.Contains(t, stderr.String(), "INSECURE")
+	endpoint = strings.Replace(endpoint, "0.0.0.0", "127.0.0.1", 1)
+	endpoint = strings.Replace(endpoint, "[::]", "127.0.0.1", 1)
+	resp, err := http.Get(endpoint + "/local/outbox?pool=a&username=b")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "no outbox without -outbox")
+	require.NoError(t, stop())
+
+	_, stderr, stop = startInProcess(t, "-addr", "0.0.0.0:0", "-data", t.TempDir(), "-credentials", "AKID:SECRET")
+	assert.NotContains(t, stderr.String(), "INSECURE")
+	require.NoError(t, stop())
+}
+
+// runUntilReady runs the server and returns the error it stops with; when
+// it starts instead, it is stopped and the error is nil.
+func runUntilReady(t *testing.T, args ...string) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, args, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), readyPrefix) {
+			cancel()
+			go io.Copy(io.Discard, pr)
+			if err := <-errc; err != nil {
+				t.Errorf("stopping: %v", err)
+			}
+			return nil
+		}
+	}
+	return <-errc
+}
+
+// TestCORSOriginsFlag: -cors-origins names the pages that may send signed
+// requests; other pages keep the public operations only.
+func TestCORSOriginsFlag(t *testing.T) {
+	endpoint, _, _ := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-cors-origins", "https://admin.example,http://localhost:5173/")
+	allowed := func(origin string) string {
+		req, err := http.NewRequest(http.MethodOptions, endpoint+"/", nil)
+		require.NoError(t, err)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type,x-amz-date,x-amz-target")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.Header.Get("Access-Control-Allow-Headers")
+	}
+	assert.Contains(t, allowed("https://admin.example"), "authorization")
+	assert.Contains(t, allowed("http://localhost:5173"), "authorization")
+	assert.NotContains(t, allowed("https://evil.example"), "authorization")
+	assert.Contains(t, allowed("https://evil.example"), "x-amz-target")
 }
 
 func TestFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-credentials", "nocolon"},
 		{"-passkey-origin", "localhost:3000"},
+		{"-cors-origins", "admin.example"},
 		{"-log-format", "xml"},
 		{"-log-level", "loud"},
 		{"-region", "US_EAST"},
