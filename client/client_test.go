@@ -14,6 +14,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/client"
+	"github.com/authflow/authflow/cognitoclient"
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
@@ -375,7 +376,7 @@ func TestOverHTTP(t *testing.T) {
 	secret := totpUser(t, e, "hal")
 	srv := httptest.NewServer(cognitohttp.NewHandler(e.Server, cognitohttp.Options{}))
 	defer srv.Close()
-	svc := cognitohttp.NewClient(srv.URL, nil)
+	svc := cognitoclient.New(srv.URL, nil)
 	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{client.PromptTOTPCode: totpCode(t, e, secret)}}
 	res, err := client.Run(ctx, svc, client.NewSRPLogin(config(e), "hal", pw), s.ui)
 	require.NoError(t, err)

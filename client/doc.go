@@ -11,7 +11,7 @@
 // Config.ClientSecret) by itself; time and randomness come from Config.
 //
 // Run loops a Login over any challenge.Service (the engine, or
-// cognitohttp.Client over HTTP) and calls a UI function for each Prompt:
+// cognitoclient.Client over HTTP) and calls a UI function for each Prompt:
 //
 //	l := client.NewSRPLogin(cfg, "alice", password)
 //	res, err := client.Run(ctx, svc, l, func(p client.Prompt) (client.Input, error) {
