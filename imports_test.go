@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"directory":           {"flow", "challenge"},
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
+	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
 	"cognitohttp":         {"challenge", "flow"},
 	"internal/gendiagram": {"flow"},
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// runArgs runs the command line with empty input and returns the exit
+// status and what it printed.
+func runArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), &stdio{in: strings.NewReader(""), out: &out, err: &errOut, inFd: -1}, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsage(t *testing.T) {
+	code, _, errOut := runArgs(t)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "login    sign in to a user pool")
+	assert.Contains(t, errOut, "version  print the version")
+
+	code, _, errOut = runArgs(t, "frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown command "frobnicate"`)
+
+	code, _, _ = runArgs(t, "-h")
+	assert.Equal(t, 0, code)
+}
+
+func TestVersion(t *testing.T) {
+	defer func(f func() (*debug.BuildInfo, bool)) { readBuildInfo = f }(readBuildInfo)
+	readBuildInfo = func() (*debug.BuildInfo, bool) {
+		return &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.2.3"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}, true
+	}
+	code, out, _ := runArgs(t, "version")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "authflow v1.2.3 (0123456789ab, modified) go1.26.0\n", out)
+
+	readBuildInfo = func() (*debug.BuildInfo, bool) { return &debug.BuildInfo{GoVersion: "go1.26.0"}, true }
+	_, out, _ = runArgs(t, "version")
+	assert.Equal(t, "authflow (devel) go1.26.0\n", out)
+
+	readBuildInfo = func() (*debug.BuildInfo, bool) { return nil, false }
+	_, out, _ = runArgs(t, "version")
+	assert.Contains(t, out, "no build information")
+
+	code, _, _ = runArgs(t, "version", "extra-flag-is-not-a-flag", "-x")
+	assert.Equal(t, 0, code, "arguments after the flags are ignored")
+}
+
+func TestLoginFlagErrors(t *testing.T) {
+	t.Setenv("AWS_REGION", "")
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"login"}, "-client-id is required"},
+		{[]string{"login", "-client-id", "c"}, "-pool is required for USER_SRP_AUTH"},
+		{[]string{"login", "-client-id", "c", "-flow", "ADMIN_NO_SRP_AUTH"}, `-flow "ADMIN_NO_SRP_AUTH"`},
+		{[]string{"login", "-client-id", "c", "-pool", "p", "-remember", "maybe"}, "-remember is ask, yes or no"},
+		{[]string{"login", "-client-id", "c", "-pool", "x", "-endpoint", ""}, "give -region"},
+		{[]string{"login", "-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"login", "-client-id", "c", "-pool", "p", "stray"}, `unexpected argument "stray"`},
+	} {
+		code, _, errOut := runArgs(t, c.args...)
+		assert.Equal(t, 2, code, "%v", c.args)
+		assert.Contains(t, errOut, c.msg, "%v", c.args)
+	}
+	// A closed input ends the wizard with an error, not a loop.
+	code, _, errOut := runArgs(t, "login", "-client-id", "c", "-flow", "USER_PASSWORD_AUTH", "-endpoint", "http://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "input closed")
+}
