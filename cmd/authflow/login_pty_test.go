@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"rsc.io/qr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"rsc.io/qr"
 
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
