@@ -72,3 +72,66 @@ func TestClientTransportErrors(t *testing.T) {
 
 	assert.Equal(t, "https://cognito-idp.eu-west-1.amazonaws.com/", cognitoclient.RegionEndpoint("eu-west-1"))
 }
+
+// TestOperationTargets: each typed method names its operation in
+// X-Amz-Target, sends JSON 1.1, and only the IAM-authorized ones are
+// signed, with the region and service in the credential scope.
+func TestOperationTargets(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.Header.Get("X-Amz-Target")
+		got = append(got, target)
+		assert.Equal(t, cognitoclient.ContentType, r.Header.Get("Content-Type"))
+		auth := r.Header.Get("Authorization")
+		if cognitoclient.RequiresSignature(target[len(cognitoclient.TargetPrefix):]) {
+			assert.Contains(t, auth, "AWS4-HMAC-SHA256 Credential=AKID/")
+			assert.Contains(t, auth, "/eu-central-1/cognito-idp/aws4_request")
+			assert.Equal(t, "TOKEN", r.Header.Get("X-Amz-Security-Token"))
+		} else {
+			assert.Empty(t, auth, target)
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := cognitoclient.New(srv.URL, nil).WithCredentials("eu-central-1", "AKID", "SECRET", "TOKEN")
+	ctx := context.Background()
+	calls := []struct {
+		op   string
+		call func() error
+	}{
+		{"InitiateAuth", func() error { _, err := c.InitiateAuth(ctx, &challenge.InitiateAuthInput{}); return err }},
+		{"AdminInitiateAuth", func() error { _, err := c.AdminInitiateAuth(ctx, &challenge.AdminInitiateAuthInput{}); return err }},
+		{"RespondToAuthChallenge", func() error {
+			_, err := c.RespondToAuthChallenge(ctx, &challenge.RespondToAuthChallengeInput{})
+			return err
+		}},
+		{"AdminRespondToAuthChallenge", func() error {
+			_, err := c.AdminRespondToAuthChallenge(ctx, &challenge.AdminRespondToAuthChallengeInput{})
+			return err
+		}},
+		{"AssociateSoftwareToken", func() error {
+			_, err := c.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{})
+			return err
+		}},
+		{"VerifySoftwareToken", func() error { _, err := c.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{}); return err }},
+		{"GetTokensFromRefreshToken", func() error {
+			_, err := c.GetTokensFromRefreshToken(ctx, &challenge.GetTokensFromRefreshTokenInput{})
+			return err
+		}},
+		{"RevokeToken", func() error { _, err := c.RevokeToken(ctx, &challenge.RevokeTokenInput{}); return err }},
+		{"GlobalSignOut", func() error { _, err := c.GlobalSignOut(ctx, &challenge.AccessTokenInput{}); return err }},
+		{"GetUser", func() error { _, err := c.GetUser(ctx, &challenge.AccessTokenInput{}); return err }},
+		{"ConfirmDevice", func() error { _, err := c.ConfirmDevice(ctx, &challenge.ConfirmDeviceInput{}); return err }},
+		{"UpdateDeviceStatus", func() error { _, err := c.UpdateDeviceStatus(ctx, &challenge.DeviceInput{}); return err }},
+		{"ForgetDevice", func() error { _, err := c.ForgetDevice(ctx, &challenge.DeviceInput{}); return err }},
+		{"ListDevices", func() error { _, err := c.ListDevices(ctx, &challenge.ListDevicesInput{}); return err }},
+	}
+	var want []string
+	for _, call := range calls {
+		require.NoError(t, call.call(), call.op)
+		want = append(want, cognitoclient.TargetPrefix+call.op)
+	}
+	assert.Equal(t, want, got)
+	assert.True(t, cognitoclient.RequiresSignature("AdminInitiateAuth"))
+	assert.False(t, cognitoclient.RequiresSignature("InitiateAuth"))
+}

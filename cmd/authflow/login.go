@@ -93,20 +93,10 @@ func runLogin(ctx context.Context, st *stdio, args []string) error {
 		fmt.Fprintln(st.err, "authflow login: -remember is ask, yes or no")
 		return errUsage
 	}
-	endpoint := f.endpoint
-	if endpoint == "" {
-		region := f.region
-		if r, _, ok := strings.Cut(f.pool, "_"); region == "" && ok {
-			region = r
-		}
-		if region == "" {
-			region = os.Getenv("AWS_REGION")
-		}
-		if region == "" {
-			fmt.Fprintln(st.err, "authflow login: with an empty -endpoint, give -region (or -pool, or $AWS_REGION)")
-			return errUsage
-		}
-		endpoint = cognitoclient.RegionEndpoint(region)
+	endpoint, ok := resolveEndpoint(f.endpoint, f.region, f.pool, os.Getenv("AWS_REGION"))
+	if !ok {
+		fmt.Fprintln(st.err, "authflow login: with an empty -endpoint, give -region (or -pool, or $AWS_REGION)")
+		return errUsage
 	}
 	c := &console{st: st}
 	svc := cognitoclient.New(endpoint, &http.Client{Timeout: httpTimeout})
@@ -172,6 +162,25 @@ func runLogin(ctx context.Context, st *stdio, args []string) error {
 	}
 	printTokens(c, res, f.printTokens)
 	return nil
+}
+
+// resolveEndpoint returns the endpoint to call: the given one, or Amazon
+// Cognito's in region, else in the region prefix of pool, else in
+// envRegion. ok is false when endpoint is empty and no region is known.
+func resolveEndpoint(endpoint, region, pool, envRegion string) (string, bool) {
+	if endpoint != "" {
+		return endpoint, true
+	}
+	if r, _, found := strings.Cut(pool, "_"); region == "" && found {
+		region = r
+	}
+	if region == "" {
+		region = envRegion
+	}
+	if region == "" {
+		return "", false
+	}
+	return cognitoclient.RegionEndpoint(region), true
 }
 
 // loginUI answers the prompts of a sign-in on the console.

@@ -78,3 +78,19 @@ func TestLoginFlagErrors(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "input closed")
 }
+
+func TestResolveEndpoint(t *testing.T) {
+	for _, c := range []struct {
+		endpoint, region, pool, env, want string
+	}{
+		{"http://127.0.0.1:9229", "eu-west-1", "us-east-1_X", "ap-south-1", "http://127.0.0.1:9229"},
+		{"", "eu-west-1", "us-east-1_X", "ap-south-1", "https://cognito-idp.eu-west-1.amazonaws.com/"},
+		{"", "", "us-east-1_X", "ap-south-1", "https://cognito-idp.us-east-1.amazonaws.com/"},
+		{"", "", "nounderscore", "ap-south-1", "https://cognito-idp.ap-south-1.amazonaws.com/"},
+		{"", "", "", "", ""},
+	} {
+		got, ok := resolveEndpoint(c.endpoint, c.region, c.pool, c.env)
+		assert.Equal(t, c.want, got, "%+v", c)
+		assert.Equal(t, c.want != "", ok, "%+v", c)
+	}
+}
