@@ -234,6 +234,8 @@ func TestMFASetupByHand(t *testing.T) {
 	require.NoError(t, err)
 	v, err := e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: code})
 	require.NoError(t, err)
+	_, _, err = l.Answer(shown, client.Input{Value: code})
+	assert.ErrorIs(t, err, client.ErrInvalidInput, "a PromptTOTPSetup code is not a challenge answer")
 	_, req, err = l.Answer(p, client.Input{Value: v.Session})
 	require.NoError(t, err)
 	require.Equal(t, v.Session, req.Session)

@@ -467,7 +467,11 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 	if l.pending == "" || p.Challenge != l.pending {
 		return Prompt{}, nil, fmt.Errorf("%w: the prompt is not the pending one", ErrInvalidInput)
 	}
-	if p.Kind != PromptMFASetup && p.Kind != PromptCustomAnswer && p.Kind != PromptTOTPSetup && in.Value == "" {
+	if p.Kind == PromptTOTPSetup {
+		// Its code goes to VerifySoftwareToken, not to the challenge.
+		return Prompt{}, nil, fmt.Errorf("%w: verify the code with VerifySoftwareToken and answer the PromptMFASetup with its session", ErrInvalidInput)
+	}
+	if p.Kind != PromptMFASetup && p.Kind != PromptCustomAnswer && in.Value == "" {
 		return Prompt{}, nil, fmt.Errorf("%w: empty answer", ErrInvalidInput)
 	}
 	r := map[string]string{}
@@ -501,7 +505,7 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 		r[challenge.KeyEmailOTPCode] = in.Value
 	case PromptSelectMFA:
 		r[challenge.KeyAnswer] = in.Value
-	case PromptMFASetup, PromptTOTPSetup:
+	case PromptMFASetup:
 		session := in.Value
 		if session == "" {
 			session = l.session

@@ -339,10 +339,17 @@ func defaultDevicePath(pool, clientID, username string) string {
 
 // loadDevice reads a remembered device; a missing file is no device.
 func loadDevice(path string) (*client.DeviceSecret, error) {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s holds a device secret but others may read it (mode %v); chmod 600 it", path, info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/client"
 )
 
 // runArgs runs the command line with empty input and returns the exit
@@ -93,4 +98,27 @@ func TestResolveEndpoint(t *testing.T) {
 		assert.Equal(t, c.want, got, "%+v", c)
 		assert.Equal(t, c.want != "", ok, "%+v", c)
 	}
+}
+
+func TestDeviceFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b", "dev.json")
+	d, err := loadDevice(path)
+	require.NoError(t, err)
+	assert.Nil(t, d, "no file, no device")
+	want := &client.DeviceSecret{Key: "us-east-1_k", GroupKey: "g", Password: "p"}
+	require.NoError(t, saveDevice(path, want))
+	d, err = loadDevice(path)
+	require.NoError(t, err)
+	assert.Equal(t, want, d)
+
+	require.NoError(t, os.Chmod(path, 0o644))
+	_, err = loadDevice(path)
+	assert.ErrorContains(t, err, "chmod 600")
+	require.NoError(t, os.WriteFile(path, []byte(`{"Key":"k"}`), 0o600))
+	_, err = loadDevice(path)
+	assert.ErrorContains(t, err, "is not a remembered device")
+
+	p := defaultDevicePath("us-east-1_X", "client", "../../etc/passwd")
+	assert.Equal(t, "______etc_passwd.json", filepath.Base(p))
+	assert.True(t, strings.HasSuffix(filepath.Dir(p), filepath.Join("authflow", "devices", "us-east-1_X", "client")), p)
 }
