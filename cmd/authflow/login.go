@@ -325,7 +325,7 @@ func defaultDevicePath(pool, clientID, username string) string {
 	}
 	clean := func(s string) string {
 		return strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == '@' || r == '+' {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '@' || r == '+' {
 				return r
 			}
 			return '_'

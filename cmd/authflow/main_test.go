@@ -114,11 +114,15 @@ func TestDeviceFile(t *testing.T) {
 	require.NoError(t, os.Chmod(path, 0o644))
 	_, err = loadDevice(path)
 	assert.ErrorContains(t, err, "chmod 600")
+	require.NoError(t, os.Chmod(path, 0o600))
 	require.NoError(t, os.WriteFile(path, []byte(`{"Key":"k"}`), 0o600))
 	_, err = loadDevice(path)
 	assert.ErrorContains(t, err, "is not a remembered device")
 
+	// Names from the command line never leave the devices directory.
 	p := defaultDevicePath("us-east-1_X", "client", "../../etc/passwd")
 	assert.Equal(t, "______etc_passwd.json", filepath.Base(p))
 	assert.True(t, strings.HasSuffix(filepath.Dir(p), filepath.Join("authflow", "devices", "us-east-1_X", "client")), p)
+	p = defaultDevicePath("..", "..", "a.b@example.com")
+	assert.True(t, strings.HasSuffix(p, filepath.Join("authflow", "devices", "__", "__", "a_b@example_com.json")), p)
 }
