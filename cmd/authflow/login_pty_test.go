@@ -1,4 +1,4 @@
-//go:build linux || darwin
+//go:build linux
 
 package main_test
 
@@ -18,6 +18,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 	"rsc.io/qr"
 
 	"github.com/authflow/authflow/cognitohttp"
@@ -270,4 +271,78 @@ func assertQR(t *testing.T, screen, uri string) {
 		}
 	}
 	assert.Zero(t, bad, "modules differing from the QR code of %s", uri)
+}
+
+// TestLoginMenusInTerminal: USER_AUTH's menu of first factors with a code
+// by email, then a temporary password replaced (asked twice, with a
+// required attribute) and a custom challenge answered.
+func TestLoginMenusInTerminal(t *testing.T) {
+	e := flowtest.New(t, flowtest.Options{Seed: 22, Pool: func(p *flow.Pool) {
+		p.AllowedFirstAuthFactors = []string{"PASSWORD", "EMAIL_OTP"}
+		p.SchemaRequired = []string{"name"}
+	}, Client: func(c *flow.AppClient) {
+		c.ExplicitAuthFlows = append(c.ExplicitAuthFlows, "ALLOW_USER_AUTH")
+	}})
+	e.AddUser("uma", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "uma@example.com", "email_verified": "true", "name": "Uma"})
+	e.AddUser("kai", "Temp-pass1", flow.StatusForceChangePassword, nil)
+	srv := httptest.NewServer(cognitohttp.NewHandler(e.Server, cognitohttp.Options{}))
+	defer srv.Close()
+	home := t.TempDir()
+	base := []string{"login", "-endpoint", srv.URL, "-pool", e.Pool.ID, "-client-id", e.Client.ID, "-remember", "no"}
+
+	s := start(t, home, append(base, "-flow", "USER_AUTH", "-username", "uma")...)
+	menu := s.expect("Choice [1-3]: ")
+	assert.Contains(t, menu, "Choose how to sign in:\r\n  1) PASSWORD\r\n  2) PASSWORD_SRP\r\n  3) EMAIL_OTP")
+	s.typeLine("7")
+	s.expect("Please answer with a number from 1 to 3.")
+	s.typeLine("email_otp")
+	s.expect("Code sent by email to u***@e***: ")
+	m, ok := e.Outbox.Last("uma", "OTP")
+	require.True(t, ok)
+	s.typeLine(m.Code)
+	out, err := s.wait()
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "Signed in.")
+
+	s = start(t, home, append(base, "-username", "kai")...)
+	s.expect("Password: ")
+	s.typeLine("Temp-pass1")
+	s.expect("A new password is required.")
+	s.expect("New password: ")
+	s.typeLine("Strong-pass1")
+	s.expect("New password again: ")
+	s.typeLine("Strong-pass2")
+	s.expect("The passwords differ.")
+	s.expect("New password: ")
+	s.typeLine("Strong-pass1")
+	s.expect("New password again: ")
+	s.typeLine("Strong-pass1")
+	s.expect("Required attribute name: ")
+	s.typeLine("Kai")
+	out, err = s.wait()
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "Signed in.")
+	assert.NotContains(t, out, "Strong-pass", "passwords are not echoed")
+	assert.Equal(t, flow.StatusConfirmed, e.User("kai").Status)
+	assert.Equal(t, "Kai", e.User("kai").Attributes["name"])
+}
+
+// TestLoginInterrupted: Ctrl-C while the password is read (echo off)
+// ends the wizard with status 130 and the terminal's echo back on.
+func TestLoginInterrupted(t *testing.T) {
+	s := start(t, t.TempDir(), "login", "-endpoint", "http://127.0.0.1:1", "-pool", "us-east-1_X", "-client-id", "c", "-username", "u")
+	s.expect("Password: ")
+	tio, err := unix.IoctlGetTermios(int(s.ptmx.Fd()), unix.TCGETS)
+	require.NoError(t, err)
+	require.Zero(t, tio.Lflag&unix.ECHO, "echo is off while the password is read")
+	_, err = s.ptmx.Write([]byte{3}) // Ctrl-C
+	require.NoError(t, err)
+	out, err := s.wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, out)
+	assert.Equal(t, 130, exit.ExitCode())
+	assert.Contains(t, out, "authflow: interrupt")
+	tio, err = unix.IoctlGetTermios(int(s.ptmx.Fd()), unix.TCGETS)
+	require.NoError(t, err)
+	assert.NotZero(t, tio.Lflag&unix.ECHO, "echo is restored")
 }
