@@ -69,6 +69,24 @@ func (m *machine) deviceNext() (Outcome, bool) {
 		Params: map[string]string{challenge.KeyUsername: m.ev.User.Username, challenge.KeyDeviceKey: d.Key}}, true
 }
 
+// deviceBeforeMFA runs the device step ahead of MFA where Cognito does:
+// for a remembered device that replaces MFA (ChallengeRequiredOnNewDevice),
+// and to refuse a DEVICE_KEY that is not a confirmed device of the user
+// before any code is sent. A confirmed device that is not remembered
+// proves itself after MFA, as amazon-cognito-identity-js and Amplify
+// expect (they send DEVICE_KEY with the MFA answer and handle
+// DEVICE_SRP_AUTH after it).
+func (m *machine) deviceBeforeMFA() (Outcome, bool) {
+	if m.ev.Pool.Devices == nil || m.st.DeviceKey == "" || m.st.Proven&FactorDevice != 0 {
+		return Outcome{}, false
+	}
+	d := m.ev.User.device(m.st.DeviceKey)
+	if d == nil || len(d.Verifier) == 0 || (d.Remembered && m.ev.Pool.Devices.ChallengeRequiredOnNewDevice) {
+		return m.deviceNext()
+	}
+	return Outcome{}, false
+}
+
 // deviceRemembersMFA reports whether a proven device replaces MFA.
 func (m *machine) deviceRemembersMFA() bool {
 	if m.st.Proven&FactorDevice == 0 || m.ev.Pool.Devices == nil || !m.ev.Pool.Devices.ChallengeRequiredOnNewDevice {
