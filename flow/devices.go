@@ -65,7 +65,10 @@ func (m *machine) deviceNext() (Outcome, bool) {
 	next.Phase = PhaseDeviceSRP
 	next.Challenge = challenge.DeviceSRPAuth
 	next.Wrong = 0
-	return Outcome{Event: evDeviceChallenge, Next: &next, Challenge: challenge.DeviceSRPAuth,
+	// After MFA the session's handle goes on: amazon-cognito-identity-js
+	// (sendMFACode, then getDeviceResponse) answers DEVICE_SRP_AUTH with the
+	// Session it sent the MFA code with; Amplify uses the new one, the same.
+	return Outcome{Event: evDeviceChallenge, Next: &next, Challenge: challenge.DeviceSRPAuth, Continue: m.st.Phase == PhaseMFA,
 		Params: map[string]string{challenge.KeyUsername: m.ev.User.Username, challenge.KeyDeviceKey: d.Key}}, true
 }
 

@@ -251,3 +251,36 @@ func TestNewPasswordIsNotHalfApplied(t *testing.T) {
 	require.NoError(t, err, "the temporary password still works")
 	assert.Equal(t, challenge.NewPasswordRequired, again.ChallengeName)
 }
+
+// TestDeviceStepAfterMFAKeepsTheSession: after an MFA answer the
+// DEVICE_SRP_AUTH challenge comes under the same Session, because
+// amazon-cognito-identity-js answers it with the Session it sent the MFA
+// code with. The handle moved on: the MFA answer cannot be replayed on it,
+// and it is spent by the device verifier like any other.
+func TestDeviceStepAfterMFAKeepsTheSession(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 125, Pool: devicePool(true)})}
+	r.e.AddUser("gwen", "Correct-horse1", flow.StatusConfirmed, nil)
+	secret := totpUser(t, r.e, "gwen")
+	out, err := r.password("gwen", "Correct-horse1")
+	require.NoError(t, err)
+	done, err := r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "SOFTWARE_TOKEN_MFA_CODE": code(t, secret, r.e.Clock.Now())})
+	require.NoError(t, err)
+	d := confirmDevice(t, r, done.AuthenticationResult)
+
+	r.e.Clock.Advance(30 * time.Second)
+	out, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "gwen", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
+	require.NoError(t, err)
+	mfaCode := code(t, secret, r.e.Clock.Now())
+	next, err := r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SOFTWARE_TOKEN_MFA_CODE": mfaCode})
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, next.ChallengeName)
+	assert.Equal(t, out.Session, next.Session, "the MFA session's handle carries the device step")
+	_, err = r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SOFTWARE_TOKEN_MFA_CODE": mfaCode})
+	require.Error(t, err, "the MFA answer is not taken twice")
+	signed, err := deviceSignIn(t, r, "gwen", out.Session, d)
+	require.NoError(t, err)
+	require.NotNil(t, signed.AuthenticationResult)
+	_, err = r.answer(challenge.DeviceSRPAuth, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SRP_A": "01"})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid session for the user.")
+}

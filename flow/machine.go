@@ -76,6 +76,11 @@ type Outcome struct {
 	NewDevice *challenge.NewDeviceMetadata
 	// Available lists the first factors of a SELECT_CHALLENGE.
 	Available []challenge.Name
+	// Continue carries Next under the answered session's handle instead of
+	// a new one (the handle is swapped, not spent): DEVICE_SRP_AUTH after
+	// an MFA answer, which amazon-cognito-identity-js answers with the
+	// Session it sent the MFA code with.
+	Continue bool
 }
 
 // Effects are the changes a step makes to its user, as data.

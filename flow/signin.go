@@ -289,8 +289,16 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
 func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
+	cont := o.Continue && handle != "" && o.Err == nil && !o.Grant
+	if cont {
+		// The handle keeps its expiry, so the state does too.
+		var old State
+		if old.UnmarshalBinary(prev) == nil {
+			o.Next.Expires = old.Expires
+		}
+	}
 	if handle != "" {
-		if o.Retry {
+		if o.Retry || cont {
 			blob, err := o.Next.MarshalBinary()
 			if err != nil {
 				return nil, errInternal(err)
@@ -343,6 +351,9 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 		}
 		result.NewDeviceMetadata = o.NewDevice
 		return &reply{result: result}, nil
+	}
+	if cont {
+		return &reply{name: o.Challenge, params: o.Params, session: handle, available: o.Available}, nil
 	}
 	next.Expires = ev.Now.Add(ev.Client.sessionValidity())
 	blob, err := next.MarshalBinary()
