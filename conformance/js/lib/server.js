@@ -43,6 +43,9 @@ export async function startServer(extraArgs = []) {
     });
   });
   child.removeAllListeners('exit');
+  // Never leave the server behind, whatever ends this process.
+  const kill = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', kill);
   const stop = async () => {
     if (child.exitCode === null) {
       const done = new Promise((r) => child.once('exit', r));
