@@ -90,6 +90,12 @@ test('USER_PASSWORD_AUTH signs in', async () => {
   const u = b.user(name);
   u.setAuthenticationFlowType('USER_PASSWORD_AUTH');
   assertSuccess(await signIn(u));
+  // On the wire, tokens come with an empty ChallengeParameters, as Cognito's do.
+  const raw = await api.raw('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: POOLS.plain.client,
+    AuthParameters: { USERNAME: name, PASSWORD } });
+  assert.equal(raw.status, 200);
+  assert.deepEqual(raw.body.ChallengeParameters, {});
+  assert.ok(raw.body.AuthenticationResult.AccessToken);
 });
 
 test('CUSTOM_AUTH without and with SRP runs the custom challenge', async () => {
