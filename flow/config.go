@@ -69,6 +69,11 @@ type Pool struct {
 	SchemaRequired []string
 	// CodeValidity is how long SMS and email codes stay valid (default 3 minutes).
 	CodeValidity time.Duration
+	// SMSMFAConfig and EmailMFAConfig are SetUserPoolMfaConfig's
+	// SmsMfaConfiguration and EmailMfaConfiguration as given, returned by
+	// GetUserPoolMfaConfig (nil: never set; the Enabled flags above decide).
+	SMSMFAConfig   *challenge.SmsMfaConfigType   `json:",omitempty"`
+	EmailMFAConfig *challenge.EmailMfaConfigType `json:",omitempty"`
 	// WebAuthn is the passkey configuration (relying party id, user verification).
 	WebAuthnRelyingPartyID   string
 	WebAuthnUserVerification string
