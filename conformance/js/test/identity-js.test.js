@@ -243,6 +243,21 @@ test('confirmed, NOT remembered device with TOTP: MFA first, then DEVICE_SRP_AUT
   assert.equal(r.kind, 'totpRequired');
 });
 
+test('confirmed, not remembered device without MFA: DEVICE_SRP_AUTH right after the password', async () => {
+  const b = browserFor('devices');
+  const name = uniqueName('dev-nomfa');
+  await api.user(POOLS.devices.id, name, PASSWORD);
+  let r = await signIn(b.user(name));
+  const first = assertSuccess(r);
+  assert.equal(r.args[1], true, 'UserConfirmationNecessary: remembered only on the user\'s prompt');
+  const key = payload(first.getAccessToken().getJwtToken()).device_key;
+  const status = await api.call('AdminGetDevice', { UserPoolId: POOLS.devices.id, Username: name, DeviceKey: key });
+  assert.ok(status.Device.DeviceAttributes.some((a) => a.Name === 'device_remembered_status' && a.Value === 'not_remembered'));
+  r = await signIn(b.user(name));
+  const again = assertSuccess(r);
+  assert.equal(payload(again.getAccessToken().getJwtToken()).device_key, key, 'the same device proved itself');
+});
+
 test('remembered device without MFA: DEVICE_SRP_AUTH after the password; listDevices, getDevice, forgetDevice', async () => {
   const b = browserFor('remembered');
   const name = uniqueName('remember');
