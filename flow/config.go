@@ -69,11 +69,13 @@ type Pool struct {
 	SchemaRequired []string
 	// CodeValidity is how long SMS and email codes stay valid (default 3 minutes).
 	CodeValidity time.Duration
-	// SMSMFAConfig and EmailMFAConfig are SetUserPoolMfaConfig's
-	// SmsMfaConfiguration and EmailMfaConfiguration as given, returned by
-	// GetUserPoolMfaConfig (nil: never set; the Enabled flags above decide).
-	SMSMFAConfig   *challenge.SmsMfaConfigType   `json:",omitempty"`
-	EmailMFAConfig *challenge.EmailMfaConfigType `json:",omitempty"`
+	// The message settings of SetUserPoolMfaConfig's SmsMfaConfiguration
+	// and EmailMfaConfiguration, kept as given and returned by
+	// GetUserPoolMfaConfig (codes go to the Sender; nothing uses them).
+	SMSMFAMessage    string                         `json:",omitempty"`
+	SMSConfiguration challenge.SmsConfigurationType `json:",omitzero"`
+	EmailMFAMessage  string                         `json:",omitempty"`
+	EmailMFASubject  string                         `json:",omitempty"`
 	// WebAuthn is the passkey configuration (relying party id, user verification).
 	WebAuthnRelyingPartyID   string
 	WebAuthnUserVerification string

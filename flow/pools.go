@@ -610,18 +610,15 @@ func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 	p.SMSMFAEnabled = in.SmsMfaConfiguration != nil
 	p.TOTPMFAEnabled = in.SoftwareTokenMfaConfiguration != nil && in.SoftwareTokenMfaConfiguration.Enabled
 	p.EmailMFAEnabled = in.EmailMfaConfiguration != nil
-	p.SMSMFAConfig, p.EmailMFAConfig = nil, nil
+	p.SMSMFAMessage, p.SMSConfiguration, p.EmailMFAMessage, p.EmailMFASubject = "", challenge.SmsConfigurationType{}, "", ""
 	if c := in.SmsMfaConfiguration; c != nil {
-		cp := *c
+		p.SMSMFAMessage = c.SmsAuthenticationMessage
 		if c.SmsConfiguration != nil {
-			sc := *c.SmsConfiguration
-			cp.SmsConfiguration = &sc
+			p.SMSConfiguration = *c.SmsConfiguration
 		}
-		p.SMSMFAConfig = &cp
 	}
 	if c := in.EmailMfaConfiguration; c != nil {
-		cp := *c
-		p.EmailMFAConfig = &cp
+		p.EmailMFAMessage, p.EmailMFASubject = c.Message, c.Subject
 	}
 	if p.MFA != MFAOff && !p.SMSMFAEnabled && !p.TOTPMFAEnabled && !p.EmailMFAEnabled {
 		return nil, errParam("At least one MFA method must be enabled when MfaConfiguration is ON or OPTIONAL.")
@@ -659,21 +656,14 @@ func (s *Server) GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 func mfaConfig(p *Pool) *challenge.UserPoolMfaConfig {
 	out := &challenge.UserPoolMfaConfig{MfaConfiguration: string(p.MFA)}
 	if p.SMSMFAEnabled {
-		out.SmsMfaConfiguration = &challenge.SmsMfaConfigType{}
-		if c := p.SMSMFAConfig; c != nil {
-			*out.SmsMfaConfiguration = *c
-			if c.SmsConfiguration != nil {
-				sc := *c.SmsConfiguration
-				out.SmsMfaConfiguration.SmsConfiguration = &sc
-			}
+		out.SmsMfaConfiguration = &challenge.SmsMfaConfigType{SmsAuthenticationMessage: p.SMSMFAMessage}
+		if sc := p.SMSConfiguration; sc != (challenge.SmsConfigurationType{}) {
+			out.SmsMfaConfiguration.SmsConfiguration = &sc
 		}
 	}
 	out.SoftwareTokenMfaConfiguration = &challenge.SoftwareTokenMfaConfigType{Enabled: p.TOTPMFAEnabled}
 	if p.EmailMFAEnabled {
-		out.EmailMfaConfiguration = &challenge.EmailMfaConfigType{}
-		if c := p.EmailMFAConfig; c != nil {
-			*out.EmailMfaConfiguration = *c
-		}
+		out.EmailMfaConfiguration = &challenge.EmailMfaConfigType{Message: p.EmailMFAMessage, Subject: p.EmailMFASubject}
 	}
 	if p.WebAuthnRelyingPartyID != "" || p.WebAuthnUserVerification != "" {
 		out.WebAuthnConfiguration = &challenge.WebAuthnConfigurationType{RelyingPartyId: p.WebAuthnRelyingPartyID, UserVerification: p.WebAuthnUserVerification}
