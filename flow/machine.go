@@ -76,6 +76,11 @@ type Outcome struct {
 	NewDevice *challenge.NewDeviceMetadata
 	// Available lists the first factors of a SELECT_CHALLENGE.
 	Available []challenge.Name
+	// Continue carries Next under the answered session's handle instead of
+	// a new one (the handle is swapped, not spent): DEVICE_SRP_AUTH after
+	// an MFA answer, which amazon-cognito-identity-js answers with the
+	// Session it sent the MFA code with.
+	Continue bool
 }
 
 // Effects are the changes a step makes to its user, as data.
@@ -540,17 +545,21 @@ func (m *machine) firstFactorProven() Outcome {
 }
 
 // next is the one place that decides what follows a proven factor: a
-// forced password change, then (in later capabilities) MFA, device
-// authentication or custom challenges, and finally tokens.
+// forced password change, then MFA and device authentication in Cognito's
+// order (a remembered device that replaces MFA first; otherwise MFA, then
+// the device), and finally tokens.
 func (m *machine) next() Outcome {
 	u := m.ev.User
 	if u.Status == StatusForceChangePassword && m.st.Proven&FactorNewPassword == 0 {
 		return m.challengeNewPassword()
 	}
-	if o, ok := m.deviceNext(); ok {
+	if o, ok := m.deviceBeforeMFA(); ok {
 		return o
 	}
 	if o, ok := m.mfaNext(); ok {
+		return o
+	}
+	if o, ok := m.deviceNext(); ok {
 		return o
 	}
 	return m.tokens()

@@ -295,8 +295,16 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if err := s.checkAliasWrite(ctx, ev.Pool, ev.User, o.Effects.SetAttributes); err != nil {
 		return nil, err
 	}
+	cont := o.Continue && handle != "" && o.Err == nil && !o.Grant
+	if cont {
+		// The handle keeps its expiry, so the state does too.
+		var old State
+		if old.UnmarshalBinary(prev) == nil {
+			o.Next.Expires = old.Expires
+		}
+	}
 	if handle != "" {
-		if o.Retry {
+		if o.Retry || cont {
 			blob, err := o.Next.MarshalBinary()
 			if err != nil {
 				return nil, errInternal(err)
@@ -349,6 +357,9 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 		}
 		result.NewDeviceMetadata = o.NewDevice
 		return &reply{result: result}, nil
+	}
+	if cont {
+		return &reply{name: o.Challenge, params: o.Params, session: handle, available: o.Available}, nil
 	}
 	next.Expires = ev.Now.Add(ev.Client.sessionValidity())
 	blob, err := next.MarshalBinary()

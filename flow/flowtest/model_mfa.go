@@ -229,6 +229,10 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 	}
 	s.Spent = true
 	m.mfa.LastStep, m.mfa.LastCode = step, code
+	if e := m.DeviceAfterMFA(c, s); e != nil {
+		c.Expect = e
+		return
+	}
 	m.addGrant(c, u.Name)
 	c.Expect = expectTokens("a right, unused TOTP code after a proven password")
 }

@@ -401,7 +401,7 @@ func (m *Model) StepNewPassword(c *Call, s *Session, name challenge.Name, pw str
 		return
 	}
 	if why := m.PolicyViolation(pw); why != "" {
-		retry(expectErr(challenge.ErrInvalidPassword, "the new password breaks the policy", "Password does not conform to policy: "+why))
+		retry(expectErr(challenge.ErrInvalidPassword, "the new password breaks the policy", "Password did not conform with policy: "+why))
 		return
 	}
 	if m.Reused(u, pw) {
@@ -509,7 +509,7 @@ func (m *Model) StepAdminSetUserPassword(c *Call, name, pw string, permanent boo
 		return
 	}
 	if why := m.PolicyViolation(pw); why != "" {
-		c.Expect = expectErr(challenge.ErrInvalidPassword, "the password breaks the policy", "Password does not conform to policy: "+why)
+		c.Expect = expectErr(challenge.ErrInvalidPassword, "the password breaks the policy", "Password did not conform with policy: "+why)
 		return
 	}
 	if permanent && m.Reused(u, pw) {
