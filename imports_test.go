@@ -23,12 +23,13 @@ var allowed = map[string][]string{
 	"webauthn":            {"challenge"},
 	"token":               {"challenge"},
 	"flow":                {"challenge", "srp", "totp"},
-	"flow/flowtest":       {"flow", "challenge", "srp", "session", "totp", "directory"},
+	"flow/flowtest":       {"flow", "challenge", "srp", "session", "totp", "directory", "userpool"},
+	"userpool":            {"flow", "challenge", "srp", "totp"},
 	"directory":           {"flow", "challenge"},
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
 	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
-	"cognitohttp":         {"challenge", "flow"},
+	"cognitohttp":         {"challenge"},
 	"internal/gendiagram": {"flow"},
 }
 
@@ -89,7 +90,7 @@ func TestImportRules(t *testing.T) {
 // forbiddenInClient are packages a login program must not link: the engine
 // and everything above it, and the database drivers.
 var forbiddenInClient = []string{
-	module + "/flow", module + "/directory", module + "/session", module + "/token", module + "/cognitohttp",
+	module + "/flow", module + "/userpool", module + "/directory", module + "/session", module + "/token", module + "/cognitohttp",
 	"modernc.org/sqlite", "github.com/jackc/pgx", "github.com/redis/go-redis",
 }
 
@@ -109,6 +110,34 @@ func TestClientLinksNoEngine(t *testing.T) {
 		for _, bad := range forbiddenInClient {
 			if dep == bad || strings.HasPrefix(dep, bad+"/") {
 				t.Errorf("client + cognitoclient link %s", dep)
+			}
+		}
+	}
+}
+
+// forbiddenInEngine are packages the engine must not link, directly or
+// through another package (ARCHITECTURE.md §1): the service above it, the
+// port implementations, the client side and the HTTP stack.
+var forbiddenInEngine = []string{
+	module + "/userpool", module + "/client", module + "/session", module + "/directory", module + "/token",
+	module + "/webauthn", module + "/cognitohttp", module + "/cognitoclient", "net/http",
+}
+
+// TestEngineLinksNoService: flow links neither the user-pool service nor
+// any port implementation, client or net/http (issue 14, the split).
+func TestEngineLinksNoService(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", module+"/flow").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, module+"/challenge") || !slices.Contains(deps, module+"/srp") {
+		t.Fatalf("go list -deps gave an implausible list (%d packages)", len(deps))
+	}
+	for _, dep := range deps {
+		for _, bad := range forbiddenInEngine {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") {
+				t.Errorf("flow links %s", dep)
 			}
 		}
 	}

@@ -17,11 +17,12 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/userpool"
 )
 
 // exampleEngine wires an engine on memory stores with one pool and one
 // public app client allowing USER_PASSWORD_AUTH.
-func exampleEngine() *flow.Server {
+func exampleEngine() *userpool.Service {
 	ctx := context.Background()
 	dir := directory.NewMemory()
 	now := time.Now()
@@ -33,7 +34,7 @@ func exampleEngine() *flow.Server {
 		ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, Created: now, LastModified: now}); err != nil {
 		panic(err)
 	}
-	s, err := flow.New(flow.Config{Directory: dir, Catalog: dir, Sessions: session.NewMemory(), Issuer: flowtest.NewIssuer(time.Now)})
+	s, err := userpool.New(userpool.Config{Directory: dir, Catalog: dir, Sessions: session.NewMemory(), Issuer: flowtest.NewIssuer(time.Now)})
 	if err != nil {
 		panic(err)
 	}

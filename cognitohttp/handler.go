@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
-	"github.com/authflow/authflow/flow"
 	"github.com/google/uuid"
 )
 
@@ -73,7 +72,7 @@ type handler struct {
 	ops  map[string]operation
 	opts Options
 	log  *slog.Logger
-	s    *flow.Server
+	s    Service
 }
 
 // NewHandler returns an http.Handler that speaks Cognito's JSON 1.1
@@ -100,9 +99,9 @@ type handler struct {
 //
 // To serve the protocol below a path prefix, wrap the handler in
 // http.StripPrefix. The handler is safe for concurrent use.
-func NewHandler(s *flow.Server, opts Options) http.Handler {
+func NewHandler(s Service, opts Options) http.Handler {
 	h := &handler{ops: map[string]operation{}, opts: opts, log: opts.Logger, s: s}
-	for _, o := range operations(s) {
+	for _, o := range operations() {
 		h.ops[o.name] = o
 	}
 	if h.opts.Now == nil {
@@ -274,7 +273,7 @@ func (h *handler) post(x *exchange) {
 			return
 		}
 	}
-	out, err := o.call(r.Context(), body)
+	out, err := o.call(h.s, r.Context(), body)
 	if err != nil {
 		x.fail(err)
 		return

@@ -20,6 +20,7 @@ import (
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/userpool"
 )
 
 const password = "Passw0rd!"
@@ -75,7 +76,7 @@ func TestErrorShape(t *testing.T) {
 
 func TestInternalErrorIs500(t *testing.T) {
 	env := flowtest.New(t, flowtest.Options{})
-	s, err := flow.New(flow.Config{Directory: failingDirectory{env.Dir}, Catalog: env.Dir, Sessions: env.Sessions,
+	s, err := userpool.New(userpool.Config{Directory: failingDirectory{env.Dir}, Catalog: env.Dir, Sessions: env.Sessions,
 		Issuer: env.Issuer, Now: env.Clock.Now})
 	require.NoError(t, err)
 	logs := newLogBuffer()
@@ -277,15 +278,24 @@ func TestSignatureRequired(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", body)
 }
 
-// TestEveryEngineOperationIsRegistered fails when flow.Server gains an
-// operation (a method of the shape func(ctx, *In) (*Out, error)) that the
-// handler does not dispatch.
+// TestEveryEngineOperationIsRegistered fails when the user-pool service
+// gains an operation (a method of the shape func(ctx, *In) (*Out, error))
+// that the handler does not dispatch, and when the Service interface and
+// the dispatch table disagree.
 func TestEveryEngineOperationIsRegistered(t *testing.T) {
 	ctxType := reflect.TypeFor[context.Context]()
 	errType := reflect.TypeFor[error]()
 	registered := cognitohttp.Operations()
 	var engine []string
-	st := reflect.TypeFor[*flow.Server]()
+	var _ cognitohttp.Service = (*userpool.Service)(nil)
+	iface := reflect.TypeFor[cognitohttp.Service]()
+	for i := range iface.NumMethod() {
+		if !slices.Contains(registered, iface.Method(i).Name) {
+			t.Errorf("cognitohttp.Service.%s is not in the operation table", iface.Method(i).Name)
+		}
+	}
+	assert.Equal(t, len(registered), iface.NumMethod(), "the table and cognitohttp.Service list the same operations")
+	st := reflect.TypeFor[*userpool.Service]()
 	for i := range st.NumMethod() {
 		m := st.Method(i)
 		ft := m.Type // receiver first
@@ -298,12 +308,12 @@ func TestEveryEngineOperationIsRegistered(t *testing.T) {
 		}
 		engine = append(engine, m.Name)
 		if !slices.Contains(registered, m.Name) {
-			t.Errorf("flow.Server.%s is not registered in cognitohttp's operation table", m.Name)
+			t.Errorf("userpool.Service.%s is not registered in cognitohttp's operation table", m.Name)
 		}
 	}
 	for _, name := range registered {
 		if !slices.Contains(engine, name) {
-			t.Errorf("%s is registered but flow.Server has no such operation", name)
+			t.Errorf("%s is registered but userpool.Service has no such operation", name)
 		}
 	}
 	assert.GreaterOrEqual(t, len(engine), 40)

@@ -5,26 +5,102 @@ import (
 	"slices"
 
 	"github.com/authflow/authflow/challenge"
-	"github.com/authflow/authflow/flow"
 )
 
 // TargetPrefix is the part of X-Amz-Target before the operation name.
 const TargetPrefix = "AWSCognitoIdentityProviderService."
 
-// handlerFunc runs one operation on a raw JSON request body and returns the
-// value to encode as the response.
-type handlerFunc func(ctx context.Context, body []byte) (any, error)
+// Service is what the handler serves: one method per Cognito operation
+// of the dispatch table, each taking the operation's request and returning
+// its response or a *challenge.Error. The user-pool service
+// (userpool.Service) implements it; a narrower server may embed it and
+// override or refuse operations.
+type Service interface {
+	// Sign-in.
+	InitiateAuth(ctx context.Context, in *challenge.InitiateAuthInput) (*challenge.InitiateAuthOutput, error)
+	RespondToAuthChallenge(ctx context.Context, in *challenge.RespondToAuthChallengeInput) (*challenge.RespondToAuthChallengeOutput, error)
+	AdminInitiateAuth(ctx context.Context, in *challenge.AdminInitiateAuthInput) (*challenge.AdminInitiateAuthOutput, error)
+	AdminRespondToAuthChallenge(ctx context.Context, in *challenge.AdminRespondToAuthChallengeInput) (*challenge.AdminRespondToAuthChallengeOutput, error)
 
-// op turns an engine method into a handlerFunc: it decodes the body into a
-// new In with challenge.Decode (null is absent, unknown members are
+	// Pools, app clients and their MFA configuration.
+	CreateUserPool(ctx context.Context, in *challenge.CreateUserPoolInput) (*challenge.UserPoolOutput, error)
+	DescribeUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolOutput, error)
+	ListUserPools(ctx context.Context, in *challenge.ListUserPoolsInput) (*challenge.ListUserPoolsOutput, error)
+	UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPoolInput) (*challenge.Empty, error)
+	DeleteUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.Empty, error)
+	CreateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error)
+	DescribeUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.UserPoolClientOutput, error)
+	ListUserPoolClients(ctx context.Context, in *challenge.ListUserPoolClientsInput) (*challenge.ListUserPoolClientsOutput, error)
+	UpdateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error)
+	DeleteUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.Empty, error)
+	SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolMfaConfig) (*challenge.UserPoolMfaConfig, error)
+	GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolMfaConfig, error)
+
+	// Administration of users.
+	AdminCreateUser(ctx context.Context, in *challenge.AdminCreateUserInput) (*challenge.AdminCreateUserOutput, error)
+	AdminGetUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.AdminGetUserOutput, error)
+	AdminDeleteUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
+	AdminDisableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
+	AdminEnableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
+	AdminSetUserPassword(ctx context.Context, in *challenge.AdminSetUserPasswordInput) (*challenge.Empty, error)
+	AdminResetUserPassword(ctx context.Context, in *challenge.AdminResetUserPasswordInput) (*challenge.Empty, error)
+	AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error)
+	AdminSetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error)
+	AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
+	ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error)
+
+	// The user's own operations (AccessToken or Session in the body).
+	GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserOutput, error)
+	ChangePassword(ctx context.Context, in *challenge.ChangePasswordInput) (*challenge.Empty, error)
+	GlobalSignOut(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.Empty, error)
+	AssociateSoftwareToken(ctx context.Context, in *challenge.AssociateSoftwareTokenInput) (*challenge.AssociateSoftwareTokenOutput, error)
+	VerifySoftwareToken(ctx context.Context, in *challenge.VerifySoftwareTokenInput) (*challenge.VerifySoftwareTokenOutput, error)
+	SetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error)
+
+	// Passkeys.
+	StartWebAuthnRegistration(ctx context.Context, in *challenge.StartWebAuthnRegistrationInput) (*challenge.StartWebAuthnRegistrationOutput, error)
+	CompleteWebAuthnRegistration(ctx context.Context, in *challenge.CompleteWebAuthnRegistrationInput) (*challenge.Empty, error)
+	ListWebAuthnCredentials(ctx context.Context, in *challenge.ListWebAuthnCredentialsInput) (*challenge.ListWebAuthnCredentialsOutput, error)
+	DeleteWebAuthnCredential(ctx context.Context, in *challenge.DeleteWebAuthnCredentialInput) (*challenge.Empty, error)
+	GetUserAuthFactors(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserAuthFactorsOutput, error)
+
+	// Remembered devices.
+	ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceInput) (*challenge.ConfirmDeviceOutput, error)
+	UpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error)
+	GetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error)
+	ForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error)
+	ListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error)
+	AdminUpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error)
+	AdminGetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error)
+	AdminForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error)
+	AdminListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error)
+
+	// Sign-up and forgotten passwords.
+	SignUp(ctx context.Context, in *challenge.SignUpInput) (*challenge.SignUpOutput, error)
+	ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error)
+	ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error)
+	ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error)
+	ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error)
+
+	// Tokens.
+	GetTokensFromRefreshToken(ctx context.Context, in *challenge.GetTokensFromRefreshTokenInput) (*challenge.GetTokensFromRefreshTokenOutput, error)
+	RevokeToken(ctx context.Context, in *challenge.RevokeTokenInput) (*challenge.Empty, error)
+}
+
+// handlerFunc runs one operation of s on a raw JSON request body and
+// returns the value to encode as the response.
+type handlerFunc func(s Service, ctx context.Context, body []byte) (any, error)
+
+// op turns a method of Service into a handlerFunc: it decodes the body
+// into a new In with challenge.Decode (null is absent, unknown members are
 // ignored), calls fn, and answers {} for a nil result.
-func op[In, Out any](fn func(context.Context, *In) (*Out, error)) handlerFunc {
-	return func(ctx context.Context, body []byte) (any, error) {
+func op[In, Out any](fn func(Service, context.Context, *In) (*Out, error)) handlerFunc {
+	return func(s Service, ctx context.Context, body []byte) (any, error) {
 		in := new(In)
 		if err := challenge.Decode(body, in); err != nil {
 			return nil, err
 		}
-		out, err := fn(ctx, in)
+		out, err := fn(s, ctx, in)
 		if err != nil {
 			return nil, err
 		}
@@ -53,80 +129,80 @@ type operation struct {
 	call handlerFunc
 }
 
-// operations is the dispatch table: every Cognito operation the engine
-// implements, with how it is authenticated. It is the only place an
-// operation is registered.
-func operations(s *flow.Server) []operation {
+// operations is the dispatch table: every Cognito operation the handler
+// serves, with how it is authenticated. It is the only place an operation
+// is registered; Service declares the same methods.
+func operations() []operation {
 	return []operation{
 		// Sign-in.
-		{"InitiateAuth", public, op(s.InitiateAuth)},
-		{"RespondToAuthChallenge", public, op(s.RespondToAuthChallenge)},
-		{"AdminInitiateAuth", sigV4, op(s.AdminInitiateAuth)},
-		{"AdminRespondToAuthChallenge", sigV4, op(s.AdminRespondToAuthChallenge)},
+		{"InitiateAuth", public, op(Service.InitiateAuth)},
+		{"RespondToAuthChallenge", public, op(Service.RespondToAuthChallenge)},
+		{"AdminInitiateAuth", sigV4, op(Service.AdminInitiateAuth)},
+		{"AdminRespondToAuthChallenge", sigV4, op(Service.AdminRespondToAuthChallenge)},
 
 		// Pools, app clients and their MFA configuration.
-		{"CreateUserPool", sigV4, op(s.CreateUserPool)},
-		{"DescribeUserPool", sigV4, op(s.DescribeUserPool)},
-		{"ListUserPools", sigV4, op(s.ListUserPools)},
-		{"UpdateUserPool", sigV4, op(s.UpdateUserPool)},
-		{"DeleteUserPool", sigV4, op(s.DeleteUserPool)},
-		{"CreateUserPoolClient", sigV4, op(s.CreateUserPoolClient)},
-		{"DescribeUserPoolClient", sigV4, op(s.DescribeUserPoolClient)},
-		{"ListUserPoolClients", sigV4, op(s.ListUserPoolClients)},
-		{"UpdateUserPoolClient", sigV4, op(s.UpdateUserPoolClient)},
-		{"DeleteUserPoolClient", sigV4, op(s.DeleteUserPoolClient)},
-		{"SetUserPoolMfaConfig", sigV4, op(s.SetUserPoolMfaConfig)},
-		{"GetUserPoolMfaConfig", sigV4, op(s.GetUserPoolMfaConfig)},
+		{"CreateUserPool", sigV4, op(Service.CreateUserPool)},
+		{"DescribeUserPool", sigV4, op(Service.DescribeUserPool)},
+		{"ListUserPools", sigV4, op(Service.ListUserPools)},
+		{"UpdateUserPool", sigV4, op(Service.UpdateUserPool)},
+		{"DeleteUserPool", sigV4, op(Service.DeleteUserPool)},
+		{"CreateUserPoolClient", sigV4, op(Service.CreateUserPoolClient)},
+		{"DescribeUserPoolClient", sigV4, op(Service.DescribeUserPoolClient)},
+		{"ListUserPoolClients", sigV4, op(Service.ListUserPoolClients)},
+		{"UpdateUserPoolClient", sigV4, op(Service.UpdateUserPoolClient)},
+		{"DeleteUserPoolClient", sigV4, op(Service.DeleteUserPoolClient)},
+		{"SetUserPoolMfaConfig", sigV4, op(Service.SetUserPoolMfaConfig)},
+		{"GetUserPoolMfaConfig", sigV4, op(Service.GetUserPoolMfaConfig)},
 
 		// Administration of users.
-		{"AdminCreateUser", sigV4, op(s.AdminCreateUser)},
-		{"AdminGetUser", sigV4, op(s.AdminGetUser)},
-		{"AdminDeleteUser", sigV4, op(s.AdminDeleteUser)},
-		{"AdminDisableUser", sigV4, op(s.AdminDisableUser)},
-		{"AdminEnableUser", sigV4, op(s.AdminEnableUser)},
-		{"AdminSetUserPassword", sigV4, op(s.AdminSetUserPassword)},
-		{"AdminResetUserPassword", sigV4, op(s.AdminResetUserPassword)},
-		{"AdminUpdateUserAttributes", sigV4, op(s.AdminUpdateUserAttributes)},
-		{"AdminSetUserMFAPreference", sigV4, op(s.AdminSetUserMFAPreference)},
-		{"AdminUserGlobalSignOut", sigV4, op(s.AdminUserGlobalSignOut)},
-		{"ListUsers", sigV4, op(s.ListUsers)},
+		{"AdminCreateUser", sigV4, op(Service.AdminCreateUser)},
+		{"AdminGetUser", sigV4, op(Service.AdminGetUser)},
+		{"AdminDeleteUser", sigV4, op(Service.AdminDeleteUser)},
+		{"AdminDisableUser", sigV4, op(Service.AdminDisableUser)},
+		{"AdminEnableUser", sigV4, op(Service.AdminEnableUser)},
+		{"AdminSetUserPassword", sigV4, op(Service.AdminSetUserPassword)},
+		{"AdminResetUserPassword", sigV4, op(Service.AdminResetUserPassword)},
+		{"AdminUpdateUserAttributes", sigV4, op(Service.AdminUpdateUserAttributes)},
+		{"AdminSetUserMFAPreference", sigV4, op(Service.AdminSetUserMFAPreference)},
+		{"AdminUserGlobalSignOut", sigV4, op(Service.AdminUserGlobalSignOut)},
+		{"ListUsers", sigV4, op(Service.ListUsers)},
 
 		// The user's own operations (AccessToken or Session in the body).
-		{"GetUser", public, op(s.GetUser)},
-		{"ChangePassword", public, op(s.ChangePassword)},
-		{"GlobalSignOut", public, op(s.GlobalSignOut)},
-		{"AssociateSoftwareToken", public, op(s.AssociateSoftwareToken)},
-		{"VerifySoftwareToken", public, op(s.VerifySoftwareToken)},
-		{"SetUserMFAPreference", public, op(s.SetUserMFAPreference)},
+		{"GetUser", public, op(Service.GetUser)},
+		{"ChangePassword", public, op(Service.ChangePassword)},
+		{"GlobalSignOut", public, op(Service.GlobalSignOut)},
+		{"AssociateSoftwareToken", public, op(Service.AssociateSoftwareToken)},
+		{"VerifySoftwareToken", public, op(Service.VerifySoftwareToken)},
+		{"SetUserMFAPreference", public, op(Service.SetUserMFAPreference)},
 
 		// Passkeys.
-		{"StartWebAuthnRegistration", public, op(s.StartWebAuthnRegistration)},
-		{"CompleteWebAuthnRegistration", public, op(s.CompleteWebAuthnRegistration)},
-		{"ListWebAuthnCredentials", public, op(s.ListWebAuthnCredentials)},
-		{"DeleteWebAuthnCredential", public, op(s.DeleteWebAuthnCredential)},
-		{"GetUserAuthFactors", public, op(s.GetUserAuthFactors)},
+		{"StartWebAuthnRegistration", public, op(Service.StartWebAuthnRegistration)},
+		{"CompleteWebAuthnRegistration", public, op(Service.CompleteWebAuthnRegistration)},
+		{"ListWebAuthnCredentials", public, op(Service.ListWebAuthnCredentials)},
+		{"DeleteWebAuthnCredential", public, op(Service.DeleteWebAuthnCredential)},
+		{"GetUserAuthFactors", public, op(Service.GetUserAuthFactors)},
 
 		// Remembered devices.
-		{"ConfirmDevice", public, op(s.ConfirmDevice)},
-		{"UpdateDeviceStatus", public, op(s.UpdateDeviceStatus)},
-		{"GetDevice", public, op(s.GetDevice)},
-		{"ForgetDevice", public, op(s.ForgetDevice)},
-		{"ListDevices", public, op(s.ListDevices)},
-		{"AdminUpdateDeviceStatus", sigV4, op(s.AdminUpdateDeviceStatus)},
-		{"AdminGetDevice", sigV4, op(s.AdminGetDevice)},
-		{"AdminForgetDevice", sigV4, op(s.AdminForgetDevice)},
-		{"AdminListDevices", sigV4, op(s.AdminListDevices)},
+		{"ConfirmDevice", public, op(Service.ConfirmDevice)},
+		{"UpdateDeviceStatus", public, op(Service.UpdateDeviceStatus)},
+		{"GetDevice", public, op(Service.GetDevice)},
+		{"ForgetDevice", public, op(Service.ForgetDevice)},
+		{"ListDevices", public, op(Service.ListDevices)},
+		{"AdminUpdateDeviceStatus", sigV4, op(Service.AdminUpdateDeviceStatus)},
+		{"AdminGetDevice", sigV4, op(Service.AdminGetDevice)},
+		{"AdminForgetDevice", sigV4, op(Service.AdminForgetDevice)},
+		{"AdminListDevices", sigV4, op(Service.AdminListDevices)},
 
 		// Sign-up and forgotten passwords.
-		{"SignUp", public, op(s.SignUp)},
-		{"ConfirmSignUp", public, op(s.ConfirmSignUp)},
-		{"ResendConfirmationCode", public, op(s.ResendConfirmationCode)},
-		{"ForgotPassword", public, op(s.ForgotPassword)},
-		{"ConfirmForgotPassword", public, op(s.ConfirmForgotPassword)},
+		{"SignUp", public, op(Service.SignUp)},
+		{"ConfirmSignUp", public, op(Service.ConfirmSignUp)},
+		{"ResendConfirmationCode", public, op(Service.ResendConfirmationCode)},
+		{"ForgotPassword", public, op(Service.ForgotPassword)},
+		{"ConfirmForgotPassword", public, op(Service.ConfirmForgotPassword)},
 
 		// Tokens.
-		{"GetTokensFromRefreshToken", public, op(s.GetTokensFromRefreshToken)},
-		{"RevokeToken", public, op(s.RevokeToken)},
+		{"GetTokensFromRefreshToken", public, op(Service.GetTokensFromRefreshToken)},
+		{"RevokeToken", public, op(Service.RevokeToken)},
 	}
 }
 
@@ -135,7 +211,7 @@ func operations(s *flow.Server) []operation {
 // against the table.
 var signedOperations = func() map[string]bool {
 	m := map[string]bool{}
-	for _, o := range operations(nil) {
+	for _, o := range operations() {
 		if o.auth == sigV4 {
 			m[o.name] = true
 		}
@@ -147,7 +223,7 @@ var signedOperations = func() map[string]bool {
 // sorted.
 func Operations() []string {
 	var names []string
-	for _, o := range operations(nil) {
+	for _, o := range operations() {
 		names = append(names, o.name)
 	}
 	slices.Sort(names)

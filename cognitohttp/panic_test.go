@@ -16,7 +16,7 @@ import (
 func TestPanicBecomesInternalError(t *testing.T) {
 	var logs bytes.Buffer
 	h := NewHandler(nil, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}).(*handler)
-	h.ops["Boom"] = operation{name: "Boom", call: func(context.Context, []byte) (any, error) { panic("kaboom") }}
+	h.ops["Boom"] = operation{name: "Boom", call: func(Service, context.Context, []byte) (any, error) { panic("kaboom") }}
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}"))
 	req.Header.Set("X-Amz-Target", TargetPrefix+"Boom")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/authflow/authflow/challenge"
 )
@@ -27,6 +29,34 @@ import (
 // AliasExistsException, unless the operation supports ForceAliasCreation
 // and the caller set it, in which case the other user's copy is marked
 // unverified in the same directory write.
+
+// mask hides most of a delivery destination, as Cognito does.
+func mask(medium, dest string) string {
+	if medium == challenge.DeliveryMediumEmail {
+		local, domain, ok := strings.Cut(dest, "@")
+		if !ok || local == "" || domain == "" {
+			return "***"
+		}
+		return firstRune(local) + "***@" + firstRune(domain) + "***"
+	}
+	if len(dest) <= 4 {
+		return "+***"
+	}
+	return "+" + strings.Repeat("*", max(len(dest)-5, 1)) + dest[len(dest)-4:]
+}
+
+// firstRune returns the first character of s (never half of one).
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
+}
+
+func aliasValue(p *Pool, attr, v string) string {
+	if attr == "email" || (attr == "preferred_username" && !p.CaseSensitive) {
+		return strings.ToLower(v)
+	}
+	return v
+}
 
 // verifiedAttributes maps each verifiable attribute to its *_verified flag.
 var verifiedAttributes = map[string]string{"email": "email_verified", "phone_number": "phone_number_verified"}
@@ -141,12 +171,6 @@ func normalizeAliases(p *Pool, attrs map[string]string) {
 			attrs[name] = aliasValue(p, name, v)
 		}
 	}
-}
-
-// applyWithMoves writes u (created or updated from version old) together
-// with the alias moves, all or nothing.
-func (s *Server) applyWithMoves(ctx context.Context, kind ChangeKind, u *User, old uint64, moves []Change) error {
-	return s.dir.Apply(ctx, append([]Change{{Kind: kind, User: u, Version: old}}, moves...)...)
 }
 
 // checkAliasWrite refuses attributes a sign-in step is about to write to u

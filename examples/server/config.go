@@ -13,6 +13,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/userpool"
 )
 
 // Config declares pools, app clients and users that the server creates at
@@ -122,7 +123,7 @@ func ParseConfig(data []byte) (*Config, error) {
 // Apply creates or updates everything c declares through the engine s,
 // using cat directly only to give pools and clients their fixed IDs and
 // secrets. Secrets and passwords never appear in its errors or logs.
-func (c *Config) Apply(ctx context.Context, s *flow.Server, cat flow.Catalog, log *slog.Logger) error {
+func (c *Config) Apply(ctx context.Context, s *userpool.Service, cat flow.Catalog, log *slog.Logger) error {
 	for i := range c.Pools {
 		pc := &c.Pools[i]
 		id, err := pc.ensure(ctx, s, cat, log)
@@ -165,7 +166,7 @@ func validPoolID(id string) bool {
 }
 
 // ensure creates the pool or updates it, and returns its ID.
-func (pc *PoolConfig) ensure(ctx context.Context, s *flow.Server, cat flow.Catalog, log *slog.Logger) (string, error) {
+func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat flow.Catalog, log *slog.Logger) (string, error) {
 	if pc.Id != "" && !validPoolID(pc.Id) {
 		return "", errors.New(`pool Id must look like "us-east-1_Name1" (region, "_", letters and digits)`)
 	}
@@ -273,7 +274,7 @@ func validClientID(id string) bool {
 }
 
 // ensure creates the client or updates it.
-func (cc *ClientConfig) ensure(ctx context.Context, s *flow.Server, cat flow.Catalog, poolID string, log *slog.Logger) error {
+func (cc *ClientConfig) ensure(ctx context.Context, s *userpool.Service, cat flow.Catalog, poolID string, log *slog.Logger) error {
 	if cc.ClientId != "" && !validClientID(cc.ClientId) {
 		return errors.New("ClientId may hold letters, digits and +-_ only (at most 128)")
 	}
@@ -373,7 +374,7 @@ func (cc *ClientConfig) ensure(ctx context.Context, s *flow.Server, cat flow.Cat
 }
 
 // ensure creates the user when missing.
-func (uc *UserConfig) ensure(ctx context.Context, s *flow.Server, poolID string, log *slog.Logger) error {
+func (uc *UserConfig) ensure(ctx context.Context, s *userpool.Service, poolID string, log *slog.Logger) error {
 	if uc.Username == "" {
 		return errors.New("a user needs a Username")
 	}

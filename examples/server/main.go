@@ -76,6 +76,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/userpool"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -343,7 +344,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	outbox := NewOutbox(log, publicURL, serveOutbox)
-	engine, err := flow.New(flow.Config{Directory: db, Catalog: db, Sessions: sessions, Issuer: issuer,
+	engine, err := userpool.New(userpool.Config{Directory: db, Catalog: db, Sessions: sessions, Issuer: issuer,
 		Sender: outbox, Region: o.region, DecoyKey: decoy, Hooks: hooks,
 		Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: o.passkeyOrigins})
 	if err != nil {

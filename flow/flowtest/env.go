@@ -12,6 +12,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/srp"
+	"github.com/authflow/authflow/userpool"
 )
 
 // Default identifiers of an Env.
@@ -49,9 +50,13 @@ type Env struct {
 	Sessions *session.Memory
 	Issuer   *Issuer // the fake issuer (nil when Options.Issuer replaced it)
 	Outbox   *Outbox
-	Server   *flow.Server
-	Pool     *flow.Pool
-	Client   *flow.AppClient
+	// Server is the Cognito user-pool service over the engine: sign-in
+	// and every management and self-service operation.
+	Server *userpool.Service
+	// Engine is the sign-in engine Server drives (Server.Engine()).
+	Engine *flow.Server
+	Pool   *flow.Pool
+	Client *flow.AppClient
 	// ClientRand drives the client side (SRP a values) separately from the
 	// server, so client choices do not shift the server's random stream.
 	ClientRand io.Reader
@@ -95,13 +100,13 @@ func New(tb testing.TB, o Options) *Env {
 		tb.Fatal(err)
 	}
 	e.Pool, e.Client = p, c
-	s, err := flow.New(flow.Config{Directory: e.Dir, Catalog: e.Dir, Sessions: e.Sessions, Issuer: issuer,
+	s, err := userpool.New(userpool.Config{Directory: e.Dir, Catalog: e.Dir, Sessions: e.Sessions, Issuer: issuer,
 		Sender: e.Outbox, Now: clock.Now, Rand: e.Rand, DecoyKey: []byte("flowtest decoy key"),
 		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP, Passkeys: o.Passkeys, PasskeyOrigins: o.PasskeyOrigins})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e.Server = s
+	e.Server, e.Engine = s, s.Engine()
 	return e
 }
 

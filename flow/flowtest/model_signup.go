@@ -10,6 +10,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/userpool"
 )
 
 // The sign-up extension of the model (InstallSignUp, for
@@ -36,9 +37,9 @@ const (
 )
 
 // maxCodeGuessesPerHour is the most wrong codes of one user and purpose the
-// engine evaluates in any sliding hour: flow.DefaultCodeGuesses per fixed
+// engine evaluates in any sliding hour: userpool.DefaultCodeGuesses per fixed
 // window, so twice that less one across a window boundary.
-const maxCodeGuessesPerHour = 2*flow.DefaultCodeGuesses - 1
+const maxCodeGuessesPerHour = 2*userpool.DefaultCodeGuesses - 1
 
 // SharedEmail is an address several sign-ups of the extension use.
 const SharedEmail = "shared@example.com"

@@ -1,4 +1,4 @@
-package flow_test
+package userpool_test
 
 import (
 	"testing"
@@ -11,6 +11,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/userpool"
 )
 
 func TestEngineWithTokenIssuer(t *testing.T) {
@@ -95,7 +96,7 @@ func TestEngineWithTokenIssuer(t *testing.T) {
 }
 
 // accessTokenOperations calls every operation authorized by an access token.
-func accessTokenOperations(s *flow.Server) map[string]func(token string) error {
+func accessTokenOperations(s *userpool.Service) map[string]func(token string) error {
 	return map[string]func(string) error{
 		"GetUser": func(tk string) error {
 			_, err := s.GetUser(ctx, &challenge.AccessTokenInput{AccessToken: tk})

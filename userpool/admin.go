@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/srp"
 )
 
-func (s *Server) pool(ctx context.Context, poolID string) (*Pool, error) {
+func (s *Service) pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	if poolID == "" {
 		return nil, errMissing("UserPoolId")
 	}
@@ -30,7 +31,7 @@ func (s *Server) pool(ctx context.Context, poolID string) (*Pool, error) {
 }
 
 // adminUser finds the user an admin operation names (username or alias).
-func (s *Server) adminUser(ctx context.Context, poolID, username string) (*Pool, *User, error) {
+func (s *Service) adminUser(ctx context.Context, poolID, username string) (*flow.Pool, *flow.User, error) {
 	p, err := s.pool(ctx, poolID)
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +39,7 @@ func (s *Server) adminUser(ctx context.Context, poolID, username string) (*Pool,
 	if username == "" {
 		return nil, nil, errMissing("Username")
 	}
-	u, err := s.findUser(ctx, p, username)
+	u, err := s.kit.FindUser(ctx, p, username)
 	if err != nil {
 		return nil, nil, errInternal(err)
 	}
@@ -51,11 +52,11 @@ func (s *Server) adminUser(ctx context.Context, poolID, username string) (*Pool,
 // update applies a change to a user read earlier, failing on a concurrent
 // write; moves (alias takeovers, see aliasMoves) are applied with it, all
 // or nothing.
-func (s *Server) update(ctx context.Context, u *User, now time.Time, moves ...Change) error {
+func (s *Service) update(ctx context.Context, u *flow.User, now time.Time, moves ...flow.Change) error {
 	old := u.Version
 	u.LastModified = now
-	if err := s.applyWithMoves(ctx, ChangeUpdate, u, old, moves); err != nil {
-		if errors.Is(err, ErrConflict) {
+	if err := s.applyWithMoves(ctx, flow.ChangeUpdate, u, old, moves); err != nil {
+		if errors.Is(err, flow.ErrConflict) {
 			return challenge.Wrap(challenge.ErrTooManyRequests, "The user was changed concurrently; try again.", err)
 		}
 		return errInternal(err)
@@ -89,7 +90,7 @@ func checkAttributes(attrs []challenge.AttributeType) error {
 // UsernameExistsException, InvalidPasswordException, AliasExistsException,
 // UnsupportedUserStateException, ResourceNotFoundException,
 // CodeDeliveryFailureException, InternalErrorException.
-func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateUserInput) (*challenge.AdminCreateUserOutput, error) {
+func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateUserInput) (*challenge.AdminCreateUserOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -117,21 +118,21 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 	for _, a := range in.UserAttributes {
 		attrs[a.Name] = a.Value
 	}
-	username := canonicalUsername(p, in.Username)
+	username := flow.CanonicalUsername(p, in.Username)
 	if len(p.UsernameAttributes) > 0 {
 		// Email or phone is the sign-in name: the username is generated.
-		for _, ua := range signInAttributes(p, in.Username) {
-			if contains(p.UsernameAttributes, ua) {
+		for _, ua := range flow.SignInAttributes(p, in.Username) {
+			if slices.Contains(p.UsernameAttributes, ua) {
 				attrs[ua] = strings.ToLower(in.Username)
 			}
 		}
 	}
-	normalizeAliases(p, attrs)
-	moves, err := s.aliasMoves(ctx, p, "", attrs, in.ForceAliasCreation)
+	flow.NormalizeAliases(p, attrs)
+	moves, err := s.kit.AliasMoves(ctx, p, "", attrs, in.ForceAliasCreation)
 	if err != nil {
 		return nil, err
 	}
-	if existing, err := s.findUser(ctx, p, in.Username); err != nil {
+	if existing, err := s.kit.FindUser(ctx, p, in.Username); err != nil {
 		return nil, errInternal(err)
 	} else if existing != nil {
 		return nil, challenge.New(challenge.ErrUsernameExists, "User account already exists")
@@ -141,10 +142,10 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 		if err := p.PasswordPolicy.Check(temp); err != nil {
 			return nil, err
 		}
-	} else if temp, err = temporaryPassword(s.rand, p.PasswordPolicy); err != nil {
+	} else if temp, err = flow.TemporaryPassword(s.rand, p.PasswordPolicy); err != nil {
 		return nil, errInternal(err)
 	}
-	sub, err := newUUID(s.rand)
+	sub, err := flow.NewUUID(s.rand)
 	if err != nil {
 		return nil, errInternal(err)
 	}
@@ -155,13 +156,13 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	u := &User{
-		PoolID: p.ID, Username: username, Sub: sub, Status: StatusForceChangePassword, Enabled: true,
+	u := &flow.User{
+		PoolID: p.ID, Username: username, Sub: sub, Status: flow.StatusForceChangePassword, Enabled: true,
 		Attributes: attrs, Salt: salt, Verifier: verifier,
 		TemporaryPasswordExpires: now.Add(temporaryValidity(p)), Created: now, LastModified: now,
 	}
-	if err := s.applyWithMoves(ctx, ChangeCreate, u, 0, moves); err != nil {
-		if errors.Is(err, ErrConflict) {
+	if err := s.applyWithMoves(ctx, flow.ChangeCreate, u, 0, moves); err != nil {
+		if errors.Is(err, flow.ErrConflict) {
 			return nil, challenge.New(challenge.ErrUsernameExists, "User account already exists")
 		}
 		return nil, errInternal(err)
@@ -172,14 +173,7 @@ func (s *Server) AdminCreateUser(ctx context.Context, in *challenge.AdminCreateU
 	return &challenge.AdminCreateUserOutput{User: userType(u)}, nil
 }
 
-func aliasValue(p *Pool, attr, v string) string {
-	if attr == "email" || (attr == "preferred_username" && !p.CaseSensitive) {
-		return strings.ToLower(v)
-	}
-	return v
-}
-
-func temporaryValidity(p *Pool) time.Duration {
+func temporaryValidity(p *flow.Pool) time.Duration {
 	days := p.PasswordPolicy.TemporaryPasswordValidityDays
 	if days <= 0 {
 		days = 7
@@ -189,15 +183,15 @@ func temporaryValidity(p *Pool) time.Duration {
 
 // resendInvitation is AdminCreateUser with MessageAction RESEND: a new
 // temporary password and a new validity period.
-func (s *Server) resendInvitation(ctx context.Context, p *Pool, in *challenge.AdminCreateUserInput, now time.Time) (*challenge.AdminCreateUserOutput, error) {
-	u, err := s.findUser(ctx, p, in.Username)
+func (s *Service) resendInvitation(ctx context.Context, p *flow.Pool, in *challenge.AdminCreateUserInput, now time.Time) (*challenge.AdminCreateUserOutput, error) {
+	u, err := s.kit.FindUser(ctx, p, in.Username)
 	if err != nil {
 		return nil, errInternal(err)
 	}
 	if u == nil {
 		return nil, errUserNotFound()
 	}
-	if u.Status != StatusForceChangePassword {
+	if u.Status != flow.StatusForceChangePassword {
 		return nil, challenge.New(challenge.ErrUnsupportedUserState, "Resend not possible. "+u.Username+" status is not FORCE_CHANGE_PASSWORD")
 	}
 	temp := in.TemporaryPassword
@@ -205,7 +199,7 @@ func (s *Server) resendInvitation(ctx context.Context, p *Pool, in *challenge.Ad
 		if err := p.PasswordPolicy.Check(temp); err != nil {
 			return nil, err
 		}
-	} else if temp, err = temporaryPassword(s.rand, p.PasswordPolicy); err != nil {
+	} else if temp, err = flow.TemporaryPassword(s.rand, p.PasswordPolicy); err != nil {
 		return nil, errInternal(err)
 	}
 	salt, verifier, err := srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), u.Username, temp)
@@ -223,7 +217,7 @@ func (s *Server) resendInvitation(ctx context.Context, p *Pool, in *challenge.Ad
 
 // deliverInvitation sends the temporary password where the user can get it.
 // A failed delivery does not undo the creation (the administrator can RESEND).
-func (s *Server) deliverInvitation(ctx context.Context, u *User, temp string, mediums []string) {
+func (s *Service) deliverInvitation(ctx context.Context, u *flow.User, temp string, mediums []string) {
 	if s.sender == nil {
 		return
 	}
@@ -234,12 +228,12 @@ func (s *Server) deliverInvitation(ctx context.Context, u *User, temp string, me
 	if dest == "" {
 		return
 	}
-	_ = s.sender.Send(ctx, Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
+	_ = s.sender.Send(ctx, flow.Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
 		Purpose: "INVITATION", Code: temp})
 }
 
 // userAttributes lists a user's attributes with sub first, as Cognito does.
-func userAttributes(u *User) []challenge.AttributeType {
+func userAttributes(u *flow.User) []challenge.AttributeType {
 	out := []challenge.AttributeType{{Name: "sub", Value: u.Sub}}
 	for _, k := range sortedNames(u.Attributes) {
 		out = append(out, challenge.AttributeType{Name: k, Value: u.Attributes[k]})
@@ -256,7 +250,7 @@ func sortedNames(m map[string]string) []string {
 	return names
 }
 
-func userType(u *User) *challenge.UserType {
+func userType(u *flow.User) *challenge.UserType {
 	return &challenge.UserType{
 		Username: u.Username, Attributes: userAttributes(u), UserCreateDate: challenge.At(u.Created),
 		UserLastModifiedDate: challenge.At(u.LastModified), Enabled: u.Enabled, UserStatus: string(u.Status),
@@ -264,7 +258,7 @@ func userType(u *User) *challenge.UserType {
 }
 
 // mfaSettings reports a user's MFA factors as GetUser and AdminGetUser do.
-func mfaSettings(u *User) (preferred string, list []string) {
+func mfaSettings(u *flow.User) (preferred string, list []string) {
 	if u.MFA.SMSEnabled {
 		list = append(list, string(challenge.SMSMFA))
 	}
@@ -279,7 +273,7 @@ func mfaSettings(u *User) (preferred string, list []string) {
 
 // AdminGetUser returns a user. Errors: ResourceNotFoundException,
 // InvalidParameterException, UserNotFoundException, InternalErrorException.
-func (s *Server) AdminGetUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.AdminGetUserOutput, error) {
+func (s *Service) AdminGetUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.AdminGetUserOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -296,7 +290,7 @@ func (s *Server) AdminGetUser(ctx context.Context, in *challenge.AdminUserInput)
 }
 
 // AdminDeleteUser deletes a user. Errors as AdminGetUser.
-func (s *Server) AdminDeleteUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
+func (s *Service) AdminDeleteUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -304,7 +298,7 @@ func (s *Server) AdminDeleteUser(ctx context.Context, in *challenge.AdminUserInp
 	if err != nil {
 		return nil, err
 	}
-	if err := s.dir.Apply(ctx, Change{Kind: ChangeDelete, User: u}); err != nil && !errors.Is(err, ErrConflict) {
+	if err := s.dir.Apply(ctx, flow.Change{Kind: flow.ChangeDelete, User: u}); err != nil && !errors.Is(err, flow.ErrConflict) {
 		return nil, errInternal(err)
 	}
 	if err := s.issuer.RevokeUser(ctx, u.PoolID, u.Username); err != nil {
@@ -315,16 +309,16 @@ func (s *Server) AdminDeleteUser(ctx context.Context, in *challenge.AdminUserInp
 
 // AdminDisableUser stops a user from signing in and revokes their tokens.
 // Errors as AdminGetUser.
-func (s *Server) AdminDisableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
+func (s *Service) AdminDisableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
 	return s.setEnabled(ctx, in, false)
 }
 
 // AdminEnableUser lets a disabled user sign in again. Errors as AdminGetUser.
-func (s *Server) AdminEnableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
+func (s *Service) AdminEnableUser(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
 	return s.setEnabled(ctx, in, true)
 }
 
-func (s *Server) setEnabled(ctx context.Context, in *challenge.AdminUserInput, enabled bool) (*challenge.Empty, error) {
+func (s *Service) setEnabled(ctx context.Context, in *challenge.AdminUserInput, enabled bool) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -348,7 +342,7 @@ func (s *Server) setEnabled(ctx context.Context, in *challenge.AdminUserInput, e
 // CONFIRMED) or temporary (FORCE_CHANGE_PASSWORD). Errors:
 // InvalidPasswordException, PasswordHistoryPolicyViolationException and
 // those of AdminGetUser.
-func (s *Server) AdminSetUserPassword(ctx context.Context, in *challenge.AdminSetUserPasswordInput) (*challenge.Empty, error) {
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *challenge.AdminSetUserPasswordInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -363,7 +357,7 @@ func (s *Server) AdminSetUserPassword(ctx context.Context, in *challenge.AdminSe
 		return nil, err
 	}
 	if in.Permanent {
-		if err := passwordReused(u, p, in.Password); err != nil {
+		if err := flow.PasswordReused(u, p, in.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -372,12 +366,12 @@ func (s *Server) AdminSetUserPassword(ctx context.Context, in *challenge.AdminSe
 		return nil, errInternal(err)
 	}
 	now := s.now()
-	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
+	flow.SetPassword(u, p, flow.PasswordRecord{Salt: salt, Verifier: verifier})
 	if in.Permanent {
-		u.Status = StatusConfirmed
+		u.Status = flow.StatusConfirmed
 		u.TemporaryPasswordExpires = time.Time{}
 	} else {
-		u.Status = StatusForceChangePassword
+		u.Status = flow.StatusForceChangePassword
 		u.TemporaryPasswordExpires = now.Add(temporaryValidity(p))
 	}
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
@@ -392,7 +386,7 @@ func (s *Server) AdminSetUserPassword(ctx context.Context, in *challenge.AdminSe
 // PasswordResetRequiredException until ConfirmForgotPassword. A reset code
 // goes out through the Sender when the user has a verified email or phone.
 // Errors as AdminGetUser.
-func (s *Server) AdminResetUserPassword(ctx context.Context, in *challenge.AdminResetUserPasswordInput) (*challenge.Empty, error) {
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *challenge.AdminResetUserPasswordInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -404,7 +398,7 @@ func (s *Server) AdminResetUserPassword(ctx context.Context, in *challenge.Admin
 	if err := s.startReset(ctx, p, u, now); err != nil {
 		return nil, err
 	}
-	u.Status = StatusResetRequired
+	u.Status = flow.StatusResetRequired
 	if err := s.update(ctx, u, now); err != nil {
 		return nil, err
 	}
@@ -414,7 +408,7 @@ func (s *Server) AdminResetUserPassword(ctx context.Context, in *challenge.Admin
 // startReset sends a password-reset code to a verified email or phone
 // when the user has one. Without one the reset still deactivates the
 // password; the user then needs ForgotPassword once a destination is set.
-func (s *Server) startReset(ctx context.Context, p *Pool, u *User, now time.Time) error {
+func (s *Service) startReset(ctx context.Context, p *flow.Pool, u *flow.User, now time.Time) error {
 	_, err := s.sendCode(ctx, p, u, "reset", true, now)
 	return err
 }
@@ -425,7 +419,7 @@ func (s *Server) startReset(ctx context.Context, p *Pool, u *User, now time.Time
 // call says it is. Errors: InvalidParameterException, AliasExistsException
 // (a sign-in name another user holds, or a verified alias another user
 // holds verified) and those of AdminGetUser.
-func (s *Server) AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error) {
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -440,8 +434,8 @@ func (s *Server) AdminUpdateUserAttributes(ctx context.Context, in *challenge.Ad
 	for _, a := range in.UserAttributes {
 		set[a.Name] = a.Value
 	}
-	normalizeAliases(p, set)
-	unverifyChanged(u, set)
+	flow.NormalizeAliases(p, set)
+	flow.UnverifyChanged(u, set)
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}
 	}
@@ -452,7 +446,7 @@ func (s *Server) AdminUpdateUserAttributes(ctx context.Context, in *challenge.Ad
 			u.Attributes[name] = v
 		}
 	}
-	moves, err := s.aliasMoves(ctx, p, u.Username, u.Attributes, false)
+	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, false)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package flow_test
+package userpool_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/srp"
+	"github.com/authflow/authflow/userpool"
 )
 
 // The self-service attacks of issue 12 (items 2, 4, 5) against every
@@ -36,7 +37,7 @@ type backendUserDir interface {
 }
 
 type selfServiceBackend struct {
-	server *flow.Server
+	server *userpool.Service
 	dir    backendUserDir
 	outbox *flowtest.Outbox
 	pool   *flow.Pool
@@ -158,7 +159,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b *selfServiceBackend)) {
 				require.NoError(t, d.PutPool(ctx, p))
 				require.NoError(t, d.PutClient(ctx, c))
 				b := &selfServiceBackend{dir: d, outbox: &flowtest.Outbox{}, pool: p, client: c}
-				s, err := flow.New(flow.Config{Directory: d, Catalog: d, Sessions: store, Issuer: flowtest.NewIssuer(clock.Now),
+				s, err := userpool.New(userpool.Config{Directory: d, Catalog: d, Sessions: store, Issuer: flowtest.NewIssuer(clock.Now),
 					Sender: b.outbox, Now: clock.Now, DecoyKey: []byte("backend decoy key")})
 				require.NoError(t, err)
 				b.server = s
@@ -179,7 +180,7 @@ func TestAttackSelfServiceBackends(t *testing.T) {
 
 		// Code requests: the same budget for a user and for a stranger.
 		for _, name := range []string{"kim", "stranger"} {
-			for i := 0; i < flow.DefaultCodeRequests; i++ {
+			for i := 0; i < userpool.DefaultCodeRequests; i++ {
 				_, err := b.server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: b.client.ID, Username: name})
 				require.NoError(t, err, "%s request %d", name, i+1)
 			}
@@ -207,7 +208,7 @@ func TestAttackSelfServiceBackends(t *testing.T) {
 		}
 		wg.Wait()
 		t.Logf("50 parallel wrong codes: %v", answers)
-		assert.LessOrEqual(t, answers[challenge.ErrCodeMismatch], flow.DefaultCodeGuesses)
+		assert.LessOrEqual(t, answers[challenge.ErrCodeMismatch], userpool.DefaultCodeGuesses)
 		assert.Equal(t, answers[challenge.ErrCodeMismatch], b.user(t, "kim").FailedAttempts, "every evaluated code is counted")
 		_, err := b.server.ConfirmForgotPassword(ctx, &challenge.ConfirmForgotPasswordInput{ClientId: b.client.ID,
 			Username: "kim", ConfirmationCode: msg.Code, Password: "Attacker-pw1"})

@@ -1,4 +1,4 @@
-package flow_test
+package userpool_test
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/userpool"
 )
 
 // Attacks of issue 12, items 2 and 5: guessing reset and sign-up codes
@@ -141,7 +142,7 @@ func TestAttackCodeRequestFlood(t *testing.T) {
 			}
 			requireCode(t, err, challenge.ErrLimitExceeded, "Attempt limit exceeded, please try after some time.")
 		}
-		assert.Equal(t, flow.DefaultCodeRequests, ok, name)
+		assert.Equal(t, userpool.DefaultCodeRequests, ok, name)
 	}
 	sent := 0
 	for _, m := range e.Outbox.Messages() {
@@ -149,8 +150,8 @@ func TestAttackCodeRequestFlood(t *testing.T) {
 			sent++
 		}
 	}
-	assert.Equal(t, flow.DefaultCodeRequests, sent)
-	e.Clock.Advance(flow.DefaultCodeRequestWindow)
+	assert.Equal(t, userpool.DefaultCodeRequests, sent)
+	e.Clock.Advance(userpool.DefaultCodeRequestWindow)
 	_, err := e.Server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "kim"})
 	require.NoError(t, err)
 }

@@ -1,67 +1,12 @@
-package flow
+package userpool
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/totp"
 )
-
-// setupSession loads the state of an MFA_SETUP session.
-func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byte, *Pool, *AppClient, *User, error) {
-	if len(handle) > maxSession {
-		return nil, nil, nil, nil, nil, errInvalidSession()
-	}
-	blob, ok, err := s.sessions.Load(ctx, handle)
-	if err != nil {
-		return nil, nil, nil, nil, nil, errInternal(err)
-	}
-	var st State
-	if !ok || st.UnmarshalBinary(blob) != nil || st.Challenge != challenge.MFASetup {
-		return nil, nil, nil, nil, nil, errInvalidSession()
-	}
-	if !s.now().Before(st.Expires) {
-		return nil, nil, nil, nil, nil, errExpiredSession()
-	}
-	c, p, err := s.clientAndPool(ctx, st.ClientID, "")
-	if err != nil {
-		return nil, nil, nil, nil, nil, errInvalidSession()
-	}
-	u, err := s.dir.User(ctx, p.ID, st.Username)
-	if err != nil {
-		return nil, nil, nil, nil, nil, errInternal(err)
-	}
-	if u == nil || !u.Enabled {
-		return nil, nil, nil, nil, nil, errInvalidSession()
-	}
-	return &st, blob, p, c, u, nil
-}
-
-// advanceSession spends handle and saves next under a new handle with the
-// same expiry rules as a sign-in step.
-func (s *Server) advanceSession(ctx context.Context, handle string, next *State, c *AppClient) (string, error) {
-	if err := checkTransition(evMFASelected, PhaseMFA, next.Phase); err != nil {
-		return "", errInternal(err)
-	}
-	ok, err := s.sessions.Spend(ctx, handle)
-	if err != nil {
-		return "", errInternal(err)
-	}
-	if !ok {
-		return "", errInvalidSession()
-	}
-	next.Expires = s.now().Add(c.sessionValidity())
-	blob, err := next.MarshalBinary()
-	if err != nil {
-		return "", errInternal(err)
-	}
-	h, err := s.sessions.Save(ctx, blob, c.sessionValidity()+expiredGrace)
-	if err != nil {
-		return "", errInternal(err)
-	}
-	return h, nil
-}
 
 func errNoTOTP() error {
 	return challenge.New(challenge.ErrSoftwareTokenMFANotFound, "Software Token MFA is not enabled for the user pool.")
@@ -73,7 +18,7 @@ func errNoTOTP() error {
 // InvalidParameterException, NotAuthorizedException,
 // SoftwareTokenMFANotFoundException, ResourceNotFoundException,
 // ConcurrentModificationException, InternalErrorException.
-func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.AssociateSoftwareTokenInput) (*challenge.AssociateSoftwareTokenOutput, error) {
+func (s *Service) AssociateSoftwareToken(ctx context.Context, in *challenge.AssociateSoftwareTokenInput) (*challenge.AssociateSoftwareTokenOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -85,16 +30,7 @@ func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.Assoc
 		return nil, errInternal(err)
 	}
 	if in.Session != "" {
-		st, _, p, c, _, err := s.setupSession(ctx, in.Session)
-		if err != nil {
-			return nil, err
-		}
-		if !p.TOTPMFAEnabled {
-			return nil, errNoTOTP()
-		}
-		next := *st
-		next.Extra = map[string]string{extraTOTPPending: secret}
-		h, err := s.advanceSession(ctx, in.Session, &next, c)
+		h, err := s.kit.AssociateSoftwareTokenSession(ctx, in.Session, secret)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +63,7 @@ func errTOTPMismatch() error {
 // a one-step window. Errors: EnableSoftwareTokenMFAException (wrong code),
 // CodeMismatchException, InvalidParameterException, NotAuthorizedException,
 // SoftwareTokenMFANotFoundException, InternalErrorException.
-func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySoftwareTokenInput) (*challenge.VerifySoftwareTokenOutput, error) {
+func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySoftwareTokenInput) (*challenge.VerifySoftwareTokenOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -142,36 +78,7 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 	}
 	now := s.now()
 	if in.Session != "" {
-		st, prev, p, c, _, err := s.setupSession(ctx, in.Session)
-		if err != nil {
-			return nil, err
-		}
-		pending := st.Extra[extraTOTPPending]
-		if !p.TOTPMFAEnabled || pending == "" {
-			return nil, errNoTOTP()
-		}
-		step, ok, err := totp.DefaultConfig().ValidateOnce(pending, in.UserCode, now, 0)
-		if err != nil {
-			return nil, errInternal(err)
-		}
-		if !ok {
-			// A wrong code counts against the session like any wrong answer.
-			next := *st
-			next.Wrong++
-			if int(next.Wrong) >= s.limits.MaxWrongAnswers {
-				s.sessions.Spend(ctx, in.Session)
-			} else if blob, err := next.MarshalBinary(); err == nil {
-				if ok, _ := s.sessions.Swap(ctx, in.Session, prev, blob); !ok {
-					return nil, errInvalidSession()
-				}
-			}
-			return nil, errTOTPMismatch()
-		}
-		next := *st
-		next.Wrong = 0
-		next.Extra = map[string]string{extraTOTPPending: pending, extraTOTPVerified: "1",
-			extraTOTPName: in.FriendlyDeviceName, "totp_step": strconv.FormatUint(step, 10)}
-		h, err := s.advanceSession(ctx, in.Session, &next, c)
+		h, err := s.kit.VerifySoftwareTokenSession(ctx, in.Session, in.UserCode, in.FriendlyDeviceName, now)
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +109,7 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 // SetUserMFAPreference sets the signed-in user's MFA factors. Errors:
 // InvalidParameterException, NotAuthorizedException,
 // PasswordResetRequiredException, UserNotFoundException, InternalErrorException.
-func (s *Server) SetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
+func (s *Service) SetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -215,7 +122,7 @@ func (s *Server) SetUserMFAPreference(ctx context.Context, in *challenge.SetUser
 
 // AdminSetUserMFAPreference sets a user's MFA factors. Errors as
 // SetUserMFAPreference, plus ResourceNotFoundException.
-func (s *Server) AdminSetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
+func (s *Service) AdminSetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -226,7 +133,7 @@ func (s *Server) AdminSetUserMFAPreference(ctx context.Context, in *challenge.Se
 	return s.setMFAPreference(ctx, p, u, in)
 }
 
-func (s *Server) setMFAPreference(ctx context.Context, p *Pool, u *User, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
+func (s *Service) setMFAPreference(ctx context.Context, p *flow.Pool, u *flow.User, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error) {
 	preferred := 0
 	for _, o := range []*challenge.MFAOptionSettings{in.SMSMfaSettings, in.SoftwareTokenMfaSettings, in.EmailMfaSettings} {
 		if o != nil && o.PreferredMfa {

@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -8,34 +8,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/srp"
 )
-
-// mask hides most of a delivery destination, as Cognito does.
-func mask(medium, dest string) string {
-	if medium == challenge.DeliveryMediumEmail {
-		local, domain, ok := strings.Cut(dest, "@")
-		if !ok || local == "" || domain == "" {
-			return "***"
-		}
-		return firstRune(local) + "***@" + firstRune(domain) + "***"
-	}
-	if len(dest) <= 4 {
-		return "+***"
-	}
-	return "+" + strings.Repeat("*", max(len(dest)-5, 1)) + dest[len(dest)-4:]
-}
-
-// firstRune returns the first character of s (never half of one).
-func firstRune(s string) string {
-	_, n := utf8.DecodeRuneInString(s)
-	return s[:n]
-}
 
 // accessUser is the one check of an AccessToken for the operations it
 // authorizes: signature, expiry, token_use and revocation (by the issuer),
 // the scope, and a user who still exists and may act.
-func (s *Server) accessUser(ctx context.Context, token string) (*Pool, *User, *challenge.AccessClaims, error) {
+func (s *Service) accessUser(ctx context.Context, token string) (*flow.Pool, *flow.User, *challenge.AccessClaims, error) {
 	if token == "" {
 		return nil, nil, nil, errMissing("AccessToken")
 	}
@@ -66,7 +46,7 @@ func (s *Server) accessUser(ctx context.Context, token string) (*Pool, *User, *c
 	if !u.Enabled {
 		return nil, nil, nil, errNotAuthorized(challenge.MsgUserDisabled)
 	}
-	if u.Status == StatusResetRequired {
+	if u.Status == flow.StatusResetRequired {
 		return nil, nil, nil, challenge.New(challenge.ErrPasswordResetRequired, challenge.MsgPasswordReset)
 	}
 	return p, u, claims, nil
@@ -74,7 +54,7 @@ func (s *Server) accessUser(ctx context.Context, token string) (*Pool, *User, *c
 
 // GetUser returns the signed-in user. Errors: NotAuthorizedException,
 // PasswordResetRequiredException, UserNotFoundException, InternalErrorException.
-func (s *Server) GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserOutput, error) {
+func (s *Service) GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -94,7 +74,7 @@ func (s *Server) GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*
 
 // GlobalSignOut revokes every refresh token of the signed-in user; their
 // access tokens are refused from then on.
-func (s *Server) GlobalSignOut(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.Empty, error) {
+func (s *Service) GlobalSignOut(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -109,7 +89,7 @@ func (s *Server) GlobalSignOut(ctx context.Context, in *challenge.AccessTokenInp
 }
 
 // AdminUserGlobalSignOut signs a user out everywhere.
-func (s *Server) AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
+func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -126,7 +106,7 @@ func (s *Server) AdminUserGlobalSignOut(ctx context.Context, in *challenge.Admin
 // ChangePassword changes the signed-in user's password. Errors:
 // NotAuthorizedException (wrong previous password), InvalidPasswordException,
 // PasswordHistoryPolicyViolationException, LimitExceededException.
-func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswordInput) (*challenge.Empty, error) {
+func (s *Service) ChangePassword(ctx context.Context, in *challenge.ChangePasswordInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -135,7 +115,7 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 		return nil, err
 	}
 	now := s.now()
-	if lockedAt(u, now) {
+	if u.LockedAt(now) {
 		return nil, errCodeRequestLimit()
 	}
 	if u.HasPassword() && in.PreviousPassword == "" {
@@ -148,7 +128,7 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 	if u.HasPassword() {
 		// The previous password is a guess like any other: counted
 		// before it is checked, so parallel guesses stop at the lockout.
-		if settle, err = s.reserveGuess(ctx, p, u.Username, now); err != nil {
+		if settle, err = s.kit.ReserveGuess(ctx, p, u.Username, now); err != nil {
 			if challenge.CodeOf(err) == challenge.ErrNotAuthorized {
 				return nil, errCodeRequestLimit()
 			}
@@ -163,7 +143,7 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 			return nil, errIncorrect()
 		}
 	}
-	if err := passwordReused(u, p, in.ProposedPassword); err != nil {
+	if err := flow.PasswordReused(u, p, in.ProposedPassword); err != nil {
 		_ = settle(true)
 		return nil, err
 	}
@@ -171,7 +151,7 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
+	flow.SetPassword(u, p, flow.PasswordRecord{Salt: salt, Verifier: verifier})
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 	if err := s.update(ctx, u, now); err != nil {
 		return nil, err
@@ -184,15 +164,15 @@ func (s *Server) ChangePassword(ctx context.Context, in *challenge.ChangePasswor
 
 // publicClient looks up the client of a public operation and checks its
 // SecretHash over username.
-func (s *Server) publicClient(ctx context.Context, clientID, secretHash, username string) (*AppClient, *Pool, error) {
-	c, p, err := s.clientAndPool(ctx, clientID, "")
+func (s *Service) publicClient(ctx context.Context, clientID, secretHash, username string) (*flow.AppClient, *flow.Pool, error) {
+	c, p, err := s.kit.ClientAndPool(ctx, clientID, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	if username == "" {
 		return nil, nil, errMissing("Username")
 	}
-	if err := checkSecretHash(c, secretHash, username); err != nil {
+	if err := flow.CheckSecretHash(c, secretHash, username); err != nil {
 		return nil, nil, err
 	}
 	return c, p, nil
@@ -200,12 +180,12 @@ func (s *Server) publicClient(ctx context.Context, clientID, secretHash, usernam
 
 // publicUser is publicClient plus the user the operation names (nil when
 // there is none).
-func (s *Server) publicUser(ctx context.Context, clientID, secretHash, username string) (*AppClient, *Pool, *User, error) {
+func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username string) (*flow.AppClient, *flow.Pool, *flow.User, error) {
 	c, p, err := s.publicClient(ctx, clientID, secretHash, username)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	u, err := s.findUser(ctx, p, username)
+	u, err := s.kit.FindUser(ctx, p, username)
 	if err != nil {
 		return nil, nil, nil, errInternal(err)
 	}
@@ -214,7 +194,7 @@ func (s *Server) publicUser(ctx context.Context, clientID, secretHash, username 
 
 // sendCode records a code under purpose and delivers it to the user's
 // email or phone. verifiedOnly limits it to verified destinations.
-func (s *Server) sendCode(ctx context.Context, p *Pool, u *User, purpose string, verifiedOnly bool, now time.Time) (*challenge.CodeDeliveryDetailsType, error) {
+func (s *Service) sendCode(ctx context.Context, p *flow.Pool, u *flow.User, purpose string, verifiedOnly bool, now time.Time) (*challenge.CodeDeliveryDetailsType, error) {
 	attr, medium := "", ""
 	for _, cand := range []struct{ attr, medium string }{{"email", challenge.DeliveryMediumEmail}, {"phone_number", challenge.DeliveryMediumSMS}} {
 		if u.Attributes[cand.attr] == "" {
@@ -232,34 +212,34 @@ func (s *Server) sendCode(ctx context.Context, p *Pool, u *User, purpose string,
 	if attr == "" {
 		return nil, nil
 	}
-	code, err := randomDigits(s.rand, 6)
+	code, err := flow.RandomDigits(s.rand, 6)
 	if err != nil {
 		return nil, errInternal(err)
 	}
 	if u.Codes == nil {
-		u.Codes = map[string]PendingCode{}
+		u.Codes = map[string]flow.PendingCode{}
 	}
 	validity := 24 * time.Hour
 	if purpose == "reset" {
 		validity = time.Hour
 	}
-	u.Codes[purpose] = PendingCode{Hash: s.codeHash(purpose, code), Expires: now.Add(validity)}
+	u.Codes[purpose] = flow.PendingCode{Hash: s.kit.CodeHash(purpose, code), Expires: now.Add(validity)}
 	dest := u.Attributes[attr]
 	if s.sender != nil {
 		msgPurpose := map[string]string{"signup": "SIGN_UP", "reset": "FORGOT_PASSWORD"}[purpose]
-		if err := s.sender.Send(ctx, Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
+		if err := s.sender.Send(ctx, flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
 			Purpose: msgPurpose, Code: code}); err != nil {
 			return nil, challenge.Wrap(challenge.ErrCodeDeliveryFailure, "Unable to deliver the code.", err)
 		}
 	}
-	return &challenge.CodeDeliveryDetailsType{AttributeName: attr, DeliveryMedium: medium, Destination: mask(medium, dest)}, nil
+	return &challenge.CodeDeliveryDetailsType{AttributeName: attr, DeliveryMedium: medium, Destination: flow.MaskDestination(medium, dest)}, nil
 }
 
 // SignUp registers a user (status UNCONFIRMED) and sends a confirmation
 // code when the pool auto-verifies email or phone. Errors:
 // InvalidParameterException, InvalidPasswordException,
 // UsernameExistsException, NotAuthorizedException, CodeDeliveryFailureException.
-func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challenge.SignUpOutput, error) {
+func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challenge.SignUpOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -290,16 +270,16 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 		attrs[a.Name] = a.Value
 	}
 	// ValidationData goes to triggers only; nothing of it is stored.
-	if err := checkClientAttributeWrite(c, nil, attrs); err != nil {
+	if err := flow.CheckClientAttributeWrite(c, nil, attrs); err != nil {
 		return nil, err
 	}
-	normalizeAliases(p, attrs)
-	username := canonicalUsername(p, in.Username)
+	flow.NormalizeAliases(p, attrs)
+	username := flow.CanonicalUsername(p, in.Username)
 	if len(p.UsernameAttributes) > 0 {
 		matched := false
-		for _, ua := range signInAttributes(p, in.Username) {
-			if contains(p.UsernameAttributes, ua) {
-				attrs[ua] = aliasValue(p, ua, in.Username)
+		for _, ua := range flow.SignInAttributes(p, in.Username) {
+			if slices.Contains(p.UsernameAttributes, ua) {
+				attrs[ua] = flow.AliasValue(p, ua, in.Username)
 				matched = true
 			}
 		}
@@ -321,7 +301,7 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 	} else if existing != nil {
 		return nil, challenge.New(challenge.ErrUsernameExists, "User already exists")
 	}
-	sub, err := newUUID(s.rand)
+	sub, err := flow.NewUUID(s.rand)
 	if err != nil {
 		return nil, errInternal(err)
 	}
@@ -329,7 +309,7 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 		username = sub
 	}
 	now := s.now()
-	u := &User{PoolID: p.ID, Username: username, Sub: sub, Status: StatusUnconfirmed, Enabled: true, Attributes: attrs,
+	u := &flow.User{PoolID: p.ID, Username: username, Sub: sub, Status: flow.StatusUnconfirmed, Enabled: true, Attributes: attrs,
 		Created: now, LastModified: now}
 	if in.Password != "" {
 		if u.Salt, u.Verifier, err = srp.NewPasswordVerifier(s.rand, srp.PoolName(p.ID), username, in.Password); err != nil {
@@ -342,10 +322,10 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 			return nil, err
 		}
 	}
-	if err := s.dir.Apply(ctx, Change{Kind: ChangeCreate, User: u}); err != nil {
+	if err := s.dir.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: u}); err != nil {
 		return nil, challenge.Wrap(challenge.ErrUsernameExists, "User already exists", err)
 	}
-	session, err := s.signUpSession(ctx, c, u, false)
+	session, err := s.kit.SignUpSession(ctx, c, u, false)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +341,7 @@ func (s *Server) SignUp(ctx context.Context, in *challenge.SignUpInput) (*challe
 // NotAuthorizedException, UserNotFoundException (LEGACY),
 // AliasExistsException (the email or phone is another user's verified
 // alias, without ForceAliasCreation).
-func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error) {
+func (s *Service) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -376,10 +356,10 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if u == nil && !hide {
 		return nil, errUserNotFound()
 	}
-	if u != nil && u.Status != StatusUnconfirmed && !hide {
+	if u != nil && u.Status != flow.StatusUnconfirmed && !hide {
 		return nil, errNotAuthorized("User cannot be confirmed. Current status is " + string(u.Status))
 	}
-	if u == nil || u.Status != StatusUnconfirmed {
+	if u == nil || u.Status != flow.StatusUnconfirmed {
 		// Hidden: counted, looked at and answered as a wrong code.
 		if in.Session != "" {
 			return nil, errInvalidSession()
@@ -395,7 +375,7 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 		return nil, errCodeMismatch()
 	}
 	if in.Session != "" {
-		if err := s.checkSignUpSession(ctx, in.Session, "pending", c, u); err != nil {
+		if err := s.kit.SpendPendingSignUpSession(ctx, in.Session, c, u); err != nil {
 			return nil, err
 		}
 	}
@@ -406,23 +386,23 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	// Read again: the reservation wrote the user.
 	if u, err = s.dir.User(ctx, p.ID, u.Username); err != nil {
 		return nil, errInternal(err)
-	} else if u == nil || u.Status != StatusUnconfirmed {
+	} else if u == nil || u.Status != flow.StatusUnconfirmed {
 		return nil, errCodeMismatch()
 	}
 	now := s.now()
 	if err := s.guessCode(c, u, purposeSignUp, in.ConfirmationCode, now); err != nil {
 		return nil, err
 	}
-	u.Status = StatusConfirmed
+	u.Status = flow.StatusConfirmed
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
 	for _, a := range p.AutoVerifiedAttributes {
-		if flag, ok := verifiedAttributes[a]; ok && u.Attributes[a] != "" {
+		if flag, ok := flow.VerifiedFlag(a); ok && u.Attributes[a] != "" {
 			u.Attributes[flag] = "true"
 		}
 	}
 	// When the alias is taken nothing is saved: the code stays, for a
 	// confirmation with ForceAliasCreation.
-	moves, err := s.aliasMoves(ctx, p, u.Username, u.Attributes, in.ForceAliasCreation)
+	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, in.ForceAliasCreation)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +412,7 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 	if err := settle(true); err != nil {
 		return nil, err
 	}
-	session, err := s.signUpSession(ctx, c, u, true)
+	session, err := s.kit.SignUpSession(ctx, c, u, true)
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +423,7 @@ func (s *Server) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpI
 // budget (LimitExceededException beyond it). Under
 // PreventUserExistenceErrors=ENABLED a name that does not exist, or a user
 // already confirmed, gets a decoy delivery and no code.
-func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -458,10 +438,10 @@ func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.Usern
 	if err := s.takeCodeRequest(ctx, p, selfServiceName(p, u, in.Username)); err != nil {
 		return nil, err
 	}
-	if u == nil || (u.Status != StatusUnconfirmed && hide) {
-		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, in.Username))}, nil
+	if u == nil || (u.Status != flow.StatusUnconfirmed && hide) {
+		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, flow.CanonicalUsername(p, in.Username))}, nil
 	}
-	if u.Status != StatusUnconfirmed {
+	if u.Status != flow.StatusUnconfirmed {
 		return nil, errParam("User is already confirmed.")
 	}
 	return s.deliverCode(ctx, c, p, u, in.Username, purposeSignUp, false,
@@ -472,7 +452,7 @@ func (s *Server) ResendConfirmationCode(ctx context.Context, in *challenge.Usern
 // where it went; nowhere is the InvalidParameterException message when
 // the user has no destination (a decoy delivery when the client hides
 // existence).
-func (s *Server) deliverCode(ctx context.Context, c *AppClient, p *Pool, u *User, given, purpose string, verifiedOnly bool, nowhere string) (*challenge.CodeDeliveryOutput, error) {
+func (s *Service) deliverCode(ctx context.Context, c *flow.AppClient, p *flow.Pool, u *flow.User, given, purpose string, verifiedOnly bool, nowhere string) (*challenge.CodeDeliveryOutput, error) {
 	now := s.now()
 	details, err := s.sendCode(ctx, p, u, purpose, verifiedOnly, now)
 	if err != nil {
@@ -480,7 +460,7 @@ func (s *Server) deliverCode(ctx context.Context, c *AppClient, p *Pool, u *User
 	}
 	if details == nil {
 		if hidesExistence(c) {
-			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, given))}, nil
+			return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, flow.CanonicalUsername(p, given))}, nil
 		}
 		return nil, errParam(nowhere)
 	}
@@ -497,7 +477,7 @@ func (s *Server) deliverCode(ctx context.Context, c *AppClient, p *Pool, u *User
 // decoyDelivery) and no code. Errors: InvalidParameterException (nowhere
 // to send it), UserNotFoundException (LEGACY), NotAuthorizedException,
 // LimitExceededException, CodeDeliveryFailureException.
-func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -506,7 +486,7 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 		return nil, err
 	}
 	if u == nil {
-		if u, err = s.migrate(ctx, p, c, in.Username, "", in.ClientMetadata); err != nil {
+		if u, err = s.kit.Migrate(ctx, p, c, in.Username, "", in.ClientMetadata); err != nil {
 			return nil, err
 		}
 	}
@@ -518,7 +498,7 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 		return nil, err
 	}
 	if u == nil || (!u.Enabled && hide) {
-		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, canonicalUsername(p, in.Username))}, nil
+		return &challenge.CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p, flow.CanonicalUsername(p, in.Username))}, nil
 	}
 	if !u.Enabled {
 		return nil, errNotAuthorized(challenge.MsgUserDisabled)
@@ -537,7 +517,7 @@ func (s *Server) ForgotPassword(ctx context.Context, in *challenge.UsernameInput
 // LimitExceededException, InvalidPasswordException,
 // PasswordHistoryPolicyViolationException, UserNotFoundException (LEGACY),
 // NotAuthorizedException.
-func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error) {
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -573,7 +553,7 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 	}
 	// The code is right: the history may be told (the code stays for
 	// another password).
-	if err := passwordReused(u, p, in.Password); err != nil {
+	if err := flow.PasswordReused(u, p, in.Password); err != nil {
 		_ = settle(true)
 		return nil, err
 	}
@@ -581,9 +561,9 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	setPassword(u, p, PasswordRecord{Salt: salt, Verifier: verifier})
-	if u.Status == StatusResetRequired || u.Status == StatusForceChangePassword {
-		u.Status = StatusConfirmed
+	flow.SetPassword(u, p, flow.PasswordRecord{Salt: salt, Verifier: verifier})
+	if u.Status == flow.StatusResetRequired || u.Status == flow.StatusForceChangePassword {
+		u.Status = flow.StatusConfirmed
 	}
 	u.TemporaryPasswordExpires = time.Time{}
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
@@ -600,11 +580,11 @@ func (s *Server) ConfirmForgotPassword(ctx context.Context, in *challenge.Confir
 // a new refresh token when the client rotates them. A secret client sends
 // its ClientSecret. Errors: NotAuthorizedException, InvalidParameterException,
 // ResourceNotFoundException, InternalErrorException.
-func (s *Server) GetTokensFromRefreshToken(ctx context.Context, in *challenge.GetTokensFromRefreshTokenInput) (*challenge.GetTokensFromRefreshTokenOutput, error) {
+func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *challenge.GetTokensFromRefreshTokenInput) (*challenge.GetTokensFromRefreshTokenOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	c, p, err := s.clientAndPool(ctx, in.ClientId, "")
+	c, p, err := s.kit.ClientAndPool(ctx, in.ClientId, "")
 	if err != nil {
 		return nil, err
 	}
@@ -617,7 +597,7 @@ func (s *Server) GetTokensFromRefreshToken(ctx context.Context, in *challenge.Ge
 	if !c.Allows(challenge.FlowRefreshTokenAuth) {
 		return nil, errParam("REFRESH_TOKEN_AUTH flow not enabled for this client")
 	}
-	result, err := s.refresh(ctx, c, p, in.RefreshToken, "", in.DeviceKey, c.RefreshTokenRotation, in.ClientMetadata, false)
+	result, err := s.kit.Refresh(ctx, c, p, in.RefreshToken, in.DeviceKey, c.RefreshTokenRotation, in.ClientMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -628,7 +608,7 @@ func (s *Server) GetTokensFromRefreshToken(ctx context.Context, in *challenge.Ge
 // Errors: UnsupportedOperationException (revocation off for the client),
 // UnauthorizedException, UnsupportedTokenTypeException,
 // InvalidParameterException, InternalErrorException.
-func (s *Server) RevokeToken(ctx context.Context, in *challenge.RevokeTokenInput) (*challenge.Empty, error) {
+func (s *Service) RevokeToken(ctx context.Context, in *challenge.RevokeTokenInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}

@@ -1,10 +1,12 @@
-package flow
+package userpool
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 )
 
 // userFilter is a parsed ListUsers Filter: `name = "value"` or `name ^= "value"`.
@@ -60,13 +62,13 @@ func parseUserFilter(f string) (*userFilter, error) {
 		b.WriteByte(c)
 	}
 	out.value = b.String()
-	if !contains(filterable, out.attr) {
+	if !slices.Contains(filterable, out.attr) {
 		return nil, errParam("Invalid search filter: attribute " + truncate(out.attr, 32) + " cannot be searched")
 	}
 	return &out, nil
 }
 
-func (f *userFilter) match(u *User) bool {
+func (f *userFilter) match(u *flow.User) bool {
 	if f == nil {
 		return true
 	}
@@ -94,7 +96,7 @@ func (f *userFilter) match(u *User) bool {
 
 // ListUsers lists a pool's users, optionally filtered. Errors:
 // InvalidParameterException, ResourceNotFoundException, InternalErrorException.
-func (s *Server) ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error) {
+func (s *Service) ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -129,7 +131,7 @@ func (s *Server) ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*
 			if len(in.AttributesToGet) > 0 {
 				kept := t.Attributes[:0]
 				for _, a := range t.Attributes {
-					if contains(in.AttributesToGet, a.Name) {
+					if slices.Contains(in.AttributesToGet, a.Name) {
 						kept = append(kept, a)
 					}
 				}

@@ -1,4 +1,4 @@
-package flow_test
+package userpool_test
 
 import (
 	"encoding/json"

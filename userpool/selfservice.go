@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 )
 
 // Limits of the self-service code operations (ForgotPassword,
@@ -52,22 +53,22 @@ func errCodeGuessLimit() error {
 
 // hidesExistence reports whether the client asks for uniform answers for
 // names that do not exist (PreventUserExistenceErrors=ENABLED).
-func hidesExistence(c *AppClient) bool {
+func hidesExistence(c *flow.AppClient) bool {
 	return c.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn
 }
 
 // selfServiceName is the name whose budgets a call spends: the user's
 // username when the user exists, else the canonical form of the name given.
-func selfServiceName(p *Pool, u *User, given string) string {
+func selfServiceName(p *flow.Pool, u *flow.User, given string) string {
 	if u != nil {
 		return u.Username
 	}
-	return canonicalUsername(p, given)
+	return flow.CanonicalUsername(p, given)
 }
 
 // takeCodeRequest counts one code request for name (see the limits
 // above). An error of the Limiter refuses the request.
-func (s *Server) takeCodeRequest(ctx context.Context, p *Pool, name string) error {
+func (s *Service) takeCodeRequest(ctx context.Context, p *flow.Pool, name string) error {
 	n, err := s.limiter.Take(ctx, "coderequest\x00"+p.ID+"\x00"+name, DefaultCodeRequestWindow)
 	if err != nil {
 		return errInternal(err)
@@ -83,7 +84,7 @@ func (s *Server) takeCodeRequest(ctx context.Context, p *Pool, name string) erro
 // the lockout. settle(true) after a right code clears the lockout counter.
 // For a name that does not exist the same counts are kept by the Limiter,
 // so the answers are the same as for a user.
-func (s *Server) reserveCodeGuess(ctx context.Context, p *Pool, name, purpose string) (settle func(ok bool) error, err error) {
+func (s *Service) reserveCodeGuess(ctx context.Context, p *flow.Pool, name, purpose string) (settle func(ok bool) error, err error) {
 	n, err := s.limiter.Take(ctx, "codeguess\x00"+p.ID+"\x00"+purpose+"\x00"+name, DefaultCodeGuessWindow)
 	if err != nil {
 		return nil, errInternal(err)
@@ -91,7 +92,7 @@ func (s *Server) reserveCodeGuess(ctx context.Context, p *Pool, name, purpose st
 	if n > DefaultCodeGuesses {
 		return nil, errCodeGuessLimit()
 	}
-	settle, err = s.reserveGuess(ctx, p, name, s.now())
+	settle, err = s.kit.ReserveGuess(ctx, p, name, s.now())
 	if err != nil {
 		if challenge.CodeOf(err) == challenge.ErrNotAuthorized {
 			// In a lockout: the code operations say so as Cognito does.
@@ -109,14 +110,14 @@ func (s *Server) reserveCodeGuess(ctx context.Context, p *Pool, name, purpose st
 // phone-shaped name masks as itself (as a real alias would), any other
 // name gets letters (or digits, in a pool that verifies phones only) of
 // its own.
-func (s *Server) decoyDelivery(p *Pool, name string) *challenge.CodeDeliveryDetailsType {
+func (s *Service) decoyDelivery(p *flow.Pool, name string) *challenge.CodeDeliveryDetailsType {
 	email := func(dest string) *challenge.CodeDeliveryDetailsType {
 		return &challenge.CodeDeliveryDetailsType{AttributeName: "email", DeliveryMedium: challenge.DeliveryMediumEmail,
-			Destination: mask(challenge.DeliveryMediumEmail, dest)}
+			Destination: flow.MaskDestination(challenge.DeliveryMediumEmail, dest)}
 	}
 	sms := func(dest string) *challenge.CodeDeliveryDetailsType {
 		return &challenge.CodeDeliveryDetailsType{AttributeName: "phone_number", DeliveryMedium: challenge.DeliveryMediumSMS,
-			Destination: mask(challenge.DeliveryMediumSMS, dest)}
+			Destination: flow.MaskDestination(challenge.DeliveryMediumSMS, dest)}
 	}
 	if local, domain, ok := strings.Cut(name, "@"); ok && local != "" && domain != "" {
 		return email(strings.ToLower(name))
@@ -147,12 +148,12 @@ func (s *Server) decoyDelivery(p *Pool, name string) *challenge.CodeDeliveryDeta
 //
 // u may be nil (a name that does not exist): the same work is done, so
 // the answer takes as long.
-func (s *Server) guessCode(c *AppClient, u *User, purpose, code string, now time.Time) error {
+func (s *Service) guessCode(c *flow.AppClient, u *flow.User, purpose, code string, now time.Time) error {
 	if len(code) > 16 {
 		return errCodeMismatch()
 	}
-	sum := s.codeHash(purpose, code)
-	var pc PendingCode
+	sum := s.kit.CodeHash(purpose, code)
+	var pc flow.PendingCode
 	ok := false
 	if u != nil {
 		pc, ok = u.Codes[purpose]

@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 )
 
 func errWebAuthnOff() error {
@@ -14,7 +15,7 @@ func errWebAuthnOff() error {
 }
 
 // passkeyPool checks that passkeys are on for the pool.
-func (s *Server) passkeyPool(p *Pool) error {
+func (s *Service) passkeyPool(p *flow.Pool) error {
 	if s.passkeys == nil || p.WebAuthnRelyingPartyID == "" || !slices.Contains(p.AllowedFirstAuthFactors, "WEB_AUTHN") {
 		return errWebAuthnOff()
 	}
@@ -24,7 +25,7 @@ func (s *Server) passkeyPool(p *Pool) error {
 // StartWebAuthnRegistration returns the credential creation options for a
 // new passkey of the signed-in user. Errors: WebAuthnNotEnabledException,
 // NotAuthorizedException, LimitExceededException, InternalErrorException.
-func (s *Server) StartWebAuthnRegistration(ctx context.Context, in *challenge.StartWebAuthnRegistrationInput) (*challenge.StartWebAuthnRegistrationOutput, error) {
+func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *challenge.StartWebAuthnRegistrationInput) (*challenge.StartWebAuthnRegistrationOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -38,12 +39,12 @@ func (s *Server) StartWebAuthnRegistration(ctx context.Context, in *challenge.St
 	if len(u.Passkeys) >= 20 {
 		return nil, challenge.New(challenge.ErrLimitExceeded, "The user has the most passkeys allowed.")
 	}
-	opts, session, err := s.passkeys.BeginRegistration(relyingParty(p, s.origins), passkeyUser(u))
+	opts, session, err := s.passkeys.BeginRegistration(flow.RelyingParty(p, s.origins), flow.PasskeyUser(u))
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	u.PendingPasskey = &PendingCeremony{Session: session, ClientID: claims.ClientID, Expires: now.Add(5 * time.Minute)}
+	u.PendingPasskey = &flow.PendingCeremony{Session: session, ClientID: claims.ClientID, Expires: now.Add(5 * time.Minute)}
 	if err := s.update(ctx, u, now); err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (s *Server) StartWebAuthnRegistration(ctx context.Context, in *challenge.St
 // WebAuthnRelyingPartyMismatchException, WebAuthnOriginNotAllowedException,
 // WebAuthnCredentialNotSupportedException, WebAuthnNotEnabledException,
 // InvalidParameterException, NotAuthorizedException, LimitExceededException.
-func (s *Server) CompleteWebAuthnRegistration(ctx context.Context, in *challenge.CompleteWebAuthnRegistrationInput) (*challenge.Empty, error) {
+func (s *Service) CompleteWebAuthnRegistration(ctx context.Context, in *challenge.CompleteWebAuthnRegistrationInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -79,7 +80,7 @@ func (s *Server) CompleteWebAuthnRegistration(ctx context.Context, in *challenge
 		return nil, challenge.New(challenge.ErrWebAuthnClientMismatch, "The registration was started by another app client.")
 	}
 	u.PendingPasskey = nil
-	cred, verr := s.passkeys.FinishRegistration(relyingParty(p, s.origins), passkeyUser(u), pending.Session, in.Credential)
+	cred, verr := s.passkeys.FinishRegistration(flow.RelyingParty(p, s.origins), flow.PasskeyUser(u), pending.Session, in.Credential)
 	if verr == nil {
 		if slices.ContainsFunc(u.Passkeys, func(c challenge.PasskeyCredential) bool { return string(c.ID) == string(cred.ID) }) {
 			verr = challenge.New(challenge.ErrInvalidParameter, "The passkey is already registered.")
@@ -101,7 +102,7 @@ func (s *Server) CompleteWebAuthnRegistration(ctx context.Context, in *challenge
 }
 
 // ListWebAuthnCredentials lists the signed-in user's passkeys.
-func (s *Server) ListWebAuthnCredentials(ctx context.Context, in *challenge.ListWebAuthnCredentialsInput) (*challenge.ListWebAuthnCredentialsOutput, error) {
+func (s *Service) ListWebAuthnCredentials(ctx context.Context, in *challenge.ListWebAuthnCredentialsInput) (*challenge.ListWebAuthnCredentialsOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -125,7 +126,7 @@ func (s *Server) ListWebAuthnCredentials(ctx context.Context, in *challenge.List
 }
 
 // DeleteWebAuthnCredential removes one of the signed-in user's passkeys.
-func (s *Server) DeleteWebAuthnCredential(ctx context.Context, in *challenge.DeleteWebAuthnCredentialInput) (*challenge.Empty, error) {
+func (s *Service) DeleteWebAuthnCredential(ctx context.Context, in *challenge.DeleteWebAuthnCredentialInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -149,7 +150,7 @@ func (s *Server) DeleteWebAuthnCredential(ctx context.Context, in *challenge.Del
 
 // GetUserAuthFactors reports the signed-in user's MFA settings and the
 // first factors they can sign in with.
-func (s *Server) GetUserAuthFactors(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserAuthFactorsOutput, error) {
+func (s *Service) GetUserAuthFactors(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserAuthFactorsOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -174,59 +175,10 @@ func (s *Server) GetUserAuthFactors(ctx context.Context, in *challenge.AccessTok
 	return out, nil
 }
 
-// signUpSession saves a session naming a user who just signed up
-// (confirmed false) or confirmed (true).
-func (s *Server) signUpSession(ctx context.Context, c *AppClient, u *User, confirmed bool) (string, error) {
-	now := s.now()
-	st := State{Phase: PhaseStart, PoolID: u.PoolID, ClientID: c.ID, Username: u.Username, Created: now,
-		Expires: now.Add(c.sessionValidity()), Extra: map[string]string{extraSignedUp: "pending"}}
-	if confirmed {
-		st.Extra[extraSignedUp] = "confirmed"
-	}
-	blob, err := st.MarshalBinary()
-	if err != nil {
-		return "", errInternal(err)
-	}
-	h, err := s.sessions.Save(ctx, blob, c.sessionValidity())
-	if err != nil {
-		return "", errInternal(err)
-	}
-	return h, nil
-}
-
-// spendSignUpSession checks and spends a sign-up session; want is
-// "pending" (ConfirmSignUp) or "confirmed" (InitiateAuth).
-func (s *Server) checkSignUpSession(ctx context.Context, handle, want string, c *AppClient, u *User) error {
-	if len(handle) > maxSession {
-		return errInvalidSession()
-	}
-	blob, ok, err := s.sessions.Load(ctx, handle)
-	if err != nil {
-		return errInternal(err)
-	}
-	var st State
-	if !ok || st.UnmarshalBinary(blob) != nil || st.Extra[extraSignedUp] != want || st.ClientID != c.ID || st.Username != u.Username {
-		return errInvalidSession()
-	}
-	if !s.now().Before(st.Expires) {
-		return errExpiredSession()
-	}
-	if ok, err := s.sessions.Spend(ctx, handle); err != nil {
-		return errInternal(err)
-	} else if !ok {
-		return errInvalidSession()
-	}
-	return nil
-}
-
-func (s *Server) spendSignUpSession(ctx context.Context, handle string, c *AppClient, u *User) error {
-	return s.checkSignUpSession(ctx, handle, "confirmed", c, u)
-}
-
 // defaultPasskeyName names a passkey whose authenticator gave no name
 // (FriendlyCredentialName is required in ListWebAuthnCredentials): the
 // relying party's name, that is the pool's name, else its relying party id.
-func defaultPasskeyName(p *Pool) string {
+func defaultPasskeyName(p *flow.Pool) string {
 	if p.Name != "" {
 		return p.Name
 	}

@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -18,9 +19,9 @@ func errNoTracking() error {
 // deviceUser finds the user of a device operation: by AccessToken, or,
 // for the Admin variants (admin true), by UserPoolId and Username. A public
 // call never honours the admin members, whatever its body holds.
-func (s *Server) deviceUser(ctx context.Context, admin bool, accessToken, poolID, username string) (*Pool, *User, *challenge.AccessClaims, error) {
-	var p *Pool
-	var u *User
+func (s *Service) deviceUser(ctx context.Context, admin bool, accessToken, poolID, username string) (*flow.Pool, *flow.User, *challenge.AccessClaims, error) {
+	var p *flow.Pool
+	var u *flow.User
 	var claims *challenge.AccessClaims
 	var err error
 	if admin {
@@ -43,7 +44,7 @@ func (s *Server) deviceUser(ctx context.Context, admin bool, accessToken, poolID
 // InvalidParameterException, NotAuthorizedException,
 // ResourceNotFoundException, InvalidUserPoolConfigurationException,
 // UsernameExistsException (the device is already confirmed), InternalErrorException.
-func (s *Server) ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceInput) (*challenge.ConfirmDeviceOutput, error) {
+func (s *Service) ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceInput) (*challenge.ConfirmDeviceOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -57,7 +58,7 @@ func (s *Server) ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceI
 	if claims.DeviceKey != in.DeviceKey {
 		return nil, errNoDevice()
 	}
-	if u.device(in.DeviceKey) != nil {
+	if u.Device(in.DeviceKey) != nil {
 		return nil, challenge.New(challenge.ErrUsernameExists, "Device already confirmed.")
 	}
 	cfg := in.DeviceSecretVerifierConfig
@@ -76,7 +77,7 @@ func (s *Server) ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceI
 		return nil, errParam("PasswordVerifier is not a valid verifier.")
 	}
 	now := s.now()
-	u.Devices = append(u.Devices, Device{Key: in.DeviceKey, GroupKey: deviceGroupKey(s.decoyKey, u), Name: in.DeviceName,
+	u.Devices = append(u.Devices, flow.Device{Key: in.DeviceKey, GroupKey: flow.DeviceGroupKey(s.decoyKey, u), Name: in.DeviceName,
 		Salt: salt, Verifier: verifier, Remembered: !p.Devices.DeviceOnlyRememberedOnUserPrompt,
 		Created: now, LastModified: now, LastAuthenticated: now})
 	if err := s.update(ctx, u, now); err != nil {
@@ -85,7 +86,7 @@ func (s *Server) ConfirmDevice(ctx context.Context, in *challenge.ConfirmDeviceI
 	return &challenge.ConfirmDeviceOutput{UserConfirmationNecessary: p.Devices.DeviceOnlyRememberedOnUserPrompt}, nil
 }
 
-func (s *Server) deviceOf(ctx context.Context, admin bool, in *challenge.DeviceInput) (*User, *Device, error) {
+func (s *Service) deviceOf(ctx context.Context, admin bool, in *challenge.DeviceInput) (*flow.User, *flow.Device, error) {
 	if in == nil {
 		return nil, nil, errParam("Missing request.")
 	}
@@ -96,7 +97,7 @@ func (s *Server) deviceOf(ctx context.Context, admin bool, in *challenge.DeviceI
 	if in.DeviceKey == "" {
 		return nil, nil, errMissing("DeviceKey")
 	}
-	d := u.device(in.DeviceKey)
+	d := u.Device(in.DeviceKey)
 	if d == nil {
 		return nil, nil, errNoDevice()
 	}
@@ -104,11 +105,11 @@ func (s *Server) deviceOf(ctx context.Context, admin bool, in *challenge.DeviceI
 }
 
 // UpdateDeviceStatus marks a device remembered or not_remembered.
-func (s *Server) UpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) UpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	return s.updateDeviceStatus(ctx, false, in)
 }
 
-func (s *Server) updateDeviceStatus(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) updateDeviceStatus(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	u, d, err := s.deviceOf(ctx, admin, in)
 	if err != nil {
 		return nil, err
@@ -130,14 +131,14 @@ func (s *Server) updateDeviceStatus(ctx context.Context, admin bool, in *challen
 }
 
 // AdminUpdateDeviceStatus is UpdateDeviceStatus for an administrator.
-func (s *Server) AdminUpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) AdminUpdateDeviceStatus(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	if in != nil && in.UserPoolId == "" {
 		return nil, errMissing("UserPoolId")
 	}
 	return s.updateDeviceStatus(ctx, true, in)
 }
 
-func deviceType(d *Device) *challenge.DeviceType {
+func deviceType(d *flow.Device) *challenge.DeviceType {
 	status := "not_remembered"
 	if d.Remembered {
 		status = "remembered"
@@ -159,11 +160,11 @@ func deviceType(d *Device) *challenge.DeviceType {
 }
 
 // GetDevice describes one of the user's devices.
-func (s *Server) GetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
+func (s *Service) GetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
 	return s.getDevice(ctx, false, in)
 }
 
-func (s *Server) getDevice(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
+func (s *Service) getDevice(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
 	_, d, err := s.deviceOf(ctx, admin, in)
 	if err != nil {
 		return nil, err
@@ -172,7 +173,7 @@ func (s *Server) getDevice(ctx context.Context, admin bool, in *challenge.Device
 }
 
 // AdminGetDevice is GetDevice for an administrator.
-func (s *Server) AdminGetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
+func (s *Service) AdminGetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.GetDeviceOutput, error) {
 	if in != nil && in.UserPoolId == "" {
 		return nil, errMissing("UserPoolId")
 	}
@@ -180,17 +181,17 @@ func (s *Server) AdminGetDevice(ctx context.Context, in *challenge.DeviceInput) 
 }
 
 // ForgetDevice removes a device: it no longer signs in or replaces MFA.
-func (s *Server) ForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) ForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	return s.forgetDevice(ctx, false, in)
 }
 
-func (s *Server) forgetDevice(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) forgetDevice(ctx context.Context, admin bool, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	u, d, err := s.deviceOf(ctx, admin, in)
 	if err != nil {
 		return nil, err
 	}
 	key := d.Key
-	u.Devices = slices.DeleteFunc(u.Devices, func(x Device) bool { return x.Key == key })
+	u.Devices = slices.DeleteFunc(u.Devices, func(x flow.Device) bool { return x.Key == key })
 	if err := s.update(ctx, u, s.now()); err != nil {
 		return nil, err
 	}
@@ -198,7 +199,7 @@ func (s *Server) forgetDevice(ctx context.Context, admin bool, in *challenge.Dev
 }
 
 // AdminForgetDevice is ForgetDevice for an administrator.
-func (s *Server) AdminForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
+func (s *Service) AdminForgetDevice(ctx context.Context, in *challenge.DeviceInput) (*challenge.Empty, error) {
 	if in != nil && in.UserPoolId == "" {
 		return nil, errMissing("UserPoolId")
 	}
@@ -206,11 +207,11 @@ func (s *Server) AdminForgetDevice(ctx context.Context, in *challenge.DeviceInpu
 }
 
 // ListDevices lists the user's devices, newest first.
-func (s *Server) ListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
+func (s *Service) ListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
 	return s.listDevices(ctx, false, in)
 }
 
-func (s *Server) listDevices(ctx context.Context, admin bool, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
+func (s *Service) listDevices(ctx context.Context, admin bool, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -234,7 +235,7 @@ func (s *Server) listDevices(ctx context.Context, admin bool, in *challenge.List
 	})
 	start := 0
 	if in.PaginationToken != "" {
-		start = slices.IndexFunc(devs, func(d Device) bool { return d.Key == in.PaginationToken }) + 1
+		start = slices.IndexFunc(devs, func(d flow.Device) bool { return d.Key == in.PaginationToken }) + 1
 		if start == 0 {
 			return nil, errParam("Invalid PaginationToken.")
 		}
@@ -250,7 +251,7 @@ func (s *Server) listDevices(ctx context.Context, admin bool, in *challenge.List
 }
 
 // AdminListDevices is ListDevices for an administrator.
-func (s *Server) AdminListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
+func (s *Service) AdminListDevices(ctx context.Context, in *challenge.ListDevicesInput) (*challenge.ListDevicesOutput, error) {
 	if in != nil && in.UserPoolId == "" {
 		return nil, errMissing("UserPoolId")
 	}

@@ -1,4 +1,4 @@
-package flow
+package userpool
 
 import (
 	"context"
@@ -11,13 +11,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/flow"
 )
 
 // randomString returns n characters of alphabet read from r.
 func randomString(r interface{ Read([]byte) (int, error) }, n int, alphabet string) (string, error) {
 	out := make([]byte, n)
 	for i := range out {
-		k, err := randIntN(r, len(alphabet))
+		k, err := flow.RandomIndex(r, len(alphabet))
 		if err != nil {
 			return "", err
 		}
@@ -40,9 +41,9 @@ func boolOr(p *bool, def bool) bool {
 
 // poolFromInput applies the members that CreateUserPool and UpdateUserPool
 // share; omitted members take their defaults.
-func poolFromInput(p *Pool, pol *challenge.UserPoolPolicyType, mfa string, dev *challenge.DeviceConfigurationType,
+func poolFromInput(p *flow.Pool, pol *challenge.UserPoolPolicyType, mfa string, dev *challenge.DeviceConfigurationType,
 	autoVerified []string, tier string, acu *challenge.AdminCreateUserConfigType, deletion string, addOns *challenge.UserPoolAddOnsType) error {
-	p.PasswordPolicy = DefaultPasswordPolicy()
+	p.PasswordPolicy = flow.DefaultPasswordPolicy()
 	p.AllowedFirstAuthFactors = []string{"PASSWORD"}
 	if pol != nil && pol.PasswordPolicy != nil {
 		pp := pol.PasswordPolicy
@@ -52,7 +53,7 @@ func poolFromInput(p *Pool, pol *challenge.UserPoolPolicyType, mfa string, dev *
 		if pp.TemporaryPasswordValidityDays < 0 || pp.TemporaryPasswordValidityDays > 365 || pp.PasswordHistorySize < 0 || pp.PasswordHistorySize > 24 {
 			return errParam("Invalid password policy.")
 		}
-		p.PasswordPolicy = PasswordPolicy{MinimumLength: max(pp.MinimumLength, 8), RequireUppercase: pp.RequireUppercase,
+		p.PasswordPolicy = flow.PasswordPolicy{MinimumLength: max(pp.MinimumLength, 8), RequireUppercase: pp.RequireUppercase,
 			RequireLowercase: pp.RequireLowercase, RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols,
 			TemporaryPasswordValidityDays: pp.TemporaryPasswordValidityDays, PasswordHistorySize: pp.PasswordHistorySize}
 		if pp.MinimumLength != 0 {
@@ -75,17 +76,17 @@ func poolFromInput(p *Pool, pol *challenge.UserPoolPolicyType, mfa string, dev *
 		}
 		p.AllowedFirstAuthFactors = append([]string(nil), pol.SignInPolicy.AllowedFirstAuthFactors...)
 	}
-	switch MFAConfiguration(mfa) {
+	switch flow.MFAConfiguration(mfa) {
 	case "":
-		p.MFA = MFAOff
-	case MFAOff, MFAOn, MFAOptional:
-		p.MFA = MFAConfiguration(mfa)
+		p.MFA = flow.MFAOff
+	case flow.MFAOff, flow.MFAOn, flow.MFAOptional:
+		p.MFA = flow.MFAConfiguration(mfa)
 	default:
 		return errParam("MfaConfiguration must be OFF, ON or OPTIONAL.")
 	}
 	p.Devices = nil
 	if dev != nil {
-		p.Devices = &DeviceConfiguration{ChallengeRequiredOnNewDevice: dev.ChallengeRequiredOnNewDevice,
+		p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: dev.ChallengeRequiredOnNewDevice,
 			DeviceOnlyRememberedOnUserPrompt: dev.DeviceOnlyRememberedOnUserPrompt}
 	}
 	for _, a := range autoVerified {
@@ -126,7 +127,7 @@ func poolFromInput(p *Pool, pol *challenge.UserPoolPolicyType, mfa string, dev *
 
 // CreateUserPool creates a pool with ID "<region>_<random>". Errors:
 // InvalidParameterException, InternalErrorException.
-func (s *Server) CreateUserPool(ctx context.Context, in *challenge.CreateUserPoolInput) (*challenge.UserPoolOutput, error) {
+func (s *Service) CreateUserPool(ctx context.Context, in *challenge.CreateUserPoolInput) (*challenge.UserPoolOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -151,7 +152,7 @@ func (s *Server) CreateUserPool(ctx context.Context, in *challenge.CreateUserPoo
 		return nil, errInternal(err)
 	}
 	now := s.now()
-	p := &Pool{ID: s.region + "_" + suffix, Name: in.PoolName, Created: now, LastModified: now,
+	p := &flow.Pool{ID: s.region + "_" + suffix, Name: in.PoolName, Created: now, LastModified: now,
 		UsernameAttributes: slices.Clone(in.UsernameAttributes), AliasAttributes: slices.Clone(in.AliasAttributes),
 		CaseSensitive: in.UsernameConfiguration == nil || boolOr(in.UsernameConfiguration.CaseSensitive, true),
 		CodeValidity:  3 * time.Minute}
@@ -160,7 +161,7 @@ func (s *Server) CreateUserPool(ctx context.Context, in *challenge.CreateUserPoo
 		in.UserPoolTier, in.AdminCreateUserConfig, in.DeletionProtection, in.UserPoolAddOns); err != nil {
 		return nil, err
 	}
-	if p.MFA != MFAOff {
+	if p.MFA != flow.MFAOff {
 		// Cognito asks for a factor with MFA on; SMS is the one configured
 		// at creation.
 		p.SMSMFAEnabled = true
@@ -179,7 +180,7 @@ func (s *Server) CreateUserPool(ctx context.Context, in *challenge.CreateUserPoo
 	return &challenge.UserPoolOutput{UserPool: s.poolType(ctx, p)}, nil
 }
 
-func (s *Server) poolType(ctx context.Context, p *Pool) *challenge.UserPoolType {
+func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoolType {
 	cs := p.CaseSensitive
 	t := &challenge.UserPoolType{
 		Id: p.ID, Name: p.Name, Arn: p.Arn, MfaConfiguration: string(p.MFA),
@@ -214,7 +215,7 @@ func (s *Server) poolType(ctx context.Context, p *Pool) *challenge.UserPoolType 
 
 // DescribeUserPool returns a pool. Errors: ResourceNotFoundException,
 // InvalidParameterException, InternalErrorException.
-func (s *Server) DescribeUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolOutput, error) {
+func (s *Service) DescribeUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -227,7 +228,7 @@ func (s *Server) DescribeUserPool(ctx context.Context, in *challenge.UserPoolIdI
 
 // UpdateUserPool replaces a pool's settings; omitted members are reset to
 // their defaults, as Cognito does. Username settings cannot change.
-func (s *Server) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPoolInput) (*challenge.Empty, error) {
+func (s *Service) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPoolInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -248,7 +249,7 @@ func (s *Server) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPoo
 
 // DeleteUserPool deletes a pool, its clients and its users, unless deletion
 // protection is on (InvalidParameterException).
-func (s *Server) DeleteUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.Empty, error) {
+func (s *Service) DeleteUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -285,7 +286,7 @@ func page(ids []string, token string, limit int) (keep []string, next string) {
 }
 
 // ListUserPools lists pools. Errors: InvalidParameterException, InternalErrorException.
-func (s *Server) ListUserPools(ctx context.Context, in *challenge.ListUserPoolsInput) (*challenge.ListUserPoolsOutput, error) {
+func (s *Service) ListUserPools(ctx context.Context, in *challenge.ListUserPoolsInput) (*challenge.ListUserPoolsOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -296,7 +297,7 @@ func (s *Server) ListUserPools(ctx context.Context, in *challenge.ListUserPoolsI
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	byID := map[string]*Pool{}
+	byID := map[string]*flow.Pool{}
 	var ids []string
 	for _, p := range pools {
 		byID[p.ID] = p
@@ -348,7 +349,7 @@ var knownAuthFlows = []string{
 }
 
 // clientFromInput applies the members of Create/UpdateUserPoolClient.
-func clientFromInput(c *AppClient, in *challenge.UserPoolClientInput) error {
+func clientFromInput(c *flow.AppClient, in *challenge.UserPoolClientInput) error {
 	if in.ClientName == "" || utf8.RuneCountInString(in.ClientName) > 128 {
 		return errParam("ClientName must be 1 to 128 characters.")
 	}
@@ -429,7 +430,7 @@ func inUnits(d time.Duration, unit string) int {
 	return int(d / time.Hour)
 }
 
-func clientType(c *AppClient) *challenge.UserPoolClientType {
+func clientType(c *flow.AppClient) *challenge.UserPoolClientType {
 	t := &challenge.UserPoolClientType{
 		UserPoolId: c.PoolID, ClientName: c.Name, ClientId: c.ID, ClientSecret: c.Secret,
 		ExplicitAuthFlows: slices.Clone(c.ExplicitAuthFlows), PreventUserExistenceErrors: c.PreventUserExistenceErrors,
@@ -438,12 +439,12 @@ func clientType(c *AppClient) *challenge.UserPoolClientType {
 		IdTokenValidity:       inUnits(c.IDTokenValidity, c.IDTokenUnit),
 		RefreshTokenValidity:  inUnits(c.RefreshTokenValidity, c.RefreshTokenUnit),
 		TokenValidityUnits:    &challenge.TokenValidityUnitsType{AccessToken: c.AccessTokenUnit, IdToken: c.IDTokenUnit, RefreshToken: c.RefreshTokenUnit},
-		AuthSessionValidity:   int(c.sessionValidity() / time.Minute),
+		AuthSessionValidity:   int(c.SessionValidity() / time.Minute),
 		ReadAttributes:        slices.Clone(c.ReadAttributes), WriteAttributes: slices.Clone(c.WriteAttributes),
 		CreationDate: challenge.At(c.Created), LastModifiedDate: challenge.At(c.LastModified),
 	}
 	if len(t.ExplicitAuthFlows) == 0 {
-		t.ExplicitAuthFlows = slices.Clone(DefaultExplicitAuthFlows)
+		t.ExplicitAuthFlows = slices.Clone(flow.DefaultExplicitAuthFlows)
 	}
 	if c.RefreshTokenRotation {
 		t.RefreshTokenRotation = &challenge.RefreshTokenRotationType{Feature: "ENABLED", RetryGracePeriodSeconds: int(c.RetryGracePeriod / time.Second)}
@@ -456,7 +457,7 @@ func clientType(c *AppClient) *challenge.UserPoolClientType {
 // CreateUserPoolClient creates an app client (with a secret when
 // GenerateSecret). Errors: InvalidParameterException,
 // ResourceNotFoundException, InternalErrorException.
-func (s *Server) CreateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error) {
+func (s *Service) CreateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -469,7 +470,7 @@ func (s *Server) CreateUserPoolClient(ctx context.Context, in *challenge.UserPoo
 		return nil, errInternal(err)
 	}
 	now := s.now()
-	c := &AppClient{ID: id, PoolID: p.ID, Created: now, LastModified: now}
+	c := &flow.AppClient{ID: id, PoolID: p.ID, Created: now, LastModified: now}
 	if err := clientFromInput(c, in); err != nil {
 		return nil, err
 	}
@@ -484,7 +485,7 @@ func (s *Server) CreateUserPoolClient(ctx context.Context, in *challenge.UserPoo
 	return &challenge.UserPoolClientOutput{UserPoolClient: clientType(c)}, nil
 }
 
-func (s *Server) poolClient(ctx context.Context, poolID, clientID string) (*AppClient, error) {
+func (s *Service) poolClient(ctx context.Context, poolID, clientID string) (*flow.AppClient, error) {
 	if _, err := s.pool(ctx, poolID); err != nil {
 		return nil, err
 	}
@@ -502,7 +503,7 @@ func (s *Server) poolClient(ctx context.Context, poolID, clientID string) (*AppC
 }
 
 // DescribeUserPoolClient returns an app client, secret included.
-func (s *Server) DescribeUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.UserPoolClientOutput, error) {
+func (s *Service) DescribeUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.UserPoolClientOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -515,7 +516,7 @@ func (s *Server) DescribeUserPoolClient(ctx context.Context, in *challenge.Clien
 
 // UpdateUserPoolClient replaces an app client's settings; omitted members
 // are reset to their defaults. The secret is kept.
-func (s *Server) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error) {
+func (s *Service) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -537,7 +538,7 @@ func (s *Server) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPoo
 }
 
 // DeleteUserPoolClient deletes an app client.
-func (s *Server) DeleteUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.Empty, error) {
+func (s *Service) DeleteUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -552,7 +553,7 @@ func (s *Server) DeleteUserPoolClient(ctx context.Context, in *challenge.ClientI
 }
 
 // ListUserPoolClients lists a pool's app clients.
-func (s *Server) ListUserPoolClients(ctx context.Context, in *challenge.ListUserPoolClientsInput) (*challenge.ListUserPoolClientsOutput, error) {
+func (s *Service) ListUserPoolClients(ctx context.Context, in *challenge.ListUserPoolClientsInput) (*challenge.ListUserPoolClientsOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -570,7 +571,7 @@ func (s *Server) ListUserPoolClients(ctx context.Context, in *challenge.ListUser
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	byID := map[string]*AppClient{}
+	byID := map[string]*flow.AppClient{}
 	var ids []string
 	for _, c := range clients {
 		byID[c.ID] = c
@@ -588,7 +589,7 @@ func (s *Server) ListUserPoolClients(ctx context.Context, in *challenge.ListUser
 // SetUserPoolMfaConfig sets a pool's MFA configuration and passkey
 // settings. Errors: InvalidParameterException, ResourceNotFoundException,
 // InternalErrorException.
-func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolMfaConfig) (*challenge.UserPoolMfaConfig, error) {
+func (s *Service) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolMfaConfig) (*challenge.UserPoolMfaConfig, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -597,9 +598,9 @@ func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 		return nil, err
 	}
 	if in.MfaConfiguration != "" {
-		switch MFAConfiguration(in.MfaConfiguration) {
-		case MFAOff, MFAOn, MFAOptional:
-			p.MFA = MFAConfiguration(in.MfaConfiguration)
+		switch flow.MFAConfiguration(in.MfaConfiguration) {
+		case flow.MFAOff, flow.MFAOn, flow.MFAOptional:
+			p.MFA = flow.MFAConfiguration(in.MfaConfiguration)
 		default:
 			return nil, errParam("MfaConfiguration must be OFF, ON or OPTIONAL.")
 		}
@@ -620,7 +621,7 @@ func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 	if c := in.EmailMfaConfiguration; c != nil {
 		p.EmailMFAMessage, p.EmailMFASubject = c.Message, c.Subject
 	}
-	if p.MFA != MFAOff && !p.SMSMFAEnabled && !p.TOTPMFAEnabled && !p.EmailMFAEnabled {
+	if p.MFA != flow.MFAOff && !p.SMSMFAEnabled && !p.TOTPMFAEnabled && !p.EmailMFAEnabled {
 		return nil, errParam("At least one MFA method must be enabled when MfaConfiguration is ON or OPTIONAL.")
 	}
 	if p.EmailMFAEnabled && p.AdvancedSecurityMode == "OFF" && p.UserPoolTier != "ESSENTIALS" && p.UserPoolTier != "PLUS" {
@@ -642,7 +643,7 @@ func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 }
 
 // GetUserPoolMfaConfig returns a pool's MFA configuration.
-func (s *Server) GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolMfaConfig, error) {
+func (s *Service) GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolMfaConfig, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -653,7 +654,7 @@ func (s *Server) GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 	return mfaConfig(p), nil
 }
 
-func mfaConfig(p *Pool) *challenge.UserPoolMfaConfig {
+func mfaConfig(p *flow.Pool) *challenge.UserPoolMfaConfig {
 	out := &challenge.UserPoolMfaConfig{MfaConfiguration: string(p.MFA)}
 	if p.SMSMFAEnabled {
 		out.SmsMfaConfiguration = &challenge.SmsMfaConfigType{SmsAuthenticationMessage: p.SMSMFAMessage}
@@ -672,7 +673,7 @@ func mfaConfig(p *Pool) *challenge.UserPoolMfaConfig {
 }
 
 // secretMatches compares a client secret in constant time.
-func secretMatches(c *AppClient, got string) bool {
+func secretMatches(c *flow.AppClient, got string) bool {
 	return subtle.ConstantTimeCompare([]byte(c.Secret), []byte(got)) == 1
 }
 

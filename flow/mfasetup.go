@@ -1,0 +1,129 @@
+package flow
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/totp"
+)
+
+// The session half of AssociateSoftwareToken and VerifySoftwareToken: an
+// MFA_SETUP challenge is answered by associating and verifying a TOTP
+// secret on its Session, then by RespondToAuthChallenge with the Session
+// that VerifySoftwareToken returned. The engine owns that session, so it
+// owns these steps; package userpool serves the operations.
+
+// setupSession loads the state of an MFA_SETUP session.
+func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byte, *Pool, *AppClient, *User, error) {
+	if len(handle) > maxSession {
+		return nil, nil, nil, nil, nil, errInvalidSession()
+	}
+	blob, ok, err := s.sessions.Load(ctx, handle)
+	if err != nil {
+		return nil, nil, nil, nil, nil, errInternal(err)
+	}
+	var st State
+	if !ok || st.UnmarshalBinary(blob) != nil || st.Challenge != challenge.MFASetup {
+		return nil, nil, nil, nil, nil, errInvalidSession()
+	}
+	if !s.now().Before(st.Expires) {
+		return nil, nil, nil, nil, nil, errExpiredSession()
+	}
+	c, p, err := s.clientAndPool(ctx, st.ClientID, "")
+	if err != nil {
+		return nil, nil, nil, nil, nil, errInvalidSession()
+	}
+	u, err := s.dir.User(ctx, p.ID, st.Username)
+	if err != nil {
+		return nil, nil, nil, nil, nil, errInternal(err)
+	}
+	if u == nil || !u.Enabled {
+		return nil, nil, nil, nil, nil, errInvalidSession()
+	}
+	return &st, blob, p, c, u, nil
+}
+
+// advanceSession spends handle and saves next under a new handle with the
+// same expiry rules as a sign-in step.
+func (s *Server) advanceSession(ctx context.Context, handle string, next *State, c *AppClient) (string, error) {
+	if err := checkTransition(evMFASelected, PhaseMFA, next.Phase); err != nil {
+		return "", errInternal(err)
+	}
+	ok, err := s.sessions.Spend(ctx, handle)
+	if err != nil {
+		return "", errInternal(err)
+	}
+	if !ok {
+		return "", errInvalidSession()
+	}
+	next.Expires = s.now().Add(c.sessionValidity())
+	blob, err := next.MarshalBinary()
+	if err != nil {
+		return "", errInternal(err)
+	}
+	h, err := s.sessions.Save(ctx, blob, c.sessionValidity()+expiredGrace)
+	if err != nil {
+		return "", errInternal(err)
+	}
+	return h, nil
+}
+
+// associateSetup stores a new TOTP secret in an MFA_SETUP session and
+// returns the session's next handle.
+func (s *Server) associateSetup(ctx context.Context, handle, secret string) (string, error) {
+	st, _, p, c, _, err := s.setupSession(ctx, handle)
+	if err != nil {
+		return "", err
+	}
+	if !p.TOTPMFAEnabled {
+		return "", errNoTOTP()
+	}
+	next := *st
+	next.Extra = map[string]string{extraTOTPPending: secret}
+	return s.advanceSession(ctx, handle, &next, c)
+}
+
+// verifySetup checks a code of the secret an MFA_SETUP session holds and,
+// when right, returns the handle that completes the challenge.
+func (s *Server) verifySetup(ctx context.Context, handle, code, name string, now time.Time) (string, error) {
+	st, prev, p, c, _, err := s.setupSession(ctx, handle)
+	if err != nil {
+		return "", err
+	}
+	pending := st.Extra[extraTOTPPending]
+	if !p.TOTPMFAEnabled || pending == "" {
+		return "", errNoTOTP()
+	}
+	step, ok, err := totp.DefaultConfig().ValidateOnce(pending, code, now, 0)
+	if err != nil {
+		return "", errInternal(err)
+	}
+	if !ok {
+		// A wrong code counts against the session like any wrong answer.
+		next := *st
+		next.Wrong++
+		if int(next.Wrong) >= s.limits.MaxWrongAnswers {
+			s.sessions.Spend(ctx, handle)
+		} else if blob, err := next.MarshalBinary(); err == nil {
+			if ok, _ := s.sessions.Swap(ctx, handle, prev, blob); !ok {
+				return "", errInvalidSession()
+			}
+		}
+		return "", errTOTPMismatch()
+	}
+	next := *st
+	next.Wrong = 0
+	next.Extra = map[string]string{extraTOTPPending: pending, extraTOTPVerified: "1",
+		extraTOTPName: name, "totp_step": strconv.FormatUint(step, 10)}
+	return s.advanceSession(ctx, handle, &next, c)
+}
+
+func errNoTOTP() error {
+	return challenge.New(challenge.ErrSoftwareTokenMFANotFound, "Software Token MFA is not enabled for the user pool.")
+}
+
+func errTOTPMismatch() error {
+	return challenge.New(challenge.ErrEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA mfa")
+}
