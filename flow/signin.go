@@ -213,8 +213,65 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		}
 		ev.SignedUp = true
 	}
-	o := Step(nil, ev)
-	return s.carryOut(ctx, c, ev, "", nil, o)
+	if u == nil && cl.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn {
+		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, decoyUserID(s.decoyKey, p, username)); err != nil {
+			return nil, err
+		}
+	}
+	g, err := s.reserveFor(ctx, nil, ev, username)
+	if err != nil {
+		return nil, err
+	}
+	return s.carryOut(ctx, c, ev, "", nil, Step(nil, ev), g)
+}
+
+// reserveFor reserves a guess before a step that evaluates a secret (see
+// guesses): for the user, or for the name of a decoy sign-in. It returns
+// nil when the step guesses nothing or the answer will not depend on a
+// secret (a disabled user, an unknown user without
+// PreventUserExistenceErrors).
+func (s *Server) reserveFor(ctx context.Context, st *State, ev *Event, name string) (*guess, error) {
+	if !guesses(st, ev) {
+		return nil, nil
+	}
+	if st != nil && (int(st.Steps) >= ev.Limits.MaxSteps || ev.Params[challenge.KeyUsername] != st.Username ||
+		(ev.User == nil && !st.Decoy)) {
+		return nil, nil // refused before any secret is looked at
+	}
+	switch {
+	case ev.User != nil && !ev.User.Enabled:
+		return nil, nil
+	case ev.User != nil:
+		name = ev.User.Username
+	case ev.Client.PreventUserExistenceErrors != challenge.PreventUserExistenceErrorsOn:
+		return nil, nil
+	case st != nil:
+		name = st.Username
+	default:
+		name = decoyUserID(s.decoyKey, ev.Pool, name)
+	}
+	return s.reserve(ctx, ev.Pool, name, ev.Now)
+}
+
+// settle settles the guess reserved for a step by its outcome: a recorded
+// failure keeps it (even when the answer then lost its session to a
+// concurrent one: it was evaluated), a completed sign-in clears the
+// counter, anything else (a right secret with more to prove, nothing
+// evaluated, or a right answer that lost the session) takes it back. The
+// outcome's own lockout effects are then already applied.
+func (s *Server) settle(ctx context.Context, g *guess, o Outcome, lost bool) Outcome {
+	if g == nil {
+		return o
+	}
+	switch {
+	case o.Effects.RecordFailure:
+	case o.Effects.ResetFailures && !lost:
+		_ = g.reset(ctx) // a failed reset leaves the counter high: the safe side
+	default:
+		_ = g.refund(ctx)
+	}
+	o.Effects.RecordFailure, o.Effects.ResetFailures = false, false
+	return o
 }
 
 func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
@@ -283,36 +340,51 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 	}
 	ev := s.event(ctx, c, cl, p, u)
-	o := Step(&st, ev)
-	return s.carryOut(ctx, c, ev, c.session, blob, o)
+	if st.Decoy {
+		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, st.Username); err != nil {
+			return nil, err
+		}
+	}
+	g, err := s.reserveFor(ctx, &st, ev, st.Username)
+	if err != nil {
+		if challenge.MessageOf(err) == challenge.MsgPasswordAttempts {
+			// A locked-out user's sign-in ends, as any refused answer does.
+			if ok, serr := s.sessions.Spend(ctx, c.session); serr != nil {
+				return nil, errInternal(serr)
+			} else if !ok {
+				return nil, errInvalidSession() // a concurrent answer ended it first
+			}
+		}
+		return nil, err
+	}
+	return s.carryOut(ctx, c, ev, c.session, blob, Step(&st, ev), g)
 }
 
 // carryOut performs an outcome: it spends (or keeps) the session, applies
 // the user effects, saves the next state and issues tokens. The handle is
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
-func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
+func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome, g *guess) (*reply, error) {
 	if handle != "" {
+		var ok bool
+		var err error
 		if o.Retry {
-			blob, err := o.Next.MarshalBinary()
-			if err != nil {
-				return nil, errInternal(err)
-			}
-			if ok, err := s.sessions.Swap(ctx, handle, prev, blob); err != nil {
-				return nil, errInternal(err)
-			} else if !ok {
-				return nil, errInvalidSession()
+			var blob []byte
+			if blob, err = o.Next.MarshalBinary(); err == nil {
+				ok, err = s.sessions.Swap(ctx, handle, prev, blob)
 			}
 		} else {
-			ok, err := s.sessions.Spend(ctx, handle)
+			ok, err = s.sessions.Spend(ctx, handle)
+		}
+		if err != nil || !ok {
+			s.settle(ctx, g, o, true)
 			if err != nil {
 				return nil, errInternal(err)
 			}
-			if !ok {
-				return nil, errInvalidSession()
-			}
+			return nil, errInvalidSession()
 		}
 	}
+	o = s.settle(ctx, g, o, false)
 	if ev.User != nil && o.Effects.userEffects() {
 		if err := s.applyEffects(ctx, ev.Pool, ev.User.Username, ev.Now, o.Effects); err != nil {
 			return nil, errInternal(err)
@@ -320,6 +392,9 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	}
 	if o.Err != nil {
 		return nil, o.Err
+	}
+	if err := s.chargeCodes(ctx, ev, o); err != nil {
+		return nil, err
 	}
 	for _, msg := range o.Effects.Messages {
 		if err := s.sender.Send(ctx, msg); err != nil {
@@ -561,4 +636,23 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 		return nil, err
 	}
 	return s.issuer.Issue(ctx, g)
+}
+
+// chargeCodes takes the code budget of the user (or decoy name) a step
+// sends a sign-in code to: at most Limits.CodeSends codes per
+// Limits.CodeSendWindow, so codes cannot be sent (or sessions with a
+// fresh code opened) without end. A decoy that pretends to send is
+// charged the same.
+func (s *Server) chargeCodes(ctx context.Context, ev *Event, o Outcome) error {
+	if len(o.Effects.Messages) == 0 && !o.DecoyCode {
+		return nil
+	}
+	n, err := s.limiter.Take(ctx, "codes\x00"+ev.Pool.ID+"\x00"+o.Next.Username, s.limits.CodeSendWindow)
+	if err != nil {
+		return errInternal(err)
+	}
+	if n > s.limits.CodeSends {
+		return errTooManyCodes()
+	}
+	return nil
 }

@@ -193,8 +193,14 @@ type Model struct {
 	SessionValidity time.Duration // AuthSessionValidity, clamped to 3..15 minutes
 	AccessValidity  time.Duration
 	RefreshValidity time.Duration
-	Limits          flow.Limits // with the engine's defaults filled in
-	Policy          flow.PasswordPolicy
+	// Decoys is the lockout counter of each unknown name that made a
+	// guess under PreventUserExistenceErrors ENABLED (by decoy ID): the
+	// engine counts their failures as a user's, so that "Password attempts
+	// exceeded" does not tell who exists.
+	Decoys     map[string]*UserState
+	decoySince map[string]time.Time // the first failure of each window
+	Limits     flow.Limits          // with the engine's defaults filled in
+	Policy     flow.PasswordPolicy
 
 	// SecondFactorDue, when set, reports whether a second factor is due
 	// after u proves a password: the password then proves no tokens.
@@ -458,6 +464,10 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 				custom.define, custom.create, custom.verify
 		}
 	}
+	if env.Limits.CodeSends == 0 {
+		// The code budget has tests of its own; here it stays out of the way.
+		env.Limits.CodeSends = 1 << 20
+	}
 	var sessionValidity time.Duration
 	if opts.UserAuth {
 		sessionValidity = rapid.SampledFrom([]time.Duration{3 * time.Minute, 5 * time.Minute}).Draw(t, "authSessionValidity")
@@ -488,8 +498,8 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		}
 	}
 	e := New(rapidTB{TB: opts.TB, t: t}, env)
-	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Transcript: &Transcript{}, ctx: context.Background(),
-		t: t, tolerate: map[string]bool{}}
+	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{},
+		ctx: context.Background(), t: t, tolerate: map[string]bool{}}
 	for _, k := range opts.Tolerate {
 		m.tolerate[k] = true
 	}
