@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	mathrand "math/rand/v2"
 	"runtime"
 	"strconv"
 	"sync"
@@ -112,6 +113,7 @@ type guess struct {
 // reserve counts one guess for username before its secret is evaluated
 // (see reserveGuess).
 func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time.Time) (*guess, error) {
+	start := time.Now()
 	for range guessRetries {
 		u, err := s.dir.User(ctx, p.ID, username)
 		if err != nil {
@@ -121,6 +123,8 @@ func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time
 			if err := s.reserveUnknownGuess(ctx, p, username, now); err != nil {
 				return nil, err
 			}
+			// As long as a user's reservation (a directory write) takes.
+			s.pad.wait(ctx, start)
 			return &guess{s: s, p: p, username: username, now: now}, nil
 		}
 		if lockedAt(u, now) {
@@ -131,6 +135,7 @@ func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time
 		u.LastModified = now
 		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
 		if err == nil {
+			s.pad.record(time.Since(start))
 			return &guess{s: s, p: p, username: username, now: now, known: true, before: before, locked: u.LockedUntil}, nil
 		}
 		if !errors.Is(err, ErrConflict) {
@@ -358,4 +363,43 @@ func (h *limitHeap) Pop() any {
 	old[n] = nil
 	*h = old[:n]
 	return w
+}
+
+// padder makes a guess for an unknown name take as long as one for a
+// user: it keeps the durations of recent reservations in users' records
+// (a directory read and write) and holds an unknown name's reservation
+// until a duration drawn from them has passed, so that timing does not
+// tell who exists. The zero value is ready to use.
+type padder struct {
+	mu      sync.Mutex
+	samples [64]time.Duration
+	n       int
+	next    int
+}
+
+func (p *padder) record(d time.Duration) {
+	p.mu.Lock()
+	p.samples[p.next] = d
+	p.next = (p.next + 1) % len(p.samples)
+	p.n = min(p.n+1, len(p.samples))
+	p.mu.Unlock()
+}
+
+// wait sleeps until a recent user reservation's duration has passed
+// since start (not at all before there is one).
+func (p *padder) wait(ctx context.Context, start time.Time) {
+	p.mu.Lock()
+	var d time.Duration
+	if p.n > 0 {
+		d = p.samples[mathrand.IntN(p.n)]
+	}
+	p.mu.Unlock()
+	if rest := d - time.Since(start); rest > 0 {
+		t := time.NewTimer(rest)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
 }

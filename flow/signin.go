@@ -213,7 +213,8 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		}
 		ev.SignedUp = true
 	}
-	if u == nil && cl.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn {
+	if u == nil && cl.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn && !guesses(nil, ev) {
+		// (A step that guesses learns the lockout from its reservation.)
 		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, decoyUserID(s.decoyKey, p, username)); err != nil {
 			return nil, err
 		}
@@ -340,7 +341,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 	}
 	ev := s.event(ctx, c, cl, p, u)
-	if st.Decoy {
+	if st.Decoy && !guesses(&st, ev) {
 		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, st.Username); err != nil {
 			return nil, err
 		}
