@@ -4,8 +4,8 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	mathrand "math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -113,7 +113,6 @@ type guess struct {
 // reserve counts one guess for username before its secret is evaluated
 // (see reserveGuess).
 func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time.Time) (*guess, error) {
-	start := time.Now()
 	for range guessRetries {
 		u, err := s.dir.User(ctx, p.ID, username)
 		if err != nil {
@@ -123,8 +122,6 @@ func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time
 			if err := s.reserveUnknownGuess(ctx, p, username, now); err != nil {
 				return nil, err
 			}
-			// As long as a user's reservation (a directory write) takes.
-			s.pad.wait(ctx, start)
 			return &guess{s: s, p: p, username: username, now: now}, nil
 		}
 		if lockedAt(u, now) {
@@ -135,7 +132,6 @@ func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time
 		u.LastModified = now
 		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
 		if err == nil {
-			s.pad.record(time.Since(start))
 			return &guess{s: s, p: p, username: username, now: now, known: true, before: before, locked: u.LockedUntil}, nil
 		}
 		if !errors.Is(err, ErrConflict) {
@@ -365,11 +361,14 @@ func (h *limitHeap) Pop() any {
 	return w
 }
 
-// padder makes a guess for an unknown name take as long as one for a
-// user: it keeps the durations of recent reservations in users' records
-// (a directory read and write) and holds an unknown name's reservation
-// until a duration drawn from them has passed, so that timing does not
-// tell who exists. The zero value is ready to use.
+// padder makes a failed guess for an unknown name take as long as one for
+// a user: it keeps the durations of recent failed guesses for users (their
+// cost includes a directory write an unknown name does not make), and
+// holds every failed guess, for a user or not, until the 90th percentile
+// of them has passed since the call began. Both kinds then end at the
+// same instant in all but the slowest tenth of calls, whatever the
+// directory costs, and a timer firing late on a busy host delays both
+// alike. The zero value is ready to use.
 type padder struct {
 	mu      sync.Mutex
 	samples [64]time.Duration
@@ -385,21 +384,24 @@ func (p *padder) record(d time.Duration) {
 	p.mu.Unlock()
 }
 
-// wait sleeps until a recent user reservation's duration has passed
-// since start (not at all before there is one).
+// wait holds the call until the 90th percentile of the recorded
+// durations has passed since start (not at all before there is one).
 func (p *padder) wait(ctx context.Context, start time.Time) {
 	p.mu.Lock()
-	var d time.Duration
-	if p.n > 0 {
-		d = p.samples[mathrand.IntN(p.n)]
-	}
+	recent := slices.Clone(p.samples[:p.n])
 	p.mu.Unlock()
-	if rest := d - time.Since(start); rest > 0 {
-		t := time.NewTimer(rest)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		}
+	if len(recent) == 0 {
+		return
+	}
+	slices.Sort(recent)
+	rest := time.Until(start.Add(recent[len(recent)*9/10]))
+	if rest <= 0 {
+		return
+	}
+	t := time.NewTimer(rest)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }

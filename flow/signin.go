@@ -12,14 +12,18 @@ import (
 // call is one sign-in call, normalised across the public and admin entry
 // points.
 type call struct {
-	admin    bool
-	poolID   string // admin only
-	clientID string
-	flow     challenge.AuthFlow
-	answer   challenge.Name
-	params   map[string]string
-	metadata map[string]string
-	session  string
+	admin bool
+	// decoy says session is a sealed decoy handle (decoysession.go) that
+	// had taken decoyWrong wrong answers.
+	decoy      bool
+	decoyWrong int
+	poolID     string // admin only
+	clientID   string
+	flow       challenge.AuthFlow
+	answer     challenge.Name
+	params     map[string]string
+	metadata   map[string]string
+	session    string
 }
 
 // reply is the answer to a call, before it is shaped into one of the four
@@ -151,6 +155,7 @@ func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *U
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
+	start := time.Now()
 	if c.flow == "" {
 		return nil, errMissing("AuthFlow")
 	}
@@ -223,7 +228,23 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.carryOut(ctx, c, ev, "", nil, Step(nil, ev), g)
+	r, err := s.carryOut(ctx, c, ev, "", nil, Step(nil, ev), g)
+	s.padGuess(ctx, g, start, err)
+	return r, err
+}
+
+// padGuess makes a failed guess for an unknown name take as long as one
+// for a user (see padder): a user's records its duration, and both wait
+// for the same percentile of those. Timing then does not tell who exists,
+// whatever the directory costs. A right guess is not held.
+func (s *Server) padGuess(ctx context.Context, g *guess, start time.Time, err error) {
+	if g == nil || err == nil {
+		return
+	}
+	if g.known {
+		s.pad.record(time.Since(start))
+	}
+	s.pad.wait(ctx, start)
 }
 
 // reserveFor reserves a guess before a step that evaluates a secret (see
@@ -276,6 +297,7 @@ func (s *Server) settle(ctx context.Context, g *guess, o Outcome, lost bool) Out
 }
 
 func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
+	start := time.Now()
 	if c.answer == "" {
 		return nil, errMissing("ChallengeName")
 	}
@@ -303,19 +325,37 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	if !ok {
+	var st State
+	now := s.now()
+	if ok {
+		if err := st.UnmarshalBinary(blob); err != nil {
+			return nil, errInvalidSession()
+		}
+	} else if st, ok = s.openDecoy(c.session, cl, p, c.params[challenge.KeyUsername]); ok {
+		// A sealed decoy session: live until spent, and remembered (as the
+		// store remembers a session) until a minute after it expires.
+		live, wrong, err := s.decoyLive(ctx, c.session)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		if !live || !now.Before(st.Expires.Add(expiredGrace)) {
+			return nil, errInvalidSession()
+		}
+		st.Wrong = uint8(min(wrong, 255))
+		c.decoy, c.decoyWrong = true, wrong
+	} else {
 		return nil, errInvalidSession()
 	}
-	var st State
 	// A session answers only at the entry point that opened it: an
 	// AdminInitiateAuth session (IAM-authorised) is not completed through
 	// the unsigned RespondToAuthChallenge, nor the reverse.
-	if err := st.UnmarshalBinary(blob); err != nil || st.ClientID != cl.ID || st.PoolID != p.ID || st.Admin != c.admin {
+	if st.ClientID != cl.ID || st.PoolID != p.ID || st.Admin != c.admin {
 		return nil, errInvalidSession()
 	}
-	now := s.now()
 	if !now.Before(st.Expires) {
-		s.sessions.Spend(ctx, c.session)
+		if _, err := s.spendHandle(ctx, c, cl); err != nil {
+			return nil, errInternal(err)
+		}
 		return nil, errExpiredSession()
 	}
 	if c.answer != st.Challenge {
@@ -333,8 +373,13 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	// A client may answer with the name it signed in with (an alias or
 	// another case); it stands for the real username when it names the
 	// same user.
-	if name := c.params[challenge.KeyUsername]; u != nil && name != "" && name != st.Username {
-		if same, err := s.findUser(ctx, p, name); err == nil && same != nil && same.Username == st.Username {
+	if name := c.params[challenge.KeyUsername]; name != "" && name != st.Username {
+		same := st.Decoy && decoyUserID(s.decoyKey, p, name) == st.Username
+		if u != nil {
+			other, err := s.findUser(ctx, p, name)
+			same = err == nil && other != nil && other.Username == st.Username
+		}
+		if same {
 			params := maps.Clone(c.params)
 			params[challenge.KeyUsername] = st.Username
 			c.params = params
@@ -350,7 +395,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		if challenge.MessageOf(err) == challenge.MsgPasswordAttempts {
 			// A locked-out user's sign-in ends, as any refused answer does.
-			if ok, serr := s.sessions.Spend(ctx, c.session); serr != nil {
+			if ok, serr := s.spendHandle(ctx, c, cl); serr != nil {
 				return nil, errInternal(serr)
 			} else if !ok {
 				return nil, errInvalidSession() // a concurrent answer ended it first
@@ -358,7 +403,9 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 		return nil, err
 	}
-	return s.carryOut(ctx, c, ev, c.session, blob, Step(&st, ev), g)
+	r, err := s.carryOut(ctx, c, ev, c.session, blob, Step(&st, ev), g)
+	s.padGuess(ctx, g, start, err)
+	return r, err
 }
 
 // carryOut performs an outcome: it spends (or keeps) the session, applies
@@ -369,13 +416,16 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if handle != "" {
 		var ok bool
 		var err error
-		if o.Retry {
+		switch {
+		case o.Retry && c.decoy:
+			ok, err = s.decoySwap(ctx, handle, c.decoyWrong, ev.Client.sessionValidity()+expiredGrace)
+		case o.Retry:
 			var blob []byte
 			if blob, err = o.Next.MarshalBinary(); err == nil {
 				ok, err = s.sessions.Swap(ctx, handle, prev, blob)
 			}
-		} else {
-			ok, err = s.sessions.Spend(ctx, handle)
+		default:
+			ok, err = s.spendHandle(ctx, c, ev.Client)
 		}
 		if err != nil || !ok {
 			s.settle(ctx, g, o, true)
@@ -428,9 +478,15 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	// The store keeps the state a little longer than it is valid, so an
-	// answer that comes late is told the session expired.
-	h, err := s.sessions.Save(ctx, blob, ev.Client.sessionValidity()+expiredGrace)
+	var h string
+	if sealable(next) {
+		// A decoy keeps nothing in the store: its state is its handle.
+		h, err = s.sealDecoy(next)
+	} else {
+		// The store keeps the state a little longer than it is valid, so
+		// an answer that comes late is told the session expired.
+		h, err = s.sessions.Save(ctx, blob, ev.Client.sessionValidity()+expiredGrace)
+	}
 	if err != nil {
 		return nil, errInternal(err)
 	}
@@ -656,4 +712,13 @@ func (s *Server) chargeCodes(ctx context.Context, ev *Event, o Outcome) error {
 		return errTooManyCodes()
 	}
 	return nil
+}
+
+// spendHandle ends the session a call answered: exactly one of concurrent
+// callers gets ok.
+func (s *Server) spendHandle(ctx context.Context, c call, cl *AppClient) (bool, error) {
+	if c.decoy {
+		return s.decoySpend(ctx, c.session, cl.sessionValidity()+expiredGrace)
+	}
+	return s.sessions.Spend(ctx, c.session)
 }
