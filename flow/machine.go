@@ -160,6 +160,11 @@ type Limits struct {
 	// TooManyRequestsException.
 	CodeSends      int
 	CodeSendWindow time.Duration
+	// PendingSessions is how many sign-in sessions one user, or one
+	// unknown name, may open per session validity (default 20), so that
+	// nobody fills the session store with one name; more answer
+	// TooManyRequestsException.
+	PendingSessions int
 	// TimestampSkew, when positive, refuses a PASSWORD_VERIFIER TIMESTAMP
 	// further than this from the server clock. Off by default: clients
 	// such as cognito-srp send 12-hour-clock times.
@@ -184,6 +189,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.CodeSendWindow <= 0 {
 		l.CodeSendWindow = 15 * time.Minute
+	}
+	if l.PendingSessions <= 0 {
+		l.PendingSessions = 20
 	}
 	return l
 }

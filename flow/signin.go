@@ -447,6 +447,15 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	if err := s.chargeCodes(ctx, ev, o); err != nil {
 		return nil, err
 	}
+	if !o.Grant {
+		// A session will be opened: at most PendingSessions per name and
+		// session validity.
+		if n, err := s.limiter.Take(ctx, "sessions\x00"+ev.Pool.ID+"\x00"+o.Next.Username, ev.Client.sessionValidity()); err != nil {
+			return nil, errInternal(err)
+		} else if n > s.limits.PendingSessions {
+			return nil, challenge.New(challenge.ErrTooManyRequests, "Too many sign-in attempts for the user, please try after some time.")
+		}
+	}
 	for _, msg := range o.Effects.Messages {
 		if err := s.sender.Send(ctx, msg); err != nil {
 			code := challenge.ErrInvalidSmsRoleAccessPolicy

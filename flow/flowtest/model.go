@@ -468,6 +468,9 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		// The code budget has tests of its own; here it stays out of the way.
 		env.Limits.CodeSends = 1 << 20
 	}
+	if env.Limits.PendingSessions == 0 {
+		env.Limits.PendingSessions = 1 << 20 // likewise
+	}
 	var sessionValidity time.Duration
 	if opts.UserAuth {
 		sessionValidity = rapid.SampledFrom([]time.Duration{3 * time.Minute, 5 * time.Minute}).Draw(t, "authSessionValidity")
