@@ -46,7 +46,7 @@ const (
 )
 
 // ModelOptions tune a Model. The zero value is a pool with Cognito's
-// defaults, PreventUserExistenceErrors drawn per sequence, and 2,000
+// defaults, PreventUserExistenceErrors drawn per sequence, and 10,000
 // sequences of 5 to 30 actions for Run.
 type ModelOptions struct {
 	// Env configures the engine under test, as for New. Env.Seed 0 means
@@ -68,7 +68,8 @@ type ModelOptions struct {
 	// MinSteps and MaxSteps bound the number of actions Model.Repeat runs
 	// (defaults 5 and 30).
 	MinSteps, MaxSteps int
-	// Checks is the number of random sequences Run checks (default 2000).
+	// Checks is the number of random sequences Run checks (default
+	// DefaultChecks, 10,000).
 	// An explicit -rapid.checks, -rapid.seed or -rapid.failfile (or
 	// RAPID_CHECKS) takes precedence: Run then makes one rapid.Check.
 	Checks int
@@ -198,8 +199,9 @@ type Model struct {
 	// engine counts their failures as a user's, so that "Password attempts
 	// exceeded" does not tell who exists.
 	Decoys     map[string]*UserState
-	decoySince map[string]time.Time // the first failure of each window
-	Limits     flow.Limits          // with the engine's defaults filled in
+	decoySince map[string]time.Time   // the first failure of each window
+	guesses    map[string]*guessTrack // InvGuessesBounded's own count, per user
+	Limits     flow.Limits            // with the engine's defaults filled in
 	Policy     flow.PasswordPolicy
 
 	// SecondFactorDue, when set, reports whether a second factor is due
@@ -730,7 +732,7 @@ func Run(t *testing.T, opts ModelOptions) {
 	}
 	total := opts.Checks
 	if total <= 0 {
-		total = 2000
+		total = DefaultChecks
 	}
 	rounds := 1
 	if !rapidFlagsExplicit() {
@@ -742,12 +744,31 @@ func Run(t *testing.T, opts ModelOptions) {
 			rounds = (total + per - 1) / per
 		}
 	}
-	for i := 0; i < rounds && !t.Failed(); i++ {
+	if rounds == 1 {
 		rapid.Check(t, func(rt *rapid.T) {
 			NewModel(rt, opts).Repeat(rt)
 		})
+		return
+	}
+	// The rounds are independent: they run as parallel subtests (as many
+	// at once as -parallel allows, GOMAXPROCS by default).
+	for i := range rounds {
+		t.Run(fmt.Sprintf("round%03d", i), func(st *testing.T) {
+			st.Parallel()
+			o := opts
+			if o.TB == t {
+				o.TB = st
+			}
+			rapid.Check(st, func(rt *rapid.T) {
+				NewModel(rt, o).Repeat(rt)
+			})
+		})
 	}
 }
+
+// DefaultChecks is the number of random sequences Run checks unless
+// ModelOptions.Checks says otherwise.
+const DefaultChecks = 10_000
 
 // rapidFlagsExplicit reports whether the user chose the number of checks
 // or a seed or fail file to replay.

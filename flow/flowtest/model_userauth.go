@@ -92,6 +92,7 @@ func (m *Model) installUserAuth() {
 	m.AddAction(Action{Name: "UserAuthSelect", Weight: 3, Run: m.actUserAuthSelect})
 	m.AddAction(Action{Name: "AnswerSelectChallenge", Weight: 5, Enabled: has(challenge.SelectChallenge), Run: m.actAnswerSelect})
 	m.AddAction(Action{Name: "AnswerEmailOTP", Weight: 5, Enabled: has(challenge.EmailOTP), Run: m.actAnswerEmailOTP})
+	m.AddAction(Action{Name: "GuessCodes", Weight: 1, Run: m.actGuessCodes})
 	m.AddAction(Action{Name: "AnswerEmailOTPLate", Weight: 1, Enabled: func() bool { return len(m.lateOTPSessions()) > 0 },
 		Run: m.actAnswerEmailOTPLate})
 	m.AddAction(Action{Name: "AnswerPasswordChallenge", Weight: 2, Enabled: has(challenge.Password), Run: m.actAnswerPassword})
@@ -650,4 +651,26 @@ func (m *Model) stepDecoyEmailOTP(c *Call, s *Session, code string) {
 		e.Why += "; the session stays usable"
 	}
 	c.Expect = e
+}
+
+// actGuessCodes is an attacker guessing alice's one-time code: sign-in
+// after sign-in with PREFERRED_CHALLENGE=EMAIL_OTP, each answered with
+// wrong codes (InvGuessesBounded holds the engine to the lockout).
+func (m *Model) actGuessCodes(t *rapid.T) {
+	for range rapid.IntRange(1, 3).Draw(t, "codeSessions") {
+		before := len(m.Sessions)
+		m.userAuthInitiate(t, "GuessCodes", EmailUser, challenge.EmailOTP, "", false)
+		if len(m.Sessions) == before {
+			continue // refused (locked out)
+		}
+		s := m.Sessions[len(m.Sessions)-1]
+		for range rapid.IntRange(1, m.Limits.MaxWrongAnswers).Draw(t, "wrongCodes") {
+			sent, _ := s.Extra[uaCode].(string)
+			code := "000000"
+			if code == sent {
+				code = "111111"
+			}
+			m.answerEmailOTP(t, "GuessCodes", s, code, "a wrong code")
+		}
+	}
 }
