@@ -195,3 +195,31 @@ func TestLockoutBound(t *testing.T) {
 	assert.Equal(t, 5+10+1, lockoutBound(flow.Limits{}, 1023*time.Second+900*time.Second))
 	assert.Equal(t, 8, lockoutBound(flow.Limits{LockoutThreshold: 5}, 7*time.Second))
 }
+
+// TestAttackDeviceProofsCountTowardsLockout: an attacker with the password
+// and a device key (it is in the tokens' metadata, not a secret) who
+// guesses the device's secret has each wrong DEVICE_PASSWORD_VERIFIER
+// counted towards the user's lockout. Before the fix they were not
+// counted at all.
+func TestAttackDeviceProofsCountTowardsLockout(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 1330, Pool: func(p *flow.Pool) {
+		p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
+	}})}
+	r.e.AddUser("dana", "Correct-horse1", flow.StatusConfirmed, nil)
+	done, err := r.password("dana", "Correct-horse1")
+	require.NoError(t, err)
+	d := confirmDevice(t, r, done.AuthenticationResult)
+	wrong := d
+	wrong.password = "not-the-device-secret"
+	for i := range 5 {
+		out, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+			AuthParameters: map[string]string{"USERNAME": "dana", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
+		require.NoError(t, err, "attempt %d", i)
+		require.Equal(t, challenge.DeviceSRPAuth, out.ChallengeName)
+		_, err = deviceSignIn(t, r, "dana", out.Session, wrong)
+		requireCode(t, err, challenge.ErrNotAuthorized, "Incorrect username or password.")
+	}
+	assert.Equal(t, 5, r.e.User("dana").FailedAttempts)
+	_, err = r.password("dana", "Correct-horse1")
+	requireCode(t, err, challenge.ErrNotAuthorized, "Password attempts exceeded")
+}
