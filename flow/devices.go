@@ -142,8 +142,7 @@ func (m *machine) deviceAnswer() Outcome {
 			}}
 	case challenge.DevicePasswordVerifier:
 		if bad := m.verifyClaim(d.GroupKey, d.Key); bad != nil {
-			bad.Effects.RecordFailure = false
-			return *bad
+			return *bad // a wrong device proof counts towards the lockout
 		}
 		m.st.Proven |= FactorDevice
 		o := m.next()

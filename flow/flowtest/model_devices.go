@@ -478,11 +478,12 @@ func (m *Model) StepDeviceVerifier(c *Call, s *Session, key string, right bool) 
 		return
 	}
 	if !right {
-		// A wrong device secret does not count towards the lockout.
+		// A wrong device secret counts towards the lockout.
+		m.RecordFailure(m.Users[s.User])
 		c.Expect = expectIncorrect("the device password is wrong")
 		return
 	}
-	m.addGrant(c, s.User)
+	m.grantTo(c, s.User)
 	if s.Extra["mfa"] == true {
 		c.Expect = expectTokens("a confirmed device proved its secret after the password and MFA")
 		return

@@ -216,6 +216,7 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 		return
 	}
 	if !accepted {
+		m.RecordFailure(u) // a wrong code counts towards the lockout
 		e := expectErr(challenge.ErrCodeMismatch, "a wrong, old or used code", challenge.MsgInvalidCodeReceived)
 		if s.Wrong+1 >= m.Limits.MaxWrongAnswers {
 			s.Spent = true
@@ -233,7 +234,7 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 		c.Expect = e
 		return
 	}
-	m.addGrant(c, u.Name)
+	m.grantTo(c, u.Name)
 	c.Expect = expectTokens("a right, unused TOTP code after a proven password")
 }
 
