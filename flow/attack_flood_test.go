@@ -12,6 +12,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/userpool"
 )
 
 // TestAttackSessionFlood: a flood of cheap unauthenticated sign-ins for
@@ -33,10 +34,10 @@ func TestAttackSessionFlood(t *testing.T) {
 		ExplicitAuthFlows: []string{challenge.ExplicitAllowUserAuth, challenge.ExplicitAllowUserSRPAuth, challenge.ExplicitAllowUserPasswordAuth}}
 	require.NoError(t, dir.PutPool(ctx, e.Pool))
 	require.NoError(t, dir.PutClient(ctx, e.Client))
-	s, err := flow.New(flow.Config{Directory: dir, Catalog: dir, Sessions: store, Issuer: e.Issuer, Sender: e.Outbox,
+	s, err := userpool.New(userpool.Config{Directory: dir, Catalog: dir, Sessions: store, Issuer: e.Issuer, Sender: e.Outbox,
 		Now: clock.Now, Rand: e.Rand})
 	require.NoError(t, err)
-	e.Server = s
+	e.Server, e.Engine = s, s.Engine()
 	e.AddUser("alice", "Correct-horse1", flow.StatusConfirmed, nil)
 	e.AddUser("victim", "Correct-horse1", flow.StatusConfirmed, nil)
 

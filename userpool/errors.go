@@ -18,10 +18,6 @@ func errIncorrect() error { return errNotAuthorized(challenge.MsgIncorrectCreden
 
 func errInvalidSession() error { return errNotAuthorized(challenge.MsgInvalidSession) }
 
-func errExpiredSession() error {
-	return errNotAuthorized("Invalid session for the user, session is expired.")
-}
-
 func errUserNotFound() error {
 	return challenge.New(challenge.ErrUserNotFound, challenge.MsgUserNotFound)
 }
