@@ -15,7 +15,7 @@ import (
 // Nothing outlives the process: after a restart the tokens it issued no
 // longer verify and its refresh tokens are refused. Servers that restart
 // or run as several processes use New with a PoolKeys on a shared
-// SecretStore (directory.SQL) and a shared RefreshState instead.
+// SecretStore (the SQL directory) and a shared RefreshState instead.
 //
 // It uses the system clock and crypto/rand; for a fixed clock or seeded
 // randomness call New.
