@@ -114,3 +114,47 @@ func Example_http() {
 	// NotAuthorizedException: Incorrect username or password.
 	// 200 OK 1 RSA RS256 sig
 }
+
+// A user whose sign-in name is their email, created with a temporary
+// password as an administrator would: the first sign-in must choose a new
+// one (NEW_PASSWORD_REQUIRED), which the UI function of client.Run gives.
+func ExampleNewUser() {
+	ctx := context.Background()
+	pool := flow.NewPool("us-east-1_Example")
+	pool.UsernameAttributes = []string{"email"}
+	app := flow.NewAppClient(pool, "example-app")
+	dana, err := flow.NewUser(pool, "Dana@Example.com", "Temp-pass1", flow.WithTemporaryPassword(),
+		flow.WithAttributes(map[string]string{"name": "Dana"}))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(dana.Username == dana.Sub, dana.Attributes["email"], dana.Status)
+
+	_, err = flow.NewUser(pool, "dana", "Temp-pass1")
+	fmt.Println(err)
+
+	dir := directory.NewMemory()
+	if err := errors.Join(dir.PutPool(ctx, pool), dir.PutClient(ctx, app),
+		dir.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: dana})); err != nil {
+		panic(err)
+	}
+	engine, err := flow.New(flow.Config{Directory: dir, Catalog: dir,
+		Sessions: session.NewMemory(), Issuer: token.NewMemoryIssuer()})
+	if err != nil {
+		panic(err)
+	}
+	login := client.NewSRPLogin(client.Config{PoolID: pool.ID, ClientID: app.ID}, "dana@example.com", "Temp-pass1")
+	res, err := client.Run(ctx, engine, login, func(p client.Prompt) (client.Input, error) {
+		fmt.Println("prompt:", p.Kind)
+		return client.Input{Value: "Chosen-pass2"}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.TokenType)
+	// Output:
+	// true dana@example.com FORCE_CHANGE_PASSWORD
+	// InvalidParameterException: Username should be an email or a phone number.
+	// prompt: NewPassword
+	// Bearer
+}

@@ -72,6 +72,7 @@ func NewPool(id string) *Pool {
 // works. Set Secret for a confidential client (clients then send
 // SECRET_HASH) and ExplicitAuthFlows to allow other flows (for example
 // ALLOW_USER_PASSWORD_AUTH, or ALLOW_USER_AUTH for choice-based sign-in).
+// A nil pool leaves PoolID empty, which the stores refuse.
 func NewAppClient(pool *Pool, id string) *AppClient {
 	now := time.Now()
 	c := &AppClient{
