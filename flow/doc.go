@@ -47,12 +47,13 @@
 // every fact the driver looked up: the pool, the app client, the user, the
 // parameters, the time, the randomness) and returns an [Outcome]: the next
 // state, the challenge to send or the tokens to grant, the changes to make
-// to the user, the error to answer with. Step is pure: it does no I/O,
-// reads no clock and draws no randomness of its own, and calls no user
-// code. A hook call or passkey ceremony it needs comes back in the Outcome
-// as a request, which the driver answers before stepping again (as etcd
-// raft's Ready and Advance). The same State and Event give the same
-// Outcome.
+// to the user, the error to answer with. Step does no I/O of its own, reads no
+// clock and draws no randomness of its own: time and randomness come in
+// the Event. Today the custom-auth hooks and the passkey ceremonies are
+// also reached through the Event (Event.Hooks, Event.Passkeys), which Step
+// calls; turning them into requests that the Outcome carries and the
+// driver answers (as etcd raft's Ready and Advance) is planned. With a
+// seeded Event.Rand, the same State and Event give the same Outcome.
 //
 // The states ([Phase]) are the design's:
 //
@@ -66,7 +67,9 @@
 //   - PASSWORD_VERIFIER: a password sent in plain (USER_PASSWORD_AUTH,
 //     ADMIN_USER_PASSWORD_AUTH, the PASSWORD first factor) is checked by
 //     recomputing the user's stored SRP verifier from it. The engine keeps
-//     no password, only the verifier, so both states prove the same secret.
+//     no password, only the verifier, so both prove the same secret. Today
+//     a plain password is checked within the step that receives it, so this
+//     state is declared but not yet entered.
 //   - MFA: a second factor is due (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA),
 //     to be chosen (SELECT_MFA_TYPE) or to be set up (MFA_SETUP).
 //   - SELECT_CHALLENGE: choice-based sign-in (USER_AUTH) offers the first
@@ -78,8 +81,9 @@
 //   - CUSTOM: CUSTOM_AUTH, driven by the define, create and verify hooks.
 //
 // and two outcomes, tokens and failure. Every edge between them is declared
-// once, in [Transitions]; the machine checks every step it takes against it
-// (retries included), and [Diagram] draws it. What comes after a proven
+// once, in [Transitions]; the machine checks the steps it takes against it
+// (a wrong answer that keeps the session is not checked yet), and
+// [Diagram] draws it. What comes after a proven
 // factor is decided in one place, in Cognito's order: a forced password
 // change, then MFA (unless a remembered device replaces it), then device
 // SRP for a tracked device, then the custom-auth decision or tokens.
