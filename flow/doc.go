@@ -91,7 +91,11 @@
 // # The driver
 //
 // [Server] (made by [New] from a [Config]) runs the machine for the four
-// sign-in calls. For each call it looks up the app client and its pool,
+// sign-in calls, and serves the Session form of AssociateSoftwareToken and
+// VerifySoftwareToken with which an MFA_SETUP challenge is answered. The
+// management and self-service operations of a Cognito user pool (pools,
+// clients, users, sign-up, passwords, devices, tokens) are not the
+// engine's: package userpool serves them over it. For each call it looks up the app client and its pool,
 // loads the state stored under the call's Session, looks up the user by
 // name or alias, steps the machine, answers its requests, and then carries
 // the outcome out: it spends the session handle before anything else, so
@@ -168,7 +172,9 @@
 //
 //   - [github.com/authflow/authflow/client]: the other side of sign-in,
 //     a pure login state machine and Run.
-//   - [github.com/authflow/authflow/cognitohttp]: the engine over HTTP.
+//   - [github.com/authflow/authflow/userpool]: the Cognito user-pool
+//     service over the engine (management and self-service operations).
+//   - [github.com/authflow/authflow/cognitohttp]: that service over HTTP.
 //   - [github.com/authflow/authflow/flow/flowtest]: clock, seeded
 //     randomness, transcripts and the property model with its invariants.
 //   - [github.com/authflow/authflow/directory],

@@ -14,6 +14,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/userpool"
 )
 
 // The smallest embed: a pool, an app client and a user on memory stores,
@@ -46,10 +47,10 @@ func Example_embed() {
 	// Output: Bearer 3600
 }
 
-// An identity server: the engine with an issuer that keeps each pool's
-// signing keys in the directory's secret store (where directory.SQL would
-// share them between processes), served over HTTP by package cognitohttp
-// with its JWKS. The client signs in over HTTP with cognitoclient, as any
+// An identity server: the engine, inside the user-pool service (package
+// userpool), with an issuer that keeps each pool's signing keys in the
+// directory's secret store (where directory.SQL would share them between
+// processes), served over HTTP by package cognitohttp with its JWKS. The client signs in over HTTP with cognitoclient, as any
 // Cognito SDK would, and the access token verifies.
 func Example_http() {
 	ctx := context.Background()
@@ -58,7 +59,8 @@ func Example_http() {
 	if err != nil {
 		panic(err)
 	}
-	engine, err := flow.New(flow.Config{Directory: dir, Catalog: dir, Sessions: session.NewMemory(), Issuer: issuer})
+	// The Cognito user-pool service over the engine: what cognitohttp serves.
+	service, err := userpool.New(userpool.Config{Directory: dir, Catalog: dir, Sessions: session.NewMemory(), Issuer: issuer})
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +79,7 @@ func Example_http() {
 		panic(err)
 	}
 
-	srv := httptest.NewServer(cognitohttp.NewHandler(engine, cognitohttp.Options{JWKS: issuer.PoolJWKS}))
+	srv := httptest.NewServer(cognitohttp.NewHandler(service, cognitohttp.Options{JWKS: issuer.PoolJWKS}))
 	defer srv.Close()
 
 	svc := cognitoclient.New(srv.URL, srv.Client())

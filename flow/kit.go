@@ -12,8 +12,8 @@ import (
 // userpool, the Cognito user-pool service) shares with it, so that both
 // enforce one implementation of the rules they have in common: the guess
 // budget and lockout of a user, the keyed hash of one-time codes, the
-// uniqueness of aliases, user lookup by alias, the sign-up and MFA-setup
-// sessions (whose format is the engine's), refresh and user migration. An
+// uniqueness of aliases, user lookup by alias, the sign-up sessions (whose
+// format is the engine's), refresh and user migration. An
 // embedder that only signs users in never needs it.
 type Kit struct{ s *Server }
 
@@ -83,19 +83,6 @@ func (k Kit) SignUpSession(ctx context.Context, c *AppClient, u *User, confirmed
 // saved unconfirmed for the client c and user u.
 func (k Kit) SpendPendingSignUpSession(ctx context.Context, handle string, c *AppClient, u *User) error {
 	return k.s.checkSignUpSession(ctx, handle, "pending", c, u)
-}
-
-// AssociateSoftwareTokenSession stores a new TOTP secret in the MFA_SETUP
-// session handle and returns the session's next handle.
-func (k Kit) AssociateSoftwareTokenSession(ctx context.Context, handle, secret string) (string, error) {
-	return k.s.associateSetup(ctx, handle, secret)
-}
-
-// VerifySoftwareTokenSession checks a TOTP code of the secret the MFA_SETUP
-// session handle holds (a wrong one counts as a wrong answer) and returns
-// the handle that completes the challenge; name is the token's friendly name.
-func (k Kit) VerifySoftwareTokenSession(ctx context.Context, handle, code, name string, now time.Time) (string, error) {
-	return k.s.verifySetup(ctx, handle, code, name, now)
 }
 
 // Refresh exchanges a refresh token presented by c for new tokens, running

@@ -12,8 +12,68 @@ import (
 // The session half of AssociateSoftwareToken and VerifySoftwareToken: an
 // MFA_SETUP challenge is answered by associating and verifying a TOTP
 // secret on its Session, then by RespondToAuthChallenge with the Session
-// that VerifySoftwareToken returned. The engine owns that session, so it
-// owns these steps; package userpool serves the operations.
+// that VerifySoftwareToken returned. These steps are part of sign-in, so
+// the engine serves them; the AccessToken form (a signed-in user adding an
+// authenticator) belongs to the user-pool service (package userpool).
+
+// AssociateSoftwareToken, given the Session of an MFA_SETUP challenge,
+// makes a TOTP secret for the user and returns it with the Session for
+// VerifySoftwareToken. The engine does not serve the AccessToken form
+// (InvalidParameterException; package userpool does). Errors:
+// InvalidParameterException, NotAuthorizedException,
+// SoftwareTokenMFANotFoundException, InternalErrorException.
+func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.AssociateSoftwareTokenInput) (*challenge.AssociateSoftwareTokenOutput, error) {
+	if err := setupInput(in == nil, in != nil && in.AccessToken != "", in != nil && in.Session != ""); err != nil {
+		return nil, err
+	}
+	secret, err := totp.NewSecret(s.rand)
+	if err != nil {
+		return nil, errInternal(err)
+	}
+	h, err := s.associateSetup(ctx, in.Session, secret)
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.AssociateSoftwareTokenOutput{SecretCode: secret, Session: h}, nil
+}
+
+// VerifySoftwareToken, given the Session of an MFA_SETUP challenge, checks
+// a code of the secret AssociateSoftwareToken made (a wrong code counts as
+// a wrong answer) and returns the Session that completes the challenge
+// with RespondToAuthChallenge. The engine does not serve the AccessToken
+// form (InvalidParameterException; package userpool does). Errors:
+// EnableSoftwareTokenMFAException (wrong code), InvalidParameterException,
+// NotAuthorizedException, SoftwareTokenMFANotFoundException,
+// InternalErrorException.
+func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySoftwareTokenInput) (*challenge.VerifySoftwareTokenOutput, error) {
+	if err := setupInput(in == nil, in != nil && in.AccessToken != "", in != nil && in.Session != ""); err != nil {
+		return nil, err
+	}
+	if in.UserCode == "" {
+		return nil, errMissing("UserCode")
+	}
+	if len(in.FriendlyDeviceName) > 256 {
+		return nil, errParam("FriendlyDeviceName is too long.")
+	}
+	h, err := s.verifySetup(ctx, in.Session, in.UserCode, in.FriendlyDeviceName, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &challenge.VerifySoftwareTokenOutput{Status: "SUCCESS", Session: h}, nil
+}
+
+// setupInput checks that a software-token request names a Session only.
+func setupInput(missing, hasToken, hasSession bool) error {
+	switch {
+	case missing:
+		return errParam("Missing request.")
+	case hasToken == hasSession:
+		return errParam("Provide either an AccessToken or a Session.")
+	case hasToken:
+		return errParam("The sign-in engine takes the Session of an MFA_SETUP challenge; an AccessToken needs the user-pool service.")
+	}
+	return nil
+}
 
 // setupSession loads the state of an MFA_SETUP session.
 func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byte, *Pool, *AppClient, *User, error) {

@@ -22,19 +22,16 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, in *challenge.Asso
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	if (in.AccessToken == "") == (in.Session == "") {
+	if in.AccessToken == "" {
+		// The Session of an MFA_SETUP challenge: the engine's part.
+		return s.engine.AssociateSoftwareToken(ctx, in)
+	}
+	if in.Session != "" {
 		return nil, errParam("Provide either an AccessToken or a Session.")
 	}
 	secret, err := totp.NewSecret(s.rand)
 	if err != nil {
 		return nil, errInternal(err)
-	}
-	if in.Session != "" {
-		h, err := s.kit.AssociateSoftwareTokenSession(ctx, in.Session, secret)
-		if err != nil {
-			return nil, err
-		}
-		return &challenge.AssociateSoftwareTokenOutput{SecretCode: secret, Session: h}, nil
 	}
 	p, u, _, err := s.accessUser(ctx, in.AccessToken)
 	if err != nil {
@@ -67,7 +64,11 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifyS
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	if (in.AccessToken == "") == (in.Session == "") {
+	if in.AccessToken == "" {
+		// The Session of an MFA_SETUP challenge: the engine's part.
+		return s.engine.VerifySoftwareToken(ctx, in)
+	}
+	if in.Session != "" {
 		return nil, errParam("Provide either an AccessToken or a Session.")
 	}
 	if in.UserCode == "" {
@@ -77,13 +78,6 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifyS
 		return nil, errParam("FriendlyDeviceName is too long.")
 	}
 	now := s.now()
-	if in.Session != "" {
-		h, err := s.kit.VerifySoftwareTokenSession(ctx, in.Session, in.UserCode, in.FriendlyDeviceName, now)
-		if err != nil {
-			return nil, err
-		}
-		return &challenge.VerifySoftwareTokenOutput{Status: "SUCCESS", Session: h}, nil
-	}
 	p, u, _, err := s.accessUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
