@@ -15,6 +15,7 @@ import (
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/userpool"
 )
 
 // dummyAuth is a well-formed SigV4 Authorization header (not a valid
@@ -90,7 +91,7 @@ func mustJSON(t testing.TB, v any) string {
 }
 
 // failingDirectory fails every read, to provoke InternalErrorException.
-type failingDirectory struct{ flow.Directory }
+type failingDirectory struct{ userpool.Directory }
 
 func (failingDirectory) User(context.Context, string, string) (*flow.User, error) {
 	return nil, io.ErrUnexpectedEOF

@@ -18,12 +18,13 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/userpool"
 )
 
 // store is what both implementations provide.
 type store interface {
-	flow.Directory
-	flow.Catalog
+	userpool.Directory
+	userpool.Catalog
 }
 
 var t0 = time.Date(2025, 6, 7, 8, 9, 10, 123456789, time.UTC)

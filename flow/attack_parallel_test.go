@@ -20,12 +20,13 @@ import (
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/srp"
+	"github.com/authflow/authflow/userpool"
 )
 
 // userStore is a Directory and Catalog, as the directory package's are.
 type userStore interface {
-	flow.Directory
-	flow.Catalog
+	userpool.Directory
+	userpool.Catalog
 }
 
 // serverOn wires a Server on dir with a public client that allows

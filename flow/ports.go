@@ -7,9 +7,11 @@ import (
 	"github.com/authflow/authflow/challenge"
 )
 
-// Directory is where users live. Implementations: directory.Memory and
-// directory.SQL. Usernames passed in are canonical (the engine lower-cases
-// them in case-insensitive pools); a Directory compares them exactly.
+// Directory is where users live, as sign-in needs it: read a user by name
+// or by an alias, apply changes. Implementations: directory.Memory and
+// directory.SQL (which also list users, for package userpool). Usernames
+// passed in are canonical (the engine lower-cases them in case-insensitive
+// pools); a Directory compares them exactly.
 //
 // Methods return (nil, nil) for a user that does not exist; an error only
 // for an infrastructure failure. Implementations must be safe for
@@ -20,25 +22,18 @@ type Directory interface {
 	// UserByAttribute returns the user whose attribute name has exactly the
 	// given value (aliases: email, phone_number, preferred_username), or nil.
 	UserByAttribute(ctx context.Context, poolID, name, value string) (*User, error)
-	// Users lists up to limit users of a pool in username order, starting
-	// after the username `after` ("" = from the start).
-	Users(ctx context.Context, poolID string, after string, limit int) ([]*User, error)
 	// Apply applies all changes or none. A change whose Version does not
 	// match the stored user's version fails with ErrConflict.
 	Apply(ctx context.Context, changes ...Change) error
 }
 
-// Catalog is where user pools and app clients live. directory.Memory and
-// directory.SQL implement it beside Directory.
+// Catalog is where user pools and app clients live, as sign-in reads them.
+// directory.Memory and directory.SQL implement it beside Directory (and
+// the create, list and delete operations package userpool adds). Both
+// methods return (nil, nil) for one that does not exist.
 type Catalog interface {
 	Pool(ctx context.Context, poolID string) (*Pool, error)
-	Pools(ctx context.Context) ([]*Pool, error)
-	PutPool(ctx context.Context, p *Pool) error
-	DeletePool(ctx context.Context, poolID string) error
 	Client(ctx context.Context, clientID string) (*AppClient, error)
-	Clients(ctx context.Context, poolID string) ([]*AppClient, error)
-	PutClient(ctx context.Context, c *AppClient) error
-	DeleteClient(ctx context.Context, clientID string) error
 }
 
 // ChangeKind says what a Change does.
@@ -98,23 +93,17 @@ type Limiter interface {
 	Take(ctx context.Context, key string, window time.Duration) (count int, err error)
 }
 
-// Issuer turns grants into tokens and checks the tokens it issued.
-// The default is token.Issuer. Errors are *challenge.Error values
-// (NotAuthorizedException for invalid, expired or revoked tokens).
+// Issuer turns grants into tokens, as sign-in needs it. The default is
+// token.Issuer (which also verifies and revokes, for package userpool).
+// Errors are *challenge.Error values (NotAuthorizedException for invalid,
+// expired or revoked tokens).
 type Issuer interface {
 	// Issue signs access and ID tokens (and a refresh token for a new
 	// sign-in or a rotation) for a grant.
 	Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.AuthenticationResult, error)
 	// Refresh checks a refresh token presented by clientID and returns what
-	// it is bound to.
+	// it is bound to (REFRESH_TOKEN_AUTH).
 	Refresh(ctx context.Context, clientID, refreshToken string) (*challenge.RefreshSession, error)
-	// VerifyAccess checks an access token: signature, expiry, token_use and revocation.
-	VerifyAccess(ctx context.Context, accessToken string) (*challenge.AccessClaims, error)
-	// Revoke revokes a refresh token of clientID and every token issued from it.
-	Revoke(ctx context.Context, clientID, refreshToken string) error
-	// RevokeUser revokes every refresh token of a user, and the access
-	// tokens issued before now (global sign-out).
-	RevokeUser(ctx context.Context, poolID, username string) error
 }
 
 // Sender delivers one-time codes. Without a Sender the challenges that need

@@ -32,8 +32,8 @@ import (
 // time); the manual-clock tests cover that.
 
 type backendUserDir interface {
-	flow.Directory
-	flow.Catalog
+	userpool.Directory
+	userpool.Catalog
 }
 
 type selfServiceBackend struct {

@@ -12,10 +12,10 @@ import (
 // Config wires a Service. Directory, Catalog, Sessions and Issuer are
 // required; the rest have defaults, the engine's (see flow.Config).
 type Config struct {
-	Directory flow.Directory
-	Catalog   flow.Catalog
+	Directory Directory
+	Catalog   Catalog
 	Sessions  flow.Store
-	Issuer    flow.Issuer
+	Issuer    Issuer
 	// Limiter counts attempts that no user record holds; see flow.Config.
 	Limiter flow.Limiter
 	// Sender delivers codes; nil means SMS and email codes are never sent.
@@ -45,11 +45,11 @@ type Config struct {
 type Service struct {
 	engine   *flow.Server
 	kit      flow.Kit
-	dir      flow.Directory
-	cat      flow.Catalog
+	dir      Directory
+	cat      Catalog
 	sessions flow.Store
 	limiter  flow.Limiter
-	issuer   flow.Issuer
+	issuer   Issuer
 	sender   flow.Sender
 	now      func() time.Time
 	rand     io.Reader

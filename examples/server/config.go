@@ -123,7 +123,7 @@ func ParseConfig(data []byte) (*Config, error) {
 // Apply creates or updates everything c declares through the engine s,
 // using cat directly only to give pools and clients their fixed IDs and
 // secrets. Secrets and passwords never appear in its errors or logs.
-func (c *Config) Apply(ctx context.Context, s *userpool.Service, cat flow.Catalog, log *slog.Logger) error {
+func (c *Config) Apply(ctx context.Context, s *userpool.Service, cat userpool.Catalog, log *slog.Logger) error {
 	for i := range c.Pools {
 		pc := &c.Pools[i]
 		id, err := pc.ensure(ctx, s, cat, log)
@@ -166,7 +166,7 @@ func validPoolID(id string) bool {
 }
 
 // ensure creates the pool or updates it, and returns its ID.
-func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat flow.Catalog, log *slog.Logger) (string, error) {
+func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat userpool.Catalog, log *slog.Logger) (string, error) {
 	if pc.Id != "" && !validPoolID(pc.Id) {
 		return "", errors.New(`pool Id must look like "us-east-1_Name1" (region, "_", letters and digits)`)
 	}
@@ -235,7 +235,7 @@ func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat flow.
 }
 
 // renamePool moves a just-created, empty pool to a fixed ID.
-func renamePool(ctx context.Context, cat flow.Catalog, from, to string) error {
+func renamePool(ctx context.Context, cat userpool.Catalog, from, to string) error {
 	p, err := cat.Pool(ctx, from)
 	if err != nil {
 		return err
@@ -274,7 +274,7 @@ func validClientID(id string) bool {
 }
 
 // ensure creates the client or updates it.
-func (cc *ClientConfig) ensure(ctx context.Context, s *userpool.Service, cat flow.Catalog, poolID string, log *slog.Logger) error {
+func (cc *ClientConfig) ensure(ctx context.Context, s *userpool.Service, cat userpool.Catalog, poolID string, log *slog.Logger) error {
 	if cc.ClientId != "" && !validClientID(cc.ClientId) {
 		return errors.New("ClientId may hold letters, digits and +-_ only (at most 128)")
 	}

@@ -30,7 +30,7 @@ type Options struct {
 	Limits flow.Limits
 	Hooks  flow.Hooks
 	// Issuer replaces the fake issuer (e.g. with token.Issuer).
-	Issuer flow.Issuer
+	Issuer userpool.Issuer
 	// PoolID replaces the default pool ID (its name part enters SRP).
 	PoolID string
 	// SRP replaces the server side of SRP (e.g. to replay vectors).
@@ -69,7 +69,7 @@ func New(tb testing.TB, o Options) *Env {
 	e := &Env{TB: tb, Clock: clock, Rand: Rand(o.Seed), ClientRand: Rand(o.Seed ^ 0x5eed), Outbox: &Outbox{}}
 	e.Dir = directory.NewMemory()
 	e.Sessions = session.NewMemory(session.WithClock(clock.Now), session.WithRand(Rand(o.Seed^0x5e55)))
-	var issuer flow.Issuer
+	var issuer userpool.Issuer
 	if o.Issuer != nil {
 		issuer = o.Issuer
 	} else {
