@@ -18,6 +18,8 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/postgresdir"
+	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
@@ -97,7 +99,7 @@ func openPostgres(t *testing.T) backendUserDir {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	d, err := directory.OpenPostgres(dsn + sep + "search_path=" + schema)
+	d, err := postgresdir.Open(dsn + sep + "search_path=" + schema)
 	require.NoError(t, err)
 	t.Cleanup(func() { d.Close() })
 	return d
@@ -131,7 +133,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b *selfServiceBackend)) {
 	dirs := map[string]func(t *testing.T) backendUserDir{
 		"memory": func(*testing.T) backendUserDir { return directory.NewMemory() },
 		"sqlite": func(t *testing.T) backendUserDir {
-			d, err := directory.OpenSQLite(":memory:")
+			d, err := sqlitedir.Open(":memory:")
 			require.NoError(t, err)
 			t.Cleanup(func() { d.Close() })
 			return d
