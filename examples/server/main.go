@@ -79,6 +79,8 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/token/redisstate"
+	"github.com/authflow/authflow/token/sqlstate"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -271,11 +273,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-redis: %w", err)
 		}
 		sessions = session.NewRedis(rc, "authflow:session:")
-		tokenState = token.NewRedisState(rc, "authflow:token:")
+		tokenState = redisstate.New(rc, "authflow:token:")
 		log.Info("sessions", "backend", "redis", "addr", ropts.Addr)
 		log.Info("refresh tokens", "backend", "redis", "addr", ropts.Addr)
 	} else {
-		tokenState, err = token.NewSQLState(db.DB(), dialect)
+		tokenState, err = sqlstate.New(db.DB(), dialect)
 		if err != nil {
 			return err
 		}
