@@ -122,3 +122,70 @@ func TestClientLinksNoEngine(t *testing.T) {
 		}
 	}
 }
+
+// memoryEmbed is what a program embedding the engine on memory stores
+// imports: the engine, the memory directory, session store and token
+// issuer (MemoryState), and the HTTP handler.
+var memoryEmbed = []string{
+	module + "/flow", module + "/directory", module + "/token", module + "/cognitohttp",
+}
+
+// databaseDrivers are the modules only a backend subpackage may link.
+var databaseDrivers = []string{"modernc.org/sqlite", "github.com/jackc/pgx", "github.com/redis/go-redis"}
+
+// TestMemoryEmbedLinksNoDriver: a program that embeds the engine on memory
+// stores links no database driver (issue 14: such a program linked sqlite,
+// pgx and redis, 13 MB). The drivers live in the backend subpackages
+// (directory/sqlitedir, directory/postgresdir, token/redisstate,
+// token/sqlstate), which only a program that uses them imports.
+func TestMemoryEmbedLinksNoDriver(t *testing.T) {
+	out, err := exec.Command("go", append([]string{"list", "-deps"}, memoryEmbed...)...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, want := range append([]string{"net/http"}, memoryEmbed...) {
+		if !slices.Contains(deps, want) {
+			t.Fatalf("go list -deps gave an implausible list (%d packages, no %s)", len(deps), want)
+		}
+	}
+	for _, dep := range deps {
+		for _, bad := range databaseDrivers {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") {
+				t.Errorf("a memory-only embed links %s", dep)
+			}
+		}
+	}
+}
+
+// TestBackendsLinkOnlyTheirDriver: each backend subpackage links its own
+// driver and not the others', so a SQLite deployment carries no pgx and
+// no Redis client, and so on.
+func TestBackendsLinkOnlyTheirDriver(t *testing.T) {
+	cases := map[string]string{
+		"directory/sqlitedir":   "modernc.org/sqlite",
+		"directory/postgresdir": "github.com/jackc/pgx",
+		"token/redisstate":      "github.com/redis/go-redis",
+		"token/sqlstate":        "",
+		"directory/sqldir":      "",
+	}
+	for pkg, own := range cases {
+		out, err := exec.Command("go", "list", "-deps", module+"/"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		linked := map[string]bool{}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, d := range databaseDrivers {
+				if dep == d || strings.HasPrefix(dep, d+"/") {
+					linked[d] = true
+				}
+			}
+		}
+		for _, d := range databaseDrivers {
+			if linked[d] != (d == own) {
+				t.Errorf("%s links %s: %v, want %v", pkg, d, linked[d], d == own)
+			}
+		}
+	}
+}
