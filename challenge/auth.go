@@ -1,6 +1,9 @@
 package challenge
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // AuthenticationResult carries the tokens of a completed sign-in.
 type AuthenticationResult struct {
@@ -79,7 +82,7 @@ type InitiateAuthOutput struct {
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
 	AvailableChallenges  []Name                `json:"AvailableChallenges,omitempty"`
 	ChallengeName        Name                  `json:"ChallengeName,omitempty"`
-	ChallengeParameters  map[string]string     `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	Session              string                `json:"Session,omitempty"`
 }
 
@@ -103,7 +106,7 @@ type AdminInitiateAuthOutput struct {
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
 	AvailableChallenges  []Name                `json:"AvailableChallenges,omitempty"`
 	ChallengeName        Name                  `json:"ChallengeName,omitempty"`
-	ChallengeParameters  map[string]string     `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	Session              string                `json:"Session,omitempty"`
 }
 
@@ -122,7 +125,7 @@ type RespondToAuthChallengeInput struct {
 type RespondToAuthChallengeOutput struct {
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
 	ChallengeName        Name                  `json:"ChallengeName,omitempty"`
-	ChallengeParameters  map[string]string     `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	Session              string                `json:"Session,omitempty"`
 }
 
@@ -142,7 +145,7 @@ type AdminRespondToAuthChallengeInput struct {
 type AdminRespondToAuthChallengeOutput struct {
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
 	ChallengeName        Name                  `json:"ChallengeName,omitempty"`
-	ChallengeParameters  map[string]string     `json:"ChallengeParameters,omitempty"`
+	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	Session              string                `json:"Session,omitempty"`
 }
 
@@ -154,4 +157,43 @@ type Service interface {
 	AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AdminInitiateAuthOutput, error)
 	RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*RespondToAuthChallengeOutput, error)
 	AdminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AdminRespondToAuthChallengeOutput, error)
+}
+
+// Cognito answers a sign-in step that issues tokens with an empty
+// "ChallengeParameters": {} beside the AuthenticationResult; the four
+// outputs marshal a nil map as {} (never null, never left out).
+
+// MarshalJSON implements json.Marshaler.
+func (o InitiateAuthOutput) MarshalJSON() ([]byte, error) {
+	type plain InitiateAuthOutput
+	o.ChallengeParameters = nonNilParams(o.ChallengeParameters)
+	return json.Marshal(plain(o))
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o AdminInitiateAuthOutput) MarshalJSON() ([]byte, error) {
+	type plain AdminInitiateAuthOutput
+	o.ChallengeParameters = nonNilParams(o.ChallengeParameters)
+	return json.Marshal(plain(o))
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o RespondToAuthChallengeOutput) MarshalJSON() ([]byte, error) {
+	type plain RespondToAuthChallengeOutput
+	o.ChallengeParameters = nonNilParams(o.ChallengeParameters)
+	return json.Marshal(plain(o))
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o AdminRespondToAuthChallengeOutput) MarshalJSON() ([]byte, error) {
+	type plain AdminRespondToAuthChallengeOutput
+	o.ChallengeParameters = nonNilParams(o.ChallengeParameters)
+	return json.Marshal(plain(o))
+}
+
+func nonNilParams(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }

@@ -101,7 +101,7 @@ func TestResponseFieldNames(t *testing.T) {
 	b, err := json.Marshal(out)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer",
-		"NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}},"AvailableChallenges":["PASSWORD"]}`, string(b))
+		"NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}},"AvailableChallenges":["PASSWORD"],"ChallengeParameters":{}}`, string(b))
 	assert.NotContains(t, out.AuthenticationResult.String(), "a\"", "String never prints tokens")
 	assert.Contains(t, out.AuthenticationResult.String(), "<redacted>")
 }
@@ -162,4 +162,27 @@ func ExampleCodeOf() {
 	// Output:
 	// NotAuthorizedException - Incorrect username or password.
 	// true
+}
+
+// TestTokensCarryEmptyChallengeParameters: a step that issues tokens has
+// "ChallengeParameters": {} on the wire, as Cognito's answers do; a
+// challenge keeps its parameters.
+func TestTokensCarryEmptyChallengeParameters(t *testing.T) {
+	res := &challenge.AuthenticationResult{AccessToken: "a", TokenType: "Bearer"}
+	for _, out := range []any{
+		challenge.InitiateAuthOutput{AuthenticationResult: res},
+		&challenge.AdminInitiateAuthOutput{AuthenticationResult: res},
+		challenge.RespondToAuthChallengeOutput{AuthenticationResult: res},
+		&challenge.AdminRespondToAuthChallengeOutput{AuthenticationResult: res},
+	} {
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		var got map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &got))
+		assert.Equal(t, "{}", string(got["ChallengeParameters"]), "%T: %s", out, b)
+	}
+	b, err := json.Marshal(challenge.RespondToAuthChallengeOutput{ChallengeName: challenge.SoftwareTokenMFA,
+		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": "alice"}, Session: "s"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"ChallengeName":"SOFTWARE_TOKEN_MFA","ChallengeParameters":{"USER_ID_FOR_SRP":"alice"},"Session":"s"}`, string(b))
 }

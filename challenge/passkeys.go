@@ -29,7 +29,10 @@ type PasskeyCredential struct {
 	UserVerified      bool
 	RelyingPartyID    string
 	FriendlyName      string
-	Created           time.Time
+	// AuthenticatorAttachment is "platform" or "cross-platform" as the
+	// client reported it at registration ("" when it did not).
+	AuthenticatorAttachment string
+	Created                 time.Time
 }
 
 // PasskeyUser is the user of a ceremony: a stable opaque handle (the sub),
@@ -60,7 +63,7 @@ type CompleteWebAuthnRegistrationInput struct {
 // WebAuthnCredentialDescription is one entry of ListWebAuthnCredentials.
 type WebAuthnCredentialDescription struct {
 	CredentialId            string   `json:"CredentialId"`
-	FriendlyCredentialName  string   `json:"FriendlyCredentialName,omitempty"`
+	FriendlyCredentialName  string   `json:"FriendlyCredentialName"`
 	RelyingPartyId          string   `json:"RelyingPartyId"`
 	AuthenticatorAttachment string   `json:"AuthenticatorAttachment,omitempty"`
 	AuthenticatorTransports []string `json:"AuthenticatorTransports,omitempty"`

@@ -227,9 +227,19 @@ type SoftwareTokenMfaConfigType struct {
 	Enabled bool `json:"Enabled"`
 }
 
-// SmsMfaConfigType configures SMS MFA (the message is kept, not used).
+// SmsConfigurationType is how a pool would send SMS through Amazon SNS
+// (kept and returned, not used: codes go to the server's Sender).
+type SmsConfigurationType struct {
+	SnsCallerArn string `json:"SnsCallerArn,omitempty"`
+	ExternalId   string `json:"ExternalId,omitempty"`
+	SnsRegion    string `json:"SnsRegion,omitempty"`
+}
+
+// SmsMfaConfigType configures SMS MFA (kept and returned as given; the
+// message template is not used).
 type SmsMfaConfigType struct {
-	SmsAuthenticationMessage string `json:"SmsAuthenticationMessage,omitempty"`
+	SmsAuthenticationMessage string                `json:"SmsAuthenticationMessage,omitempty"`
+	SmsConfiguration         *SmsConfigurationType `json:"SmsConfiguration,omitempty"`
 }
 
 // EmailMfaConfigType configures email MFA.

@@ -21,11 +21,8 @@
 // header signed). Whether or not signatures are verified, browsers may
 // send these operations only from the origins of Options.CORSOrigins.
 //
-// [Client] is the matching transport: it implements challenge.Service
-// (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge,
-// AdminRespondToAuthChallenge) and decodes errors back into
-// *challenge.Error values; [Client.Call] reaches any other operation, and
-// [Client.WithCredentials] signs the IAM-authorized ones.
+// The matching client transport lives in package cognitoclient, so that a
+// login program links neither this package nor the engine.
 //
 // The package imports only challenge and flow from this module. Nothing
 // it logs contains a request or response body, a token, a password, a code

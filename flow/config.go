@@ -69,6 +69,13 @@ type Pool struct {
 	SchemaRequired []string
 	// CodeValidity is how long SMS and email codes stay valid (default 3 minutes).
 	CodeValidity time.Duration
+	// The message settings of SetUserPoolMfaConfig's SmsMfaConfiguration
+	// and EmailMfaConfiguration, kept as given and returned by
+	// GetUserPoolMfaConfig (codes go to the Sender; nothing uses them).
+	SMSMFAMessage    string                         `json:",omitempty"`
+	SMSConfiguration challenge.SmsConfigurationType `json:",omitzero"`
+	EmailMFAMessage  string                         `json:",omitempty"`
+	EmailMFASubject  string                         `json:",omitempty"`
 	// WebAuthn is the passkey configuration (relying party id, user verification).
 	WebAuthnRelyingPartyID   string
 	WebAuthnUserVerification string

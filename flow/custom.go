@@ -51,8 +51,11 @@ func (m *machine) startCustom() Outcome {
 		if !m.preventExistenceErrors() {
 			return m.fail(errUserNotFound())
 		}
+		if err := m.decoyGate(); err != nil {
+			return m.fail(err)
+		}
 		m.st.Decoy = true
-		m.st.Username = username
+		m.st.Username = decoyUserID(m.ev.DecoyKey, m.ev.Pool, username)
 	} else {
 		m.st.Username = u.Username
 		if err := m.userGate(); err != nil {
@@ -159,10 +162,8 @@ func (m *machine) customAnswer() Outcome {
 	if !m.customHooks() {
 		return m.fail(errParam("Custom auth lambda trigger is not configured for the user pool."))
 	}
-	if m.ev.User != nil {
-		if err := m.userGate(); err != nil {
-			return m.fail(err)
-		}
+	if err := m.gate(); err != nil {
+		return m.fail(err)
 	}
 	var private map[string]string
 	_ = json.Unmarshal([]byte(m.st.Extra[extraPrivate]), &private)

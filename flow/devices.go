@@ -65,8 +65,29 @@ func (m *machine) deviceNext() (Outcome, bool) {
 	next.Phase = PhaseDeviceSRP
 	next.Challenge = challenge.DeviceSRPAuth
 	next.Wrong = 0
-	return Outcome{Event: evDeviceChallenge, Next: &next, Challenge: challenge.DeviceSRPAuth,
+	// After MFA the session's handle goes on: amazon-cognito-identity-js
+	// (sendMFACode, then getDeviceResponse) answers DEVICE_SRP_AUTH with the
+	// Session it sent the MFA code with; Amplify uses the new one, the same.
+	return Outcome{Event: evDeviceChallenge, Next: &next, Challenge: challenge.DeviceSRPAuth, Continue: m.st.Phase == PhaseMFA,
 		Params: map[string]string{challenge.KeyUsername: m.ev.User.Username, challenge.KeyDeviceKey: d.Key}}, true
+}
+
+// deviceBeforeMFA runs the device step ahead of MFA where Cognito does:
+// for a remembered device that replaces MFA (ChallengeRequiredOnNewDevice),
+// and to refuse a DEVICE_KEY that is not a confirmed device of the user
+// before any code is sent. A confirmed device that is not remembered
+// proves itself after MFA, as amazon-cognito-identity-js and Amplify
+// expect (they send DEVICE_KEY with the MFA answer and handle
+// DEVICE_SRP_AUTH after it).
+func (m *machine) deviceBeforeMFA() (Outcome, bool) {
+	if m.ev.Pool.Devices == nil || m.st.DeviceKey == "" || m.st.Proven&FactorDevice != 0 {
+		return Outcome{}, false
+	}
+	d := m.ev.User.device(m.st.DeviceKey)
+	if d == nil || len(d.Verifier) == 0 || (d.Remembered && m.ev.Pool.Devices.ChallengeRequiredOnNewDevice) {
+		return m.deviceNext()
+	}
+	return Outcome{}, false
 }
 
 // deviceRemembersMFA reports whether a proven device replaces MFA.
@@ -121,8 +142,7 @@ func (m *machine) deviceAnswer() Outcome {
 			}}
 	case challenge.DevicePasswordVerifier:
 		if bad := m.verifyClaim(d.GroupKey, d.Key); bad != nil {
-			bad.Effects.RecordFailure = false
-			return *bad
+			return *bad // a wrong device proof counts towards the lockout
 		}
 		m.st.Proven |= FactorDevice
 		o := m.next()

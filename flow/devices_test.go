@@ -3,6 +3,7 @@ package flow_test
 import (
 	"encoding/base64"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,10 +127,14 @@ func TestTranscriptRememberedDevice(t *testing.T) {
 	r.tr.Golden(t, "device_remembered")
 }
 
-// TestDeviceRememberedOnlyOnPrompt: a confirmed device that is not
-// remembered still proves itself, then MFA follows; UpdateDeviceStatus
-// remembers it.
-func TestDeviceRememberedOnlyOnPrompt(t *testing.T) {
+// TestTranscriptDeviceNotRemembered: a confirmed device that is not
+// remembered (DeviceOnlyRememberedOnUserPrompt) does not replace MFA. The
+// order is Cognito's, the one amazon-cognito-identity-js and Amplify
+// follow: first factor, the MFA challenge (answered with DEVICE_KEY), then
+// DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER and tokens. Once
+// UpdateDeviceStatus remembers the device, it replaces MFA: first factor,
+// DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, tokens.
+func TestTranscriptDeviceNotRemembered(t *testing.T) {
 	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 121, Pool: devicePool(true)})}
 	r.e.AddUser("finn", "Correct-horse1", flow.StatusConfirmed, nil)
 	secret := totpUser(t, r.e, "finn")
@@ -142,17 +147,44 @@ func TestDeviceRememberedOnlyOnPrompt(t *testing.T) {
 	require.NoError(t, err)
 	conf, err := r.e.Server.ConfirmDevice(ctx, &challenge.ConfirmDeviceInput{AccessToken: done.AuthenticationResult.AccessToken, DeviceKey: md.DeviceKey,
 		DeviceSecretVerifierConfig: &challenge.DeviceSecretVerifierConfigType{PasswordVerifier: base64.StdEncoding.EncodeToString(verifier), Salt: base64.StdEncoding.EncodeToString(salt)}})
+	r.tr.Record("ConfirmDevice", map[string]string{"DeviceKey": md.DeviceKey}, conf, err)
 	require.NoError(t, err)
 	assert.True(t, conf.UserConfirmationNecessary)
 	d := device{key: md.DeviceKey, group: md.DeviceGroupKey, password: pw}
 
+	// Not remembered: MFA first, then the device proves itself.
+	r.e.Clock.Advance(30 * time.Second)
 	out, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
 		AuthParameters: map[string]string{"USERNAME": "finn", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
 	require.NoError(t, err)
-	next, err := deviceSignIn(t, r, "finn", out.Session, d)
+	require.Equal(t, challenge.SoftwareTokenMFA, out.ChallengeName, "not remembered: MFA comes first")
+	next, err := r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "finn", "DEVICE_KEY": d.key,
+		"SOFTWARE_TOKEN_MFA_CODE": code(t, secret, r.e.Clock.Now())})
 	require.NoError(t, err)
-	assert.Equal(t, challenge.SoftwareTokenMFA, next.ChallengeName, "not remembered: MFA still due")
+	require.Equal(t, challenge.DeviceSRPAuth, next.ChallengeName, "the device proves itself after MFA")
+	assert.Nil(t, next.AuthenticationResult)
+	signed, err := deviceSignIn(t, r, "finn", next.Session, d)
+	require.NoError(t, err)
+	require.NotNil(t, signed.AuthenticationResult, "DEVICE_PASSWORD_VERIFIER ends with tokens")
+	assert.Nil(t, signed.AuthenticationResult.NewDeviceMetadata)
+	assert.Equal(t, d.key, r.e.Issuer.Grants[len(r.e.Issuer.Grants)-1].DeviceKey)
 
+	// A wrong TOTP code before the device step keeps the session; a wrong
+	// device password after it is refused.
+	r.e.Clock.Advance(30 * time.Second)
+	out, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "finn", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
+	require.NoError(t, err)
+	_, err = r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "finn", "DEVICE_KEY": d.key, "SOFTWARE_TOKEN_MFA_CODE": "000000"})
+	requireCode(t, err, challenge.ErrCodeMismatch, "Invalid code received for user")
+	next, err = r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "finn", "DEVICE_KEY": d.key,
+		"SOFTWARE_TOKEN_MFA_CODE": code(t, secret, r.e.Clock.Now())})
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, next.ChallengeName)
+	_, err = deviceSignIn(t, r, "finn", next.Session, device{key: d.key, group: d.group, password: "guess"})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Incorrect username or password.")
+
+	// Remembered: the device replaces MFA.
 	_, err = r.e.Server.UpdateDeviceStatus(ctx, &challenge.DeviceInput{AccessToken: done.AuthenticationResult.AccessToken, DeviceKey: d.key, DeviceRememberedStatus: "remembered"})
 	require.NoError(t, err)
 	got, err := r.e.Server.AdminGetDevice(ctx, &challenge.DeviceInput{UserPoolId: r.e.Pool.ID, Username: "finn", DeviceKey: d.key})
@@ -161,9 +193,11 @@ func TestDeviceRememberedOnlyOnPrompt(t *testing.T) {
 	out, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
 		AuthParameters: map[string]string{"USERNAME": "finn", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
 	require.NoError(t, err)
-	signed, err := deviceSignIn(t, r, "finn", out.Session, d)
+	require.Equal(t, challenge.DeviceSRPAuth, out.ChallengeName, "remembered: no MFA")
+	signed, err = deviceSignIn(t, r, "finn", out.Session, d)
 	require.NoError(t, err)
 	assert.NotNil(t, signed.AuthenticationResult)
+	r.tr.Golden(t, "device_not_remembered")
 }
 
 func TestDeviceKeysAreBoundToTheirUser(t *testing.T) {
@@ -216,4 +250,37 @@ func TestNewPasswordIsNotHalfApplied(t *testing.T) {
 	again, err := e.PasswordSignIn(ctx, "ivan", "Temp-pass1")
 	require.NoError(t, err, "the temporary password still works")
 	assert.Equal(t, challenge.NewPasswordRequired, again.ChallengeName)
+}
+
+// TestDeviceStepAfterMFAKeepsTheSession: after an MFA answer the
+// DEVICE_SRP_AUTH challenge comes under the same Session, because
+// amazon-cognito-identity-js answers it with the Session it sent the MFA
+// code with. The handle moved on: the MFA answer cannot be replayed on it,
+// and it is spent by the device verifier like any other.
+func TestDeviceStepAfterMFAKeepsTheSession(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 125, Pool: devicePool(true)})}
+	r.e.AddUser("gwen", "Correct-horse1", flow.StatusConfirmed, nil)
+	secret := totpUser(t, r.e, "gwen")
+	out, err := r.password("gwen", "Correct-horse1")
+	require.NoError(t, err)
+	done, err := r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "SOFTWARE_TOKEN_MFA_CODE": code(t, secret, r.e.Clock.Now())})
+	require.NoError(t, err)
+	d := confirmDevice(t, r, done.AuthenticationResult)
+
+	r.e.Clock.Advance(30 * time.Second)
+	out, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "gwen", "PASSWORD": "Correct-horse1", "DEVICE_KEY": d.key}})
+	require.NoError(t, err)
+	mfaCode := code(t, secret, r.e.Clock.Now())
+	next, err := r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SOFTWARE_TOKEN_MFA_CODE": mfaCode})
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, next.ChallengeName)
+	assert.Equal(t, out.Session, next.Session, "the MFA session's handle carries the device step")
+	_, err = r.answer(challenge.SoftwareTokenMFA, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SOFTWARE_TOKEN_MFA_CODE": mfaCode})
+	require.Error(t, err, "the MFA answer is not taken twice")
+	signed, err := deviceSignIn(t, r, "gwen", out.Session, d)
+	require.NoError(t, err)
+	require.NotNil(t, signed.AuthenticationResult)
+	_, err = r.answer(challenge.DeviceSRPAuth, out.Session, map[string]string{"USERNAME": "gwen", "DEVICE_KEY": d.key, "SRP_A": "01"})
+	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid session for the user.")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -86,28 +87,52 @@ func (s *Server) countFailure(u *User, now time.Time) {
 // An error reading or writing the counter refuses the guess: a guess is
 // never evaluated uncounted.
 func (s *Server) reserveGuess(ctx context.Context, p *Pool, username string, now time.Time) (settle func(ok bool) error, err error) {
+	g, err := s.reserve(ctx, p, username, now)
+	if err != nil {
+		return nil, err
+	}
+	return func(ok bool) error {
+		if !ok {
+			return nil
+		}
+		return g.reset(ctx)
+	}, nil
+}
+
+// guess is one reserved guess: counted as a failure until settled.
+type guess struct {
+	s        *Server
+	p        *Pool
+	username string
+	now      time.Time
+	known    bool      // a user's record holds the count (else the Limiter)
+	before   time.Time // the user's LockedUntil before the reservation
+	locked   time.Time // the LockedUntil the reservation wrote
+}
+
+// reserve counts one guess for username before its secret is evaluated
+// (see reserveGuess).
+func (s *Server) reserve(ctx context.Context, p *Pool, username string, now time.Time) (*guess, error) {
 	for range guessRetries {
 		u, err := s.dir.User(ctx, p.ID, username)
 		if err != nil {
 			return nil, errInternal(err)
 		}
 		if u == nil {
-			return s.reserveUnknownGuess(ctx, p, username, now)
+			if err := s.reserveUnknownGuess(ctx, p, username, now); err != nil {
+				return nil, err
+			}
+			return &guess{s: s, p: p, username: username, now: now}, nil
 		}
 		if lockedAt(u, now) {
 			return nil, errLockedOut()
 		}
-		old := u.Version
+		old, before := u.Version, u.LockedUntil
 		s.countFailure(u, now)
 		u.LastModified = now
 		err = s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
 		if err == nil {
-			return func(ok bool) error {
-				if !ok {
-					return nil
-				}
-				return s.clearFailures(ctx, p, username, now)
-			}, nil
+			return &guess{s: s, p: p, username: username, now: now, known: true, before: before, locked: u.LockedUntil}, nil
 		}
 		if !errors.Is(err, ErrConflict) {
 			return nil, errInternal(err)
@@ -115,6 +140,48 @@ func (s *Server) reserveGuess(ctx context.Context, p *Pool, username string, now
 		runtime.Gosched()
 	}
 	return nil, errGuessBusy()
+}
+
+// reset settles a right guess that completed the sign-in: the counter
+// and the lockout are cleared.
+func (g *guess) reset(ctx context.Context) error {
+	if !g.known {
+		return nil
+	}
+	return g.s.clearFailures(ctx, g.p, g.username, g.now)
+}
+
+// refund settles a guess that was not a failure (the secret was right but
+// the sign-in goes on, or nothing was evaluated): the failure it counted
+// and the lockout it started are taken back, so the counter is as if the
+// guess had not been made.
+func (g *guess) refund(ctx context.Context) error {
+	if !g.known {
+		return nil
+	}
+	for range guessRetries {
+		u, err := g.s.dir.User(ctx, g.p.ID, g.username)
+		if err != nil {
+			return errInternal(err)
+		}
+		if u == nil || u.FailedAttempts == 0 {
+			return nil
+		}
+		old := u.Version
+		u.FailedAttempts--
+		if u.LockedUntil.Equal(g.locked) {
+			u.LockedUntil = g.before
+		}
+		err = g.s.dir.Apply(ctx, Change{Kind: ChangeUpdate, User: u, Version: old})
+		if !errors.Is(err, ErrConflict) {
+			if err != nil {
+				return errInternal(err)
+			}
+			return nil
+		}
+		runtime.Gosched()
+	}
+	return errGuessBusy()
 }
 
 // clearFailures resets a user's failure counter and lockout after a
@@ -153,40 +220,64 @@ func guessKey(p *Pool, username string) string {
 // failure earns is a Limiter window of its own, keyed by the failure
 // number, so a guess is refused while the lockout of the last failure
 // runs, as for a user.
-func (s *Server) reserveUnknownGuess(ctx context.Context, p *Pool, username string, now time.Time) (func(bool) error, error) {
+func (s *Server) reserveUnknownGuess(ctx context.Context, p *Pool, username string, now time.Time) error {
 	key := guessKey(p, username)
 	lockKey := func(n int) string { return key + "\x00lock\x00" + strconv.Itoa(n) }
 	failures, err := s.limiter.Take(ctx, key, 0)
 	if err != nil {
-		return nil, errInternal(err)
+		return errInternal(err)
 	}
 	if s.limits.lockoutFor(failures) > 0 {
 		live, err := s.limiter.Take(ctx, lockKey(failures), 0)
 		if err != nil {
-			return nil, errInternal(err)
+			return errInternal(err)
 		}
 		if live > 0 {
-			return nil, errLockedOut()
+			return errLockedOut()
 		}
 	}
 	n, err := s.limiter.Take(ctx, key, unknownGuessWindow)
 	if err != nil {
-		return nil, errInternal(err)
+		return errInternal(err)
 	}
 	if n != failures+1 && s.limits.lockoutFor(n-1) > 0 {
 		// A parallel guess counted a failure in between: its lockout rules.
 		if live, err := s.limiter.Take(ctx, lockKey(n-1), 0); err != nil {
-			return nil, errInternal(err)
+			return errInternal(err)
 		} else if live > 0 {
-			return nil, errLockedOut()
+			return errLockedOut()
 		}
 	}
 	if d := s.limits.lockoutFor(n); d > 0 {
 		if _, err := s.limiter.Take(ctx, lockKey(n), d); err != nil {
-			return nil, errInternal(err)
+			return errInternal(err)
 		}
 	}
-	return func(bool) error { return nil }, nil
+	return nil
+}
+
+// unknownLocked reports whether an unknown name (a decoy's user ID) is in
+// a lockout earned by its failures.
+func (s *Server) unknownLocked(ctx context.Context, p *Pool, username string) (bool, error) {
+	key := guessKey(p, username)
+	failures, err := s.limiter.Take(ctx, key, 0)
+	if err != nil {
+		return false, errInternal(err)
+	}
+	if s.limits.lockoutFor(failures) == 0 {
+		return false, nil
+	}
+	live, err := s.limiter.Take(ctx, key+"\x00lock\x00"+strconv.Itoa(failures), 0)
+	if err != nil {
+		return false, errInternal(err)
+	}
+	return live > 0, nil
+}
+
+// errTooManyCodes refuses a code over the user's budget. The sign-in
+// operations list TooManyRequestsException (not LimitExceededException).
+func errTooManyCodes() error {
+	return challenge.New(challenge.ErrTooManyRequests, "Attempt limit exceeded, please try after some time.")
 }
 
 // defaultLimiterKeys bounds the in-process Limiter.
@@ -268,4 +359,49 @@ func (h *limitHeap) Pop() any {
 	old[n] = nil
 	*h = old[:n]
 	return w
+}
+
+// padder makes a failed guess for an unknown name take as long as one for
+// a user: it keeps the durations of recent failed guesses for users (their
+// cost includes a directory write an unknown name does not make), and
+// holds every failed guess, for a user or not, until the 90th percentile
+// of them has passed since the call began. Both kinds then end at the
+// same instant in all but the slowest tenth of calls, whatever the
+// directory costs, and a timer firing late on a busy host delays both
+// alike. The zero value is ready to use.
+type padder struct {
+	mu      sync.Mutex
+	samples [64]time.Duration
+	n       int
+	next    int
+}
+
+func (p *padder) record(d time.Duration) {
+	p.mu.Lock()
+	p.samples[p.next] = d
+	p.next = (p.next + 1) % len(p.samples)
+	p.n = min(p.n+1, len(p.samples))
+	p.mu.Unlock()
+}
+
+// wait holds the call until the 90th percentile of the recorded
+// durations has passed since start (not at all before there is one).
+func (p *padder) wait(ctx context.Context, start time.Time) {
+	p.mu.Lock()
+	recent := slices.Clone(p.samples[:p.n])
+	p.mu.Unlock()
+	if len(recent) == 0 {
+		return
+	}
+	slices.Sort(recent)
+	rest := time.Until(start.Add(recent[len(recent)*9/10]))
+	if rest <= 0 {
+		return
+	}
+	t := time.NewTimer(rest)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"crypto/rand"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,4 +140,60 @@ func TestReserveGuessSettle(t *testing.T) {
 	require.NoError(t, settle(true))
 	assert.Equal(t, 0, dir.users["alice"].FailedAttempts)
 	assert.True(t, dir.users["alice"].LockedUntil.IsZero())
+}
+
+func decoyServer() (*Server, *Pool, *AppClient) {
+	s := &Server{decoyKey: []byte("fuzz decoy key"), rand: rand.Reader, limits: Limits{}.withDefaults()}
+	return s, &Pool{ID: "us-east-1_p", AllowedFirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP"}}, &AppClient{ID: "c", PoolID: "us-east-1_p"}
+}
+
+func TestDecoyHandleRoundTrip(t *testing.T) {
+	s, p, cl := decoyServer()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 123, time.UTC)
+	for kind := 1; kind < len(decoyKinds); kind++ {
+		st := &State{Phase: decoyKinds[kind].phase, Challenge: decoyKinds[kind].name, PoolID: p.ID, ClientID: cl.ID,
+			Username: "mallory", Admin: kind%2 == 0, Flow: challenge.FlowUserAuth, Expires: now, Steps: 3, Decoy: true}
+		require.True(t, sealable(st))
+		h, err := s.sealDecoy(st)
+		require.NoError(t, err)
+		assert.Len(t, h, 43)
+		got, ok := s.openDecoy(h, cl, p, "Mallory") // the typed name stands for the decoy's ID
+		require.True(t, ok)
+		assert.Equal(t, st.Challenge, got.Challenge)
+		assert.Equal(t, st.Phase, got.Phase)
+		assert.Equal(t, "mallory", got.Username)
+		assert.Equal(t, st.Admin, got.Admin)
+		assert.True(t, got.Expires.Equal(now))
+		assert.EqualValues(t, 3, got.Steps)
+		got, ok = s.openDecoy(h, cl, p, "someone-else")
+		require.True(t, ok)
+		assert.NotEqual(t, "someone-else", got.Username, "another name is not the decoy's")
+		_, ok = s.openDecoy(h, &AppClient{ID: "other"}, p, "mallory")
+		assert.False(t, ok, "bound to its client")
+	}
+}
+
+// FuzzDecoyHandle: any Session string is either refused or a decoy state
+// the engine sealed; it never panics.
+func FuzzDecoyHandle(f *testing.F) {
+	s, p, cl := decoyServer()
+	s.rand = zeros{} // the same handle in every fuzzing process
+	h, _ := s.sealDecoy(&State{Phase: PhaseSRP, Challenge: challenge.PasswordVerifier, PoolID: p.ID, ClientID: cl.ID,
+		Username: "mallory", Flow: challenge.FlowUserSRPAuth, Expires: time.Unix(1e9, 0), Decoy: true})
+	f.Add(h, "mallory")
+	f.Add("", "")
+	f.Add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "x")
+	f.Fuzz(func(t *testing.T, handle, username string) {
+		st, ok := s.openDecoy(handle, cl, p, username)
+		if ok && (handle != h || !st.Decoy || st.Challenge != challenge.PasswordVerifier) {
+			t.Fatalf("a handle the engine did not seal was accepted: %q", handle)
+		}
+	})
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

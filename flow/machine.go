@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/srp"
 )
@@ -50,6 +52,9 @@ type Event struct {
 	// CanSend says a Sender is configured; without one, challenges that
 	// deliver codes are never offered.
 	CanSend bool
+	// DecoyLocked says the unknown name of a decoy sign-in is locked out
+	// by its failures, as a user would be (the driver reads the Limiter).
+	DecoyLocked bool
 }
 
 // Outcome is what one step decided. The driver carries it out: it spends
@@ -76,6 +81,14 @@ type Outcome struct {
 	NewDevice *challenge.NewDeviceMetadata
 	// Available lists the first factors of a SELECT_CHALLENGE.
 	Available []challenge.Name
+	// Continue carries Next under the answered session's handle instead of
+	// a new one (the handle is swapped, not spent): DEVICE_SRP_AUTH after
+	// an MFA answer, which amazon-cognito-identity-js answers with the
+	// Session it sent the MFA code with.
+	Continue bool
+	// DecoyCode says a decoy pretended to send a code: the driver charges
+	// the name's code budget as for a code sent.
+	DecoyCode bool
 }
 
 // Effects are the changes a step makes to its user, as data.
@@ -146,6 +159,17 @@ type Limits struct {
 	MaxSteps         int           // calls one sign-in may take (default 16)
 	LockoutThreshold int           // consecutive failures before lockout (default 5)
 	LockoutMax       time.Duration // the longest lockout (default 15 minutes)
+	// CodeSends is how many sign-in codes (EMAIL_OTP, SMS_OTP, SMS_MFA,
+	// email MFA) one user, or one unknown name, may be sent per
+	// CodeSendWindow (defaults 5 per 15 minutes); more answer
+	// TooManyRequestsException.
+	CodeSends      int
+	CodeSendWindow time.Duration
+	// PendingSessions is how many sign-in sessions one user, or one
+	// unknown name, may open per session validity (default 20), so that
+	// nobody fills the session store with one name; more answer
+	// TooManyRequestsException.
+	PendingSessions int
 	// TimestampSkew, when positive, refuses a PASSWORD_VERIFIER TIMESTAMP
 	// further than this from the server clock. Off by default: clients
 	// such as cognito-srp send 12-hour-clock times.
@@ -164,6 +188,15 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.LockoutMax <= 0 {
 		l.LockoutMax = 15 * time.Minute
+	}
+	if l.CodeSends <= 0 {
+		l.CodeSends = 5
+	}
+	if l.CodeSendWindow <= 0 {
+		l.CodeSendWindow = 15 * time.Minute
+	}
+	if l.PendingSessions <= 0 {
+		l.PendingSessions = 20
 	}
 	return l
 }
@@ -198,6 +231,10 @@ type machine struct {
 
 // finish validates the transition and fills in the state's bookkeeping.
 func (m *machine) finish(from Phase, o Outcome) Outcome {
+	// The lockout counter is cleared only by a completed sign-in: a proven
+	// password followed by a second factor must not clear the failures of
+	// that factor's wrong codes.
+	o.Effects.ResetFailures = o.Grant && o.Err == nil
 	if o.Next == nil {
 		next := m.st
 		next.Phase = PhaseFailed
@@ -297,10 +334,14 @@ func (m *machine) startPassword() Outcome {
 	u := m.ev.User
 	if u == nil {
 		if m.preventExistenceErrors() {
+			if err := m.decoyGate(); err != nil {
+				return m.fail(err)
+			}
 			// Spend the same exponentiation a real check costs.
-			salt := m.decoySalt(username)
-			srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), username, password)
-			return m.fail(errIncorrect())
+			userID := decoyUserID(m.ev.DecoyKey, m.ev.Pool, username)
+			salt := m.decoySalt(userID)
+			srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), userID, password)
+			return m.failWith(errIncorrect(), Effects{RecordFailure: true})
 		}
 		return m.fail(errUserNotFound())
 	}
@@ -335,9 +376,13 @@ func (m *machine) startSRP() Outcome {
 			return m.fail(errUserNotFound())
 		}
 		// A decoy: a stable salt and a verifier no password matches.
+		if err := m.decoyGate(); err != nil {
+			return m.fail(err)
+		}
 		m.st.Decoy = true
-		salt = m.decoySalt(username)
-		v = new(big.Int).SetBytes(m.decoyBytes("verifier", username, 384))
+		userID = decoyUserID(m.ev.DecoyKey, m.ev.Pool, username)
+		salt = m.decoySalt(userID)
+		v = new(big.Int).SetBytes(m.decoyBytes("verifier", userID, 384))
 	} else {
 		if err := m.userGate(); err != nil {
 			return m.fail(err)
@@ -399,6 +444,32 @@ func (m *machine) decoyBytes(label, username string, n int) []byte {
 	return out[:n]
 }
 
+// decoyUserID is the USER_ID_FOR_SRP of an unknown name: what a user with
+// that name would have. In a pool whose usernames are email addresses or
+// phone numbers that is a UUID (a user's username is its sub), stable per
+// name; otherwise the name in the pool's case.
+func decoyUserID(key []byte, p *Pool, name string) string {
+	name = canonicalUsername(p, name)
+	if len(p.UsernameAttributes) == 0 {
+		return name
+	}
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("decoy-sub\x00" + p.ID + "\x00" + name))
+	u, _ := uuid.FromBytes(h.Sum(nil)[:16])
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
+}
+
+// decoyGate refuses a decoy sign-in whose name is locked out, where
+// userGate would refuse a user.
+func (m *machine) decoyGate() error {
+	if m.ev.DecoyLocked {
+		return errLockedOut()
+	}
+	return nil
+}
+
 func (m *machine) decoySalt(username string) []byte {
 	return srp.PadHex(new(big.Int).SetBytes(m.decoyBytes("salt", username, 16)))
 }
@@ -452,10 +523,17 @@ func (m *machine) respond() Outcome {
 // passwordVerifier checks the SRP claim.
 func (m *machine) passwordVerifier() Outcome {
 	if m.st.Decoy {
-		if _, bad := m.claimParams(); bad != nil {
+		if err := m.decoyGate(); err != nil {
+			return m.fail(err)
+		}
+		claim, bad := m.claimParams()
+		if bad != nil {
 			return *bad
 		}
-		return m.fail(errIncorrect())
+		// The work of a real check: decode the block, sign with a key.
+		secret, _ := base64.StdEncoding.DecodeString(claim[1])
+		_ = srp.VerifySignature(m.decoyBytes("key", m.st.Username, 16), srp.PoolName(m.ev.Pool.ID), m.st.Username, secret, claim[2], claim[0])
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
 	}
 	if err := m.userGate(); err != nil {
 		return m.fail(err)
@@ -540,17 +618,21 @@ func (m *machine) firstFactorProven() Outcome {
 }
 
 // next is the one place that decides what follows a proven factor: a
-// forced password change, then (in later capabilities) MFA, device
-// authentication or custom challenges, and finally tokens.
+// forced password change, then MFA and device authentication in Cognito's
+// order (a remembered device that replaces MFA first; otherwise MFA, then
+// the device), and finally tokens.
 func (m *machine) next() Outcome {
 	u := m.ev.User
 	if u.Status == StatusForceChangePassword && m.st.Proven&FactorNewPassword == 0 {
 		return m.challengeNewPassword()
 	}
-	if o, ok := m.deviceNext(); ok {
+	if o, ok := m.deviceBeforeMFA(); ok {
 		return o
 	}
 	if o, ok := m.mfaNext(); ok {
+		return o
+	}
+	if o, ok := m.deviceNext(); ok {
 		return o
 	}
 	return m.tokens()
@@ -621,6 +703,56 @@ func passwordProof(u *User) []byte {
 	h.Write([]byte{0})
 	h.Write(u.Verifier)
 	return h.Sum(nil)[:8]
+}
+
+// guesses reports whether Step(s, ev) evaluates a guessable secret of the
+// sign-in's user: a password, an SRP or device proof, a one-time code, a
+// passkey assertion or a custom answer. The driver reserves a guess in the
+// user's lockout counter before such a step, so parallel guesses cannot
+// outrun the lockout. A step it names that evaluates nothing after all
+// (a malformed answer) has its reservation taken back.
+func guesses(s *State, ev *Event) bool {
+	has := func(k string) bool { return ev.Params[k] != "" }
+	if s == nil || s.Phase == PhaseStart {
+		switch ev.Flow {
+		case challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
+			return has(challenge.KeyPassword)
+		case challenge.FlowUserAuth:
+			return challenge.Name(ev.Params[challenge.KeyPreferredChallenge]) == challenge.Password && has(challenge.KeyPassword)
+		}
+		return false
+	}
+	switch s.Challenge {
+	case challenge.PasswordVerifier, challenge.DevicePasswordVerifier:
+		return has(challenge.KeyPasswordClaimSignature)
+	case challenge.Password:
+		return has(challenge.KeyPassword)
+	case challenge.EmailOTP:
+		return has(challenge.KeyEmailOTPCode)
+	case challenge.SMSOTP:
+		return has(challenge.KeySMSOTPCode)
+	case challenge.SMSMFA:
+		return has(challenge.KeySMSMFACode)
+	case challenge.SoftwareTokenMFA:
+		return has(challenge.KeySoftwareTokenMFACode)
+	case challenge.WebAuthn:
+		return has(challenge.KeyCredential)
+	case challenge.CustomChallenge:
+		return has(challenge.KeyAnswer)
+	case challenge.SelectChallenge:
+		var offered []challenge.Name
+		_ = json.Unmarshal([]byte(s.Extra[extraAvailable]), &offered)
+		if !slices.Contains(offered, challenge.Name(ev.Params[challenge.KeyAnswer])) {
+			return false
+		}
+		switch challenge.Name(ev.Params[challenge.KeyAnswer]) {
+		case challenge.Password:
+			return has(challenge.KeyPassword)
+		case challenge.WebAuthn:
+			return has(challenge.KeyCredential)
+		}
+	}
+	return false
 }
 
 // retry keeps the session for another answer, or ends it when the wrong

@@ -190,7 +190,9 @@ func (m *machine) totpAnswer() Outcome {
 		return m.fail(errInternal(err))
 	}
 	if !ok {
-		return m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+		o := m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+		o.Effects.RecordFailure = true // a wrong code counts towards the lockout
+		return o
 	}
 	return m.mfaProven(Effects{TOTPStep: step})
 }
@@ -215,6 +217,7 @@ func (m *machine) checkSessionCode(key string) *Outcome {
 		o = m.fail(challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode))
 	case len(code) > 16 || subtle.ConstantTimeCompare(sessionCodeHash(m.ev.DecoyKey, code), m.st.CodeHash) != 1:
 		o = m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+		o.Effects.RecordFailure = true // a wrong code counts towards the lockout
 	default:
 		return nil
 	}

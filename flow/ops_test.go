@@ -32,7 +32,7 @@ func TestAdminCreateUserAndFirstSignIn(t *testing.T) {
 	_, err = e.Server.AdminCreateUser(ctx, &challenge.AdminCreateUserInput{UserPoolId: e.Pool.ID, Username: "quinn"})
 	requireCode(t, err, challenge.ErrUsernameExists, "User account already exists")
 	_, err = e.Server.AdminCreateUser(ctx, &challenge.AdminCreateUserInput{UserPoolId: e.Pool.ID, Username: "weak", TemporaryPassword: "abc"})
-	requireCode(t, err, challenge.ErrInvalidPassword, "Password does not conform to policy: Password not long enough")
+	requireCode(t, err, challenge.ErrInvalidPassword, "Password did not conform with policy: Password not long enough")
 	_, err = e.Server.AdminCreateUser(ctx, &challenge.AdminCreateUserInput{UserPoolId: "us-east-1_Nope", Username: "x"})
 	requireCode(t, err, challenge.ErrResourceNotFound, "User pool us-east-1_Nope does not exist.")
 
@@ -81,7 +81,7 @@ func TestAdminResetUserPasswordAndConfirmForgotPassword(t *testing.T) {
 		return err
 	}
 	requireCode(t, confirm("000000", "New-horse1"), challenge.ErrCodeMismatch, "Invalid verification code provided, please try again.")
-	requireCode(t, confirm(msg.Code, "weak"), challenge.ErrInvalidPassword, "Password does not conform to policy: Password not long enough")
+	requireCode(t, confirm(msg.Code, "weak"), challenge.ErrInvalidPassword, "Password did not conform with policy: Password not long enough")
 	require.NoError(t, confirm(msg.Code, "New-horse1"))
 	requireCode(t, confirm(msg.Code, "New-horse2"), challenge.ErrCodeMismatch, "Invalid verification code provided, please try again.")
 	out, err := e.PasswordSignIn(ctx, "sam", "New-horse1")

@@ -85,6 +85,9 @@ func (s *Server) CompleteWebAuthnRegistration(ctx context.Context, in *challenge
 			verr = challenge.New(challenge.ErrInvalidParameter, "The passkey is already registered.")
 		} else {
 			cred.Created = now
+			if cred.FriendlyName == "" {
+				cred.FriendlyName = defaultPasskeyName(p)
+			}
 			u.Passkeys = append(u.Passkeys, *cred)
 		}
 	}
@@ -102,15 +105,21 @@ func (s *Server) ListWebAuthnCredentials(ctx context.Context, in *challenge.List
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	_, u, _, err := s.accessUser(ctx, in.AccessToken)
+	p, u, _, err := s.accessUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
 	out := &challenge.ListWebAuthnCredentialsOutput{Credentials: []challenge.WebAuthnCredentialDescription{}}
 	for _, c := range u.Passkeys {
+		name := c.FriendlyName
+		if name == "" {
+			// Passkeys registered before names were kept.
+			name = defaultPasskeyName(p)
+		}
 		out.Credentials = append(out.Credentials, challenge.WebAuthnCredentialDescription{
-			CredentialId: base64.RawURLEncoding.EncodeToString(c.ID), FriendlyCredentialName: c.FriendlyName,
-			RelyingPartyId: c.RelyingPartyID, AuthenticatorTransports: c.Transports, CreatedAt: challenge.At(c.Created)})
+			CredentialId: base64.RawURLEncoding.EncodeToString(c.ID), FriendlyCredentialName: name,
+			RelyingPartyId: c.RelyingPartyID, AuthenticatorAttachment: c.AuthenticatorAttachment,
+			AuthenticatorTransports: c.Transports, CreatedAt: challenge.At(c.Created)})
 	}
 	return out, nil
 }
@@ -212,4 +221,14 @@ func (s *Server) checkSignUpSession(ctx context.Context, handle, want string, c 
 
 func (s *Server) spendSignUpSession(ctx context.Context, handle string, c *AppClient, u *User) error {
 	return s.checkSignUpSession(ctx, handle, "confirmed", c, u)
+}
+
+// defaultPasskeyName names a passkey whose authenticator gave no name
+// (FriendlyCredentialName is required in ListWebAuthnCredentials): the
+// relying party's name, that is the pool's name, else its relying party id.
+func defaultPasskeyName(p *Pool) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.WebAuthnRelyingPartyID
 }

@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -157,4 +158,48 @@ func TestPasskeyRegistrationFailures(t *testing.T) {
 	require.NoError(t, err)
 	_, err = off.Server.StartWebAuthnRegistration(ctx, &challenge.StartWebAuthnRegistrationInput{AccessToken: out.AuthenticationResult.AccessToken})
 	requireCode(t, err, challenge.ErrWebAuthnNotEnabled, "Passkeys are not enabled for this user pool.")
+}
+
+// TestPasskeyListNamesAndAttachment: ListWebAuthnCredentials returns a
+// FriendlyCredentialName (the API requires it) — the authenticator's name
+// from credProps, else the relying party's (the pool's) name — and the
+// AuthenticatorAttachment the client reported at registration.
+func TestPasskeyListNamesAndAttachment(t *testing.T) {
+	pe := newPasskeyEnv(t, 153)
+	e := pe.r.e
+	registerWith := func(cred virtualwebauthn.Credential, mutate func(m map[string]any)) {
+		start, err := e.Server.StartWebAuthnRegistration(ctx, &challenge.StartWebAuthnRegistrationInput{AccessToken: pe.token})
+		require.NoError(t, err)
+		opts, err := virtualwebauthn.ParseAttestationOptions(string(start.CredentialCreationOptions))
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(virtualwebauthn.CreateAttestationResponse(pe.rp, pe.auth, cred, *opts)), &m))
+		mutate(m)
+		resp, err := json.Marshal(m)
+		require.NoError(t, err)
+		_, err = e.Server.CompleteWebAuthnRegistration(ctx, &challenge.CompleteWebAuthnRegistrationInput{AccessToken: pe.token, Credential: resp})
+		require.NoError(t, err)
+		pe.auth.AddCredential(cred)
+	}
+	registerWith(pe.cred, func(m map[string]any) {
+		m["authenticatorAttachment"] = "cross-platform"
+		m["clientExtensionResults"] = map[string]any{"credProps": map[string]any{"rk": true, "authenticatorDisplayName": "Security key"}}
+	})
+	registerWith(virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2), func(m map[string]any) {
+		m["authenticatorAttachment"] = "platform"
+	})
+	list, err := e.Server.ListWebAuthnCredentials(ctx, &challenge.ListWebAuthnCredentialsInput{AccessToken: pe.token})
+	require.NoError(t, err)
+	require.Len(t, list.Credentials, 2)
+	byName := map[string]challenge.WebAuthnCredentialDescription{}
+	for _, c := range list.Credentials {
+		byName[c.FriendlyCredentialName] = c
+	}
+	require.Contains(t, byName, "Security key")
+	assert.Equal(t, "cross-platform", byName["Security key"].AuthenticatorAttachment)
+	require.Contains(t, byName, e.Pool.Name, "no name from the authenticator: the relying party's")
+	assert.Equal(t, "platform", byName[e.Pool.Name].AuthenticatorAttachment)
+	b, err := json.Marshal(list)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(b), `"FriendlyCredentialName":`), "always on the wire")
 }

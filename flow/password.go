@@ -18,7 +18,7 @@ const maxPasswordBytes = 256 * 4
 // password breaks, worded as Cognito words it, or nil.
 func (p PasswordPolicy) Check(pw string) error {
 	bad := func(why string) error {
-		return challenge.New(challenge.ErrInvalidPassword, "Password does not conform to policy: "+why)
+		return challenge.New(challenge.ErrInvalidPassword, "Password did not conform with policy: "+why)
 	}
 	min := p.MinimumLength
 	if min < 6 {

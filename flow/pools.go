@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -603,9 +604,22 @@ func (s *Server) SetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 			return nil, errParam("MfaConfiguration must be OFF, ON or OPTIONAL.")
 		}
 	}
+	if err := checkMessageConfig(in); err != nil {
+		return nil, err
+	}
 	p.SMSMFAEnabled = in.SmsMfaConfiguration != nil
 	p.TOTPMFAEnabled = in.SoftwareTokenMfaConfiguration != nil && in.SoftwareTokenMfaConfiguration.Enabled
 	p.EmailMFAEnabled = in.EmailMfaConfiguration != nil
+	p.SMSMFAMessage, p.SMSConfiguration, p.EmailMFAMessage, p.EmailMFASubject = "", challenge.SmsConfigurationType{}, "", ""
+	if c := in.SmsMfaConfiguration; c != nil {
+		p.SMSMFAMessage = c.SmsAuthenticationMessage
+		if c.SmsConfiguration != nil {
+			p.SMSConfiguration = *c.SmsConfiguration
+		}
+	}
+	if c := in.EmailMfaConfiguration; c != nil {
+		p.EmailMFAMessage, p.EmailMFASubject = c.Message, c.Subject
+	}
 	if p.MFA != MFAOff && !p.SMSMFAEnabled && !p.TOTPMFAEnabled && !p.EmailMFAEnabled {
 		return nil, errParam("At least one MFA method must be enabled when MfaConfiguration is ON or OPTIONAL.")
 	}
@@ -642,11 +656,14 @@ func (s *Server) GetUserPoolMfaConfig(ctx context.Context, in *challenge.UserPoo
 func mfaConfig(p *Pool) *challenge.UserPoolMfaConfig {
 	out := &challenge.UserPoolMfaConfig{MfaConfiguration: string(p.MFA)}
 	if p.SMSMFAEnabled {
-		out.SmsMfaConfiguration = &challenge.SmsMfaConfigType{}
+		out.SmsMfaConfiguration = &challenge.SmsMfaConfigType{SmsAuthenticationMessage: p.SMSMFAMessage}
+		if sc := p.SMSConfiguration; sc != (challenge.SmsConfigurationType{}) {
+			out.SmsMfaConfiguration.SmsConfiguration = &sc
+		}
 	}
 	out.SoftwareTokenMfaConfiguration = &challenge.SoftwareTokenMfaConfigType{Enabled: p.TOTPMFAEnabled}
 	if p.EmailMFAEnabled {
-		out.EmailMfaConfiguration = &challenge.EmailMfaConfigType{}
+		out.EmailMfaConfiguration = &challenge.EmailMfaConfigType{Message: p.EmailMFAMessage, Subject: p.EmailMFASubject}
 	}
 	if p.WebAuthnRelyingPartyID != "" || p.WebAuthnUserVerification != "" {
 		out.WebAuthnConfiguration = &challenge.WebAuthnConfigurationType{RelyingPartyId: p.WebAuthnRelyingPartyID, UserVerification: p.WebAuthnUserVerification}
@@ -657,4 +674,36 @@ func mfaConfig(p *Pool) *challenge.UserPoolMfaConfig {
 // secretMatches compares a client secret in constant time.
 func secretMatches(c *AppClient, got string) bool {
 	return subtle.ConstantTimeCompare([]byte(c.Secret), []byte(got)) == 1
+}
+
+// Bounds of SetUserPoolMfaConfig's message settings (Cognito's: an SMS
+// message of 6 to 140 characters, an email message of 6 to 20000 and a
+// subject of 1 to 140; ARNs and ids of at most 2048).
+const (
+	maxSMSMessage   = 140
+	maxEmailMessage = 20000
+	maxEmailSubject = 140
+	maxSNSField     = 2048
+)
+
+// checkMessageConfig refuses message settings Cognito refuses: templates
+// without the {####} code placeholder or out of bounds.
+func checkMessageConfig(in *challenge.UserPoolMfaConfig) error {
+	if c := in.SmsMfaConfiguration; c != nil {
+		if m := c.SmsAuthenticationMessage; m != "" && (utf8.RuneCountInString(m) < 6 || utf8.RuneCountInString(m) > maxSMSMessage || !strings.Contains(m, "{####}")) {
+			return errParam("SmsAuthenticationMessage must contain {####} and be 6 to 140 characters.")
+		}
+		if sc := c.SmsConfiguration; sc != nil && (len(sc.SnsCallerArn) > maxSNSField || len(sc.ExternalId) > maxSNSField || len(sc.SnsRegion) > 32) {
+			return errParam("SmsConfiguration is too long.")
+		}
+	}
+	if c := in.EmailMfaConfiguration; c != nil {
+		if m := c.Message; m != "" && (utf8.RuneCountInString(m) < 6 || utf8.RuneCountInString(m) > maxEmailMessage || !strings.Contains(m, "{####}")) {
+			return errParam("EmailMfaConfiguration Message must contain {####} and be 6 to 20000 characters.")
+		}
+		if utf8.RuneCountInString(c.Subject) > maxEmailSubject {
+			return errParam("EmailMfaConfiguration Subject must be at most 140 characters.")
+		}
+	}
+	return nil
 }

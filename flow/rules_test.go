@@ -306,10 +306,10 @@ func TestWrongAnswersPerSessionAreBounded(t *testing.T) {
 			ClientId: e.Client.ID, Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "max", "NEW_PASSWORD": pw}})
 		return err
 	}
-	requireCode(t, answer("weak"), challenge.ErrInvalidPassword, "Password does not conform to policy: Password not long enough")
-	requireCode(t, answer("weakbutlong"), challenge.ErrInvalidPassword, "Password does not conform to policy: Password must have uppercase characters")
+	requireCode(t, answer("weak"), challenge.ErrInvalidPassword, "Password did not conform with policy: Password not long enough")
+	requireCode(t, answer("weakbutlong"), challenge.ErrInvalidPassword, "Password did not conform with policy: Password must have uppercase characters")
 	// The third wrong answer ends the session: even a good password fails after it.
-	requireCode(t, answer("Weakbutlong"), challenge.ErrInvalidPassword, "Password does not conform to policy: Password must have numeric characters")
+	requireCode(t, answer("Weakbutlong"), challenge.ErrInvalidPassword, "Password did not conform with policy: Password must have numeric characters")
 	requireCode(t, answer("Strong-pass1"), challenge.ErrNotAuthorized, "Invalid session for the user.")
 }
 

@@ -69,6 +69,7 @@ type Server struct {
 	srp      SRP
 	passkeys Passkeys
 	origins  []string
+	pad      padder // unknown names' guesses take as long as users'
 }
 
 // New checks cfg and returns a Server.

@@ -12,14 +12,18 @@ import (
 // call is one sign-in call, normalised across the public and admin entry
 // points.
 type call struct {
-	admin    bool
-	poolID   string // admin only
-	clientID string
-	flow     challenge.AuthFlow
-	answer   challenge.Name
-	params   map[string]string
-	metadata map[string]string
-	session  string
+	admin bool
+	// decoy says session is a sealed decoy handle (decoysession.go) that
+	// had taken decoyWrong wrong answers.
+	decoy      bool
+	decoyWrong int
+	poolID     string // admin only
+	clientID   string
+	flow       challenge.AuthFlow
+	answer     challenge.Name
+	params     map[string]string
+	metadata   map[string]string
+	session    string
 }
 
 // reply is the answer to a call, before it is shaped into one of the four
@@ -151,6 +155,7 @@ func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *U
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
+	start := time.Now()
 	if c.flow == "" {
 		return nil, errMissing("AuthFlow")
 	}
@@ -213,11 +218,86 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		}
 		ev.SignedUp = true
 	}
-	o := Step(nil, ev)
-	return s.carryOut(ctx, c, ev, "", nil, o)
+	if u == nil && cl.PreventUserExistenceErrors == challenge.PreventUserExistenceErrorsOn && !guesses(nil, ev) {
+		// (A step that guesses learns the lockout from its reservation.)
+		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, decoyUserID(s.decoyKey, p, username)); err != nil {
+			return nil, err
+		}
+	}
+	g, err := s.reserveFor(ctx, nil, ev, username)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.carryOut(ctx, c, ev, "", nil, Step(nil, ev), g)
+	s.padGuess(ctx, g, start, err)
+	return r, err
+}
+
+// padGuess makes a failed guess for an unknown name take as long as one
+// for a user (see padder): a user's records its duration, and both wait
+// for the same percentile of those. Timing then does not tell who exists,
+// whatever the directory costs. A right guess is not held.
+func (s *Server) padGuess(ctx context.Context, g *guess, start time.Time, err error) {
+	if g == nil || err == nil {
+		return
+	}
+	if g.known {
+		s.pad.record(time.Since(start))
+	}
+	s.pad.wait(ctx, start)
+}
+
+// reserveFor reserves a guess before a step that evaluates a secret (see
+// guesses): for the user, or for the name of a decoy sign-in. It returns
+// nil when the step guesses nothing or the answer will not depend on a
+// secret (a disabled user, an unknown user without
+// PreventUserExistenceErrors).
+func (s *Server) reserveFor(ctx context.Context, st *State, ev *Event, name string) (*guess, error) {
+	if !guesses(st, ev) {
+		return nil, nil
+	}
+	if st != nil && (int(st.Steps) >= ev.Limits.MaxSteps || ev.Params[challenge.KeyUsername] != st.Username ||
+		(ev.User == nil && !st.Decoy)) {
+		return nil, nil // refused before any secret is looked at
+	}
+	switch {
+	case ev.User != nil && !ev.User.Enabled:
+		return nil, nil
+	case ev.User != nil:
+		name = ev.User.Username
+	case ev.Client.PreventUserExistenceErrors != challenge.PreventUserExistenceErrorsOn:
+		return nil, nil
+	case st != nil:
+		name = st.Username
+	default:
+		name = decoyUserID(s.decoyKey, ev.Pool, name)
+	}
+	return s.reserve(ctx, ev.Pool, name, ev.Now)
+}
+
+// settle settles the guess reserved for a step by its outcome: a recorded
+// failure keeps it (even when the answer then lost its session to a
+// concurrent one: it was evaluated), a completed sign-in clears the
+// counter, anything else (a right secret with more to prove, nothing
+// evaluated, or a right answer that lost the session) takes it back. The
+// outcome's own lockout effects are then already applied.
+func (s *Server) settle(ctx context.Context, g *guess, o Outcome, lost bool) Outcome {
+	if g == nil {
+		return o
+	}
+	switch {
+	case o.Effects.RecordFailure:
+	case o.Effects.ResetFailures && !lost:
+		_ = g.reset(ctx) // a failed reset leaves the counter high: the safe side
+	default:
+		_ = g.refund(ctx)
+	}
+	o.Effects.RecordFailure, o.Effects.ResetFailures = false, false
+	return o
 }
 
 func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
+	start := time.Now()
 	if c.answer == "" {
 		return nil, errMissing("ChallengeName")
 	}
@@ -245,19 +325,37 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	if !ok {
+	var st State
+	now := s.now()
+	if ok {
+		if err := st.UnmarshalBinary(blob); err != nil {
+			return nil, errInvalidSession()
+		}
+	} else if st, ok = s.openDecoy(c.session, cl, p, c.params[challenge.KeyUsername]); ok {
+		// A sealed decoy session: live until spent, and remembered (as the
+		// store remembers a session) until a minute after it expires.
+		live, wrong, err := s.decoyLive(ctx, c.session)
+		if err != nil {
+			return nil, errInternal(err)
+		}
+		if !live || !now.Before(st.Expires.Add(expiredGrace)) {
+			return nil, errInvalidSession()
+		}
+		st.Wrong = uint8(min(wrong, 255))
+		c.decoy, c.decoyWrong = true, wrong
+	} else {
 		return nil, errInvalidSession()
 	}
-	var st State
 	// A session answers only at the entry point that opened it: an
 	// AdminInitiateAuth session (IAM-authorised) is not completed through
 	// the unsigned RespondToAuthChallenge, nor the reverse.
-	if err := st.UnmarshalBinary(blob); err != nil || st.ClientID != cl.ID || st.PoolID != p.ID || st.Admin != c.admin {
+	if st.ClientID != cl.ID || st.PoolID != p.ID || st.Admin != c.admin {
 		return nil, errInvalidSession()
 	}
-	now := s.now()
 	if !now.Before(st.Expires) {
-		s.sessions.Spend(ctx, c.session)
+		if _, err := s.spendHandle(ctx, c, cl); err != nil {
+			return nil, errInternal(err)
+		}
 		return nil, errExpiredSession()
 	}
 	if c.answer != st.Challenge {
@@ -275,47 +373,82 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 	// A client may answer with the name it signed in with (an alias or
 	// another case); it stands for the real username when it names the
 	// same user.
-	if name := c.params[challenge.KeyUsername]; u != nil && name != "" && name != st.Username {
-		if same, err := s.findUser(ctx, p, name); err == nil && same != nil && same.Username == st.Username {
+	if name := c.params[challenge.KeyUsername]; name != "" && name != st.Username {
+		same := st.Decoy && decoyUserID(s.decoyKey, p, name) == st.Username
+		if u != nil {
+			other, err := s.findUser(ctx, p, name)
+			same = err == nil && other != nil && other.Username == st.Username
+		}
+		if same {
 			params := maps.Clone(c.params)
 			params[challenge.KeyUsername] = st.Username
 			c.params = params
 		}
 	}
 	ev := s.event(ctx, c, cl, p, u)
-	o := Step(&st, ev)
-	return s.carryOut(ctx, c, ev, c.session, blob, o)
+	if st.Decoy && !guesses(&st, ev) {
+		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, st.Username); err != nil {
+			return nil, err
+		}
+	}
+	g, err := s.reserveFor(ctx, &st, ev, st.Username)
+	if err != nil {
+		if challenge.MessageOf(err) == challenge.MsgPasswordAttempts {
+			// A locked-out user's sign-in ends, as any refused answer does.
+			if ok, serr := s.spendHandle(ctx, c, cl); serr != nil {
+				return nil, errInternal(serr)
+			} else if !ok {
+				return nil, errInvalidSession() // a concurrent answer ended it first
+			}
+		}
+		return nil, err
+	}
+	r, err := s.carryOut(ctx, c, ev, c.session, blob, Step(&st, ev), g)
+	s.padGuess(ctx, g, start, err)
+	return r, err
 }
 
 // carryOut performs an outcome: it spends (or keeps) the session, applies
 // the user effects, saves the next state and issues tokens. The handle is
 // spent before anything is applied, so of two concurrent correct answers
 // only one proceeds.
-func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome) (*reply, error) {
+func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string, prev []byte, o Outcome, g *guess) (*reply, error) {
 	if err := s.checkAliasWrite(ctx, ev.Pool, ev.User, o.Effects.SetAttributes); err != nil {
+		s.settle(ctx, g, o, true)
 		return nil, err
 	}
-	if handle != "" {
-		if o.Retry {
-			blob, err := o.Next.MarshalBinary()
-			if err != nil {
-				return nil, errInternal(err)
-			}
-			if ok, err := s.sessions.Swap(ctx, handle, prev, blob); err != nil {
-				return nil, errInternal(err)
-			} else if !ok {
-				return nil, errInvalidSession()
-			}
-		} else {
-			ok, err := s.sessions.Spend(ctx, handle)
-			if err != nil {
-				return nil, errInternal(err)
-			}
-			if !ok {
-				return nil, errInvalidSession()
-			}
+	// cont: the next state goes under the answered handle (DEVICE_SRP_AUTH
+	// after an MFA answer; see Outcome.Continue), keeping its expiry.
+	cont := o.Continue && handle != "" && o.Err == nil && !o.Grant && !c.decoy
+	if cont {
+		var old State
+		if old.UnmarshalBinary(prev) == nil {
+			o.Next.Expires = old.Expires
 		}
 	}
+	if handle != "" {
+		var ok bool
+		var err error
+		switch {
+		case o.Retry && c.decoy:
+			ok, err = s.decoySwap(ctx, handle, c.decoyWrong, ev.Client.sessionValidity()+expiredGrace)
+		case o.Retry || cont:
+			var blob []byte
+			if blob, err = o.Next.MarshalBinary(); err == nil {
+				ok, err = s.sessions.Swap(ctx, handle, prev, blob)
+			}
+		default:
+			ok, err = s.spendHandle(ctx, c, ev.Client)
+		}
+		if err != nil || !ok {
+			s.settle(ctx, g, o, true)
+			if err != nil {
+				return nil, errInternal(err)
+			}
+			return nil, errInvalidSession()
+		}
+	}
+	o = s.settle(ctx, g, o, false)
 	if ev.User != nil && o.Effects.userEffects() {
 		if err := s.applyEffects(ctx, ev.Pool, ev.User.Username, ev.Now, o.Effects); err != nil {
 			return nil, errInternal(err)
@@ -323,6 +456,18 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 	}
 	if o.Err != nil {
 		return nil, o.Err
+	}
+	if err := s.chargeCodes(ctx, ev, o); err != nil {
+		return nil, err
+	}
+	if !o.Grant && !cont {
+		// A session will be opened: at most PendingSessions per name and
+		// session validity.
+		if n, err := s.limiter.Take(ctx, "sessions\x00"+ev.Pool.ID+"\x00"+o.Next.Username, ev.Client.sessionValidity()); err != nil {
+			return nil, errInternal(err)
+		} else if n > s.limits.PendingSessions {
+			return nil, challenge.New(challenge.ErrTooManyRequests, "Too many sign-in attempts for the user, please try after some time.")
+		}
 	}
 	for _, msg := range o.Effects.Messages {
 		if err := s.sender.Send(ctx, msg); err != nil {
@@ -350,14 +495,23 @@ func (s *Server) carryOut(ctx context.Context, c call, ev *Event, handle string,
 		result.NewDeviceMetadata = o.NewDevice
 		return &reply{result: result}, nil
 	}
+	if cont {
+		return &reply{name: o.Challenge, params: o.Params, session: handle, available: o.Available}, nil
+	}
 	next.Expires = ev.Now.Add(ev.Client.sessionValidity())
 	blob, err := next.MarshalBinary()
 	if err != nil {
 		return nil, errInternal(err)
 	}
-	// The store keeps the state a little longer than it is valid, so an
-	// answer that comes late is told the session expired.
-	h, err := s.sessions.Save(ctx, blob, ev.Client.sessionValidity()+expiredGrace)
+	var h string
+	if sealable(next) {
+		// A decoy keeps nothing in the store: its state is its handle.
+		h, err = s.sealDecoy(next)
+	} else {
+		// The store keeps the state a little longer than it is valid, so
+		// an answer that comes late is told the session expired.
+		h, err = s.sessions.Save(ctx, blob, ev.Client.sessionValidity()+expiredGrace)
+	}
 	if err != nil {
 		return nil, errInternal(err)
 	}
@@ -564,4 +718,32 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 		return nil, err
 	}
 	return s.issuer.Issue(ctx, g)
+}
+
+// chargeCodes takes the code budget of the user (or decoy name) a step
+// sends a sign-in code to: at most Limits.CodeSends codes per
+// Limits.CodeSendWindow, so codes cannot be sent (or sessions with a
+// fresh code opened) without end. A decoy that pretends to send is
+// charged the same.
+func (s *Server) chargeCodes(ctx context.Context, ev *Event, o Outcome) error {
+	if len(o.Effects.Messages) == 0 && !o.DecoyCode {
+		return nil
+	}
+	n, err := s.limiter.Take(ctx, "codes\x00"+ev.Pool.ID+"\x00"+o.Next.Username, s.limits.CodeSendWindow)
+	if err != nil {
+		return errInternal(err)
+	}
+	if n > s.limits.CodeSends {
+		return errTooManyCodes()
+	}
+	return nil
+}
+
+// spendHandle ends the session a call answered: exactly one of concurrent
+// callers gets ok.
+func (s *Server) spendHandle(ctx context.Context, c call, cl *AppClient) (bool, error) {
+	if c.decoy {
+		return s.decoySpend(ctx, c.session, cl.sessionValidity()+expiredGrace)
+	}
+	return s.sessions.Spend(ctx, c.session)
 }

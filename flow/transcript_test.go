@@ -77,7 +77,7 @@ func TestTranscriptNewPassword(t *testing.T) {
 
 	_, err = r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired, ClientId: r.e.Client.ID,
 		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "short", "userAttributes.name": "Carol"}})
-	requireCode(t, err, challenge.ErrInvalidPassword, "Password does not conform to policy: Password not long enough")
+	requireCode(t, err, challenge.ErrInvalidPassword, "Password did not conform with policy: Password not long enough")
 
 	_, err = r.respond(&challenge.RespondToAuthChallengeInput{ChallengeName: challenge.NewPasswordRequired, ClientId: r.e.Client.ID,
 		Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "New-password1", "userAttributes.email": "other@example.com", "userAttributes.name": "Carol"}})

@@ -3,6 +3,7 @@ package flow
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 
@@ -33,6 +34,13 @@ func (m *machine) firstFactors() []challenge.Name {
 		out = append(out, challenge.Password, challenge.PasswordSRP)
 	}
 	if u == nil {
+		// A decoy offers every code factor the pool allows (and accepts
+		// no code), so that the offer does not tell who exists.
+		for _, f := range []challenge.Name{challenge.EmailOTP, challenge.SMSOTP} {
+			if slices.Contains(allowed, string(f)) && m.ev.CanSend {
+				out = append(out, f)
+			}
+		}
 		return out
 	}
 	if slices.Contains(allowed, "EMAIL_OTP") && m.ev.CanSend && u.Attributes["email"] != "" && u.Attributes["email_verified"] == "true" {
@@ -73,8 +81,11 @@ func (m *machine) startUserAuth() Outcome {
 		if !m.preventExistenceErrors() {
 			return m.fail(errUserNotFound())
 		}
+		if err := m.decoyGate(); err != nil {
+			return m.fail(err)
+		}
 		m.st.Decoy = true
-		m.st.Username = m.param(challenge.KeyUsername)
+		m.st.Username = decoyUserID(m.ev.DecoyKey, m.ev.Pool, m.param(challenge.KeyUsername))
 	} else {
 		m.st.Username = u.Username
 		if err := m.userGate(); err != nil {
@@ -133,7 +144,7 @@ func (m *machine) startFactor(name challenge.Name) Outcome {
 		return m.startSRP()
 	case challenge.EmailOTP, challenge.SMSOTP:
 		if m.st.Decoy {
-			return m.fail(errIncorrect())
+			return m.decoyCodeChallenge(name)
 		}
 		return m.sendCodeChallenge(evFirstFactorChosen, PhaseUserAuth, name, "OTP")
 	case challenge.WebAuthn:
@@ -163,20 +174,16 @@ func (m *machine) selectAnswer() Outcome {
 	if !slices.Contains(offered, answer) {
 		return m.fail(errParam("The challenge " + truncate(string(answer), 32) + " is not available for the user."))
 	}
-	if m.ev.User != nil {
-		if err := m.userGate(); err != nil {
-			return m.fail(err)
-		}
+	if err := m.gate(); err != nil {
+		return m.fail(err)
 	}
 	return m.startFactor(answer)
 }
 
 // userAuthAnswer handles the first-factor challenges.
 func (m *machine) userAuthAnswer() Outcome {
-	if m.ev.User != nil {
-		if err := m.userGate(); err != nil {
-			return m.fail(err)
-		}
+	if err := m.gate(); err != nil {
+		return m.fail(err)
 	}
 	switch m.st.Challenge {
 	case challenge.Password:
@@ -210,7 +217,7 @@ func (m *machine) passwordAnswer() Outcome {
 	if m.st.Decoy {
 		salt := m.decoySalt(m.st.Username)
 		srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), m.st.Username, password)
-		return m.fail(errIncorrect())
+		return m.failWith(errIncorrect(), Effects{RecordFailure: true})
 	}
 	u := m.ev.User
 	if !u.HasPassword() || !srp.CheckPassword(u.Salt, u.Verifier, srp.PoolName(u.PoolID), u.Username, password) {
@@ -254,4 +261,48 @@ func (m *machine) passwordlessProven(e Effects) Outcome {
 	o.Effects.ResetFailures = o.Err == nil
 	o.Effects.PasskeyUsed = e.PasskeyUsed
 	return o
+}
+
+// gate is userGate for a user and decoyGate for a decoy.
+func (m *machine) gate() error {
+	if m.ev.User != nil {
+		return m.userGate()
+	}
+	return m.decoyGate()
+}
+
+// decoyCodeChallenge answers a decoy's choice of EMAIL_OTP or SMS_OTP as
+// a user's: the same parameters, a destination masked the same way, a
+// session whose code nobody has (nothing is sent).
+func (m *machine) decoyCodeChallenge(name challenge.Name) Outcome {
+	medium, dest := challenge.DeliveryMediumSMS, "+1555"+decoyDigits(m.decoyBytes("phone", m.st.Username, 7))
+	if name == challenge.EmailOTP {
+		medium = challenge.DeliveryMediumEmail
+		dest = m.param(challenge.KeyUsername)
+		if !strings.Contains(dest, "@") {
+			b := m.decoyBytes("email", m.st.Username, 2)
+			dest = string(rune('a'+b[0]%26)) + "@" + string(rune('a'+b[1]%26)) + ".com"
+		}
+	}
+	o := m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, name, map[string]string{
+		challenge.KeyCodeDeliveryDeliveryMedium: medium,
+		challenge.KeyCodeDeliveryDestination:    mask(medium, dest),
+	})
+	secret := make([]byte, 32)
+	if _, err := io.ReadFull(m.ev.Rand, secret); err != nil {
+		return m.fail(errInternal(err))
+	}
+	o.Next.CodeHash = sessionCodeHash(secret, "decoy")
+	o.Next.CodeExpires = m.ev.Now.Add(codeValidity(m.ev.Pool))
+	o.DecoyCode = true
+	return o
+}
+
+// decoyDigits turns bytes into decimal digits.
+func decoyDigits(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = '0' + c%10
+	}
+	return string(out)
 }

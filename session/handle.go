@@ -36,9 +36,9 @@ var (
 	// ErrBlobTooLarge is returned by Save and Replace when the blob is longer
 	// than the store's maximum blob size (see [WithMaxBlobSize]).
 	ErrBlobTooLarge = errors.New("session: blob too large")
-	// ErrFull is returned by [Memory.Save] when the store already holds its
-	// maximum number of live sessions (see [WithMaxEntries]) after expired
-	// ones have been reclaimed.
+	// ErrFull was returned by [Memory.Save] when the store held its maximum
+	// number of live sessions. Save now drops the session closest to its
+	// expiry instead; the error is kept for callers that compare with it.
 	ErrFull = errors.New("session: store full")
 
 	// errCollision is returned by Save when saveAttempts fresh handles were all
@@ -144,8 +144,9 @@ func WithClock(now func() time.Time) MemoryOption {
 	return memoryOptionFunc(func(m *Memory) { m.now = now })
 }
 
-// WithMaxEntries bounds the number of live sessions a [Memory] holds; Save
-// fails with [ErrFull] beyond it. n <= 0 means [DefaultMaxEntries].
+// WithMaxEntries bounds the number of live sessions a [Memory] holds; beyond
+// it, Save drops the session closest to its expiry. n <= 0 means
+// [DefaultMaxEntries].
 func WithMaxEntries(n int) MemoryOption {
 	return memoryOptionFunc(func(m *Memory) { m.maxEntries = n })
 }

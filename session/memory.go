@@ -14,8 +14,9 @@ import (
 // Expired sessions are reclaimed when they are touched and, in bulk, by every
 // Save (a min-heap ordered by expiry makes that O(log n) per reclaimed
 // session); no goroutine runs in the background and there is nothing to close.
-// The number of live sessions is bounded ([WithMaxEntries]), as is the size of
-// each blob ([WithMaxBlobSize]).
+// The number of live sessions is bounded ([WithMaxEntries]: when full, Save
+// drops the session closest to its expiry), as is the size of each blob
+// ([WithMaxBlobSize]).
 //
 // A handle is live while the clock reads strictly before its expiry: a session
 // saved with ttl at time t0 is gone at t0+ttl.
@@ -66,11 +67,15 @@ func (m *Memory) clock() time.Time {
 
 // Save stores a copy of blob until ttl elapses and returns a new handle.
 //
+// When the store holds its maximum number of live sessions even after
+// reclaiming expired ones, the session closest to its expiry is dropped to
+// make room: a flood of sign-ins ends the oldest pending ones instead of
+// refusing every new one.
+//
 // It fails with [ErrInvalidTTL] when ttl <= 0, [ErrBlobTooLarge] when blob is
-// longer than the maximum blob size, [ErrFull] when the store holds its
-// maximum number of live sessions even after reclaiming expired ones, and
-// with an error when the random source fails or keeps repeating itself (it
-// never overwrites a live session). A nil blob is stored as an empty one.
+// longer than the maximum blob size, and with an error when the random
+// source fails or keeps repeating itself (it never overwrites a live
+// session). A nil blob is stored as an empty one.
 func (m *Memory) Save(_ context.Context, blob []byte, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", ErrInvalidTTL
@@ -101,9 +106,11 @@ func (m *Memory) Save(_ context.Context, blob []byte, ttl time.Duration) (string
 		if maxEntries <= 0 {
 			maxEntries = DefaultMaxEntries
 		}
-		if len(m.entries) >= maxEntries {
-			m.mu.Unlock()
-			return "", ErrFull
+		for len(m.entries) >= maxEntries {
+			// Full of live sessions: the one closest to its expiry (the
+			// oldest sign-in) makes room, rather than every new sign-in
+			// being refused until sessions expire.
+			m.remove(m.expiry[0])
 		}
 		e.handle = h
 		e.expires = now.Add(ttl)

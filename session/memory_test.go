@@ -68,41 +68,36 @@ func TestMemoryNilOptionsMeanDefaults(t *testing.T) {
 	assert.True(t, ok)
 }
 
+// TestMemoryMaxEntries: a full store drops the session closest to its
+// expiry to make room, never refusing a new one.
 func TestMemoryMaxEntries(t *testing.T) {
 	ctx := context.Background()
 	clock := newManualClock()
 	m := NewMemory(WithClock(clock.Now), WithMaxEntries(3))
 	var hs []string
 	for i := range 3 {
-		h, err := m.Save(ctx, []byte{byte(i)}, time.Duration(i+1)*time.Second)
+		h, err := m.Save(ctx, []byte{byte(i)}, time.Duration(3-i)*time.Second)
 		require.NoError(t, err)
 		hs = append(hs, h)
 	}
-	_, err := m.Save(ctx, nil, time.Second)
-	require.ErrorIs(t, err, ErrFull)
-
-	// Spending frees a slot.
-	ok, err := m.Spend(ctx, hs[2])
-	require.NoError(t, err)
-	require.True(t, ok)
 	h, err := m.Save(ctx, nil, time.Minute)
 	require.NoError(t, err)
-	_, err = m.Save(ctx, nil, time.Second)
-	require.ErrorIs(t, err, ErrFull)
-
-	// Expiry frees slots: Save sweeps before it counts.
-	clock.Advance(time.Second) // hs[0] expires
-	_, err = m.Save(ctx, nil, time.Second)
-	require.NoError(t, err)
-	_, err = m.Save(ctx, nil, time.Second)
-	require.ErrorIs(t, err, ErrFull)
+	_, ok, _ := m.Load(ctx, hs[2])
+	assert.False(t, ok, "the session closest to expiry made room")
+	for _, live := range []string{hs[0], hs[1], h} {
+		_, ok, _ := m.Load(ctx, live)
+		assert.True(t, ok)
+	}
+	assert.Equal(t, 3, m.Len())
 	checkHeap(t, m)
 
-	// A failed Save leaves the live sessions alone.
-	_, ok, err = m.Load(ctx, h)
+	// Expiry frees slots first: Save sweeps before it counts.
+	clock.Advance(2 * time.Second) // hs[1] expires
+	_, err = m.Save(ctx, nil, time.Second)
 	require.NoError(t, err)
-	assert.True(t, ok)
-	assert.Equal(t, 3, m.Len())
+	_, ok, _ = m.Load(ctx, hs[0])
+	assert.True(t, ok, "an expired session made room, not a live one")
+	checkHeap(t, m)
 }
 
 func TestMemorySweepOnSave(t *testing.T) {
@@ -227,12 +222,34 @@ func TestMemoryStateMachine(t *testing.T) {
 			"save": func(t *rapid.T) {
 				blob := blobGen.Draw(t, "blob")
 				ttl := time.Duration(rapid.IntRange(1, 20).Draw(t, "ttl")) * 100 * time.Millisecond
-				h, err := m.Save(ctx, blob, ttl)
+				// A full store drops the live session closest to expiry
+				// (any one of them on a tie).
+				var soonest []string
 				if len(live) >= maxEntries {
-					if !errors.Is(err, ErrFull) {
-						t.Fatalf("Save into a full store: got %v, want ErrFull", err)
+					for h, e := range live {
+						switch {
+						case len(soonest) == 0 || e.expires.Before(live[soonest[0]].expires):
+							soonest = []string{h}
+						case e.expires.Equal(live[soonest[0]].expires):
+							soonest = append(soonest, h)
+						}
 					}
-					return
+				}
+				h, err := m.Save(ctx, blob, ttl)
+				if len(soonest) > 0 {
+					dropped := 0
+					m.mu.Lock()
+					for _, s := range soonest {
+						if m.entries[s] == nil {
+							delete(live, s)
+							spent[s] = true
+							dropped++
+						}
+					}
+					m.mu.Unlock()
+					if dropped != 1 {
+						t.Fatalf("Save into a full store dropped %d of the sessions closest to expiry, want 1", dropped)
+					}
 				}
 				if err != nil {
 					t.Fatalf("Save: %v", err)

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/protocol/webauthncbor"
@@ -95,8 +99,13 @@ func (c *Ceremonies) beginRegistration(rp challenge.RelyingParty, u challenge.Pa
 // CompleteWebAuthnRegistration, against the session from BeginRegistration,
 // and returns the passkey to store. The returned credential carries its id,
 // COSE public key, signature counter, AAGUID, transports, attestation format,
-// backup and user-verified flags, RelyingPartyID (rp.ID) and Created
-// (Options.Now); FriendlyName is left for the caller.
+// backup and user-verified flags, RelyingPartyID (rp.ID), Created
+// (Options.Now), the authenticatorAttachment the client reported
+// ("platform" or "cross-platform", else empty) and, as FriendlyName, the
+// authenticator's name from clientExtensionResults.credProps
+// (authenticatorDisplayName, WebAuthn Level 3; cleaned of control
+// characters and cut to MaxFriendlyName characters) or "" for the caller
+// to default.
 //
 // Errors (*challenge.Error): an expired or foreign session gives
 // ErrWebAuthnChallengeNotFound; a wrong rpIdHash ErrWebAuthnRelyingPartyMismatch;
@@ -146,18 +155,54 @@ func (c *Ceremonies) finishRegistration(rp challenge.RelyingParty, u challenge.P
 		transports = append(transports, string(t))
 	}
 	return &challenge.PasskeyCredential{
-		ID:                bytes.Clone(wc.ID),
-		PublicKey:         bytes.Clone(wc.PublicKey),
-		SignCount:         wc.Authenticator.SignCount,
-		AAGUID:            bytes.Clone(wc.Authenticator.AAGUID),
-		Transports:        transports,
-		AttestationFormat: wc.AttestationFormat,
-		BackupEligible:    wc.Flags.BackupEligible,
-		BackupState:       wc.Flags.BackupState,
-		UserVerified:      wc.Flags.UserVerified,
-		RelyingPartyID:    rp.ID,
-		Created:           c.now(),
+		ID:                      bytes.Clone(wc.ID),
+		PublicKey:               bytes.Clone(wc.PublicKey),
+		SignCount:               wc.Authenticator.SignCount,
+		AAGUID:                  bytes.Clone(wc.Authenticator.AAGUID),
+		Transports:              transports,
+		AttestationFormat:       wc.AttestationFormat,
+		BackupEligible:          wc.Flags.BackupEligible,
+		BackupState:             wc.Flags.BackupState,
+		UserVerified:            wc.Flags.UserVerified,
+		RelyingPartyID:          rp.ID,
+		FriendlyName:            authenticatorDisplayName(credentialJSON),
+		AuthenticatorAttachment: string(parsed.AuthenticatorAttachment),
+		Created:                 c.now(),
 	}, nil
+}
+
+// MaxFriendlyName bounds the authenticator name kept from a registration.
+const MaxFriendlyName = 64
+
+// authenticatorDisplayName returns clientExtensionResults.credProps.
+// authenticatorDisplayName of a registration response, cleaned: control
+// and format characters dropped, spaces trimmed, at most MaxFriendlyName
+// characters. The response was parsed already, so a decoding error only
+// means there is no name.
+func authenticatorDisplayName(credentialJSON []byte) string {
+	var r struct {
+		ClientExtensionResults struct {
+			CredProps struct {
+				AuthenticatorDisplayName string `json:"authenticatorDisplayName"`
+			} `json:"credProps"`
+		} `json:"clientExtensionResults"`
+	}
+	if json.Unmarshal(credentialJSON, &r) != nil {
+		return ""
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range r.ClientExtensionResults.CredProps.AuthenticatorDisplayName {
+		if c == utf8.RuneError || unicode.IsControl(c) || unicode.Is(unicode.Cf, c) {
+			continue
+		}
+		if n == MaxFriendlyName {
+			break
+		}
+		b.WriteRune(c)
+		n++
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // supportedFormats are the attestation statement formats go-webauthn verifies.

@@ -46,7 +46,7 @@ const (
 )
 
 // ModelOptions tune a Model. The zero value is a pool with Cognito's
-// defaults, PreventUserExistenceErrors drawn per sequence, and 2,000
+// defaults, PreventUserExistenceErrors drawn per sequence, and 10,000
 // sequences of 5 to 30 actions for Run.
 type ModelOptions struct {
 	// Env configures the engine under test, as for New. Env.Seed 0 means
@@ -68,13 +68,19 @@ type ModelOptions struct {
 	// MinSteps and MaxSteps bound the number of actions Model.Repeat runs
 	// (defaults 5 and 30).
 	MinSteps, MaxSteps int
-	// Checks is the number of random sequences Run checks (default 2000).
+	// Checks is the number of random sequences Run checks (default
+	// DefaultChecks, 10,000).
 	// An explicit -rapid.checks, -rapid.seed or -rapid.failfile (or
 	// RAPID_CHECKS) takes precedence: Run then makes one rapid.Check.
 	Checks int
 	// Tolerate names known deviations (StaleProof, SameInstantSignOut,
 	// LostWrongAnswers) the model accepts instead of failing.
 	Tolerate []string
+	// NoRaces leaves out the actions that answer one session from several
+	// goroutines at once (RaceRightAnswers, RaceWrongAnswers): which racer
+	// wins is the scheduler's choice, so a transcript that must be the same
+	// for the same seed cannot contain them.
+	NoRaces bool
 	// TB is the enclosing test. The Env's testing.TB sends failures to the
 	// rapid.T and the rest (TempDir, Setenv, ...) here; nil is fine for
 	// models that need none of it.
@@ -193,8 +199,15 @@ type Model struct {
 	SessionValidity time.Duration // AuthSessionValidity, clamped to 3..15 minutes
 	AccessValidity  time.Duration
 	RefreshValidity time.Duration
-	Limits          flow.Limits // with the engine's defaults filled in
-	Policy          flow.PasswordPolicy
+	// Decoys is the lockout counter of each unknown name that made a
+	// guess under PreventUserExistenceErrors ENABLED (by decoy ID): the
+	// engine counts their failures as a user's, so that "Password attempts
+	// exceeded" does not tell who exists.
+	Decoys     map[string]*UserState
+	decoySince map[string]time.Time   // the first failure of each window
+	guesses    map[string]*guessTrack // InvGuessesBounded's own count, per user
+	Limits     flow.Limits            // with the engine's defaults filled in
+	Policy     flow.PasswordPolicy
 
 	// SecondFactorDue, when set, reports whether a second factor is due
 	// after u proves a password: the password then proves no tokens.
@@ -458,6 +471,13 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 				custom.define, custom.create, custom.verify
 		}
 	}
+	if env.Limits.CodeSends == 0 {
+		// The code budget has tests of its own; here it stays out of the way.
+		env.Limits.CodeSends = 1 << 20
+	}
+	if env.Limits.PendingSessions == 0 {
+		env.Limits.PendingSessions = 1 << 20 // likewise
+	}
 	var sessionValidity time.Duration
 	if opts.UserAuth {
 		sessionValidity = rapid.SampledFrom([]time.Duration{3 * time.Minute, 5 * time.Minute}).Draw(t, "authSessionValidity")
@@ -488,8 +508,8 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		}
 	}
 	e := New(rapidTB{TB: opts.TB, t: t}, env)
-	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Transcript: &Transcript{}, ctx: context.Background(),
-		t: t, tolerate: map[string]bool{}}
+	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{},
+		ctx: context.Background(), t: t, tolerate: map[string]bool{}}
 	for _, k := range opts.Tolerate {
 		m.tolerate[k] = true
 	}
@@ -717,7 +737,7 @@ func Run(t *testing.T, opts ModelOptions) {
 	}
 	total := opts.Checks
 	if total <= 0 {
-		total = 2000
+		total = DefaultChecks
 	}
 	rounds := 1
 	if !rapidFlagsExplicit() {
@@ -729,12 +749,31 @@ func Run(t *testing.T, opts ModelOptions) {
 			rounds = (total + per - 1) / per
 		}
 	}
-	for i := 0; i < rounds && !t.Failed(); i++ {
+	if rounds == 1 {
 		rapid.Check(t, func(rt *rapid.T) {
 			NewModel(rt, opts).Repeat(rt)
 		})
+		return
+	}
+	// The rounds are independent: they run as parallel subtests (as many
+	// at once as -parallel allows, GOMAXPROCS by default).
+	for i := range rounds {
+		t.Run(fmt.Sprintf("round%03d", i), func(st *testing.T) {
+			st.Parallel()
+			o := opts
+			if o.TB == t {
+				o.TB = st
+			}
+			rapid.Check(st, func(rt *rapid.T) {
+				NewModel(rt, o).Repeat(rt)
+			})
+		})
 	}
 }
+
+// DefaultChecks is the number of random sequences Run checks unless
+// ModelOptions.Checks says otherwise.
+const DefaultChecks = 10_000
 
 // rapidFlagsExplicit reports whether the user chose the number of checks
 // or a seed or fail file to replay.

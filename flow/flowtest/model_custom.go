@@ -132,7 +132,11 @@ func (m *Model) StepCustomStart(c *Call, name string, u *UserState, admin bool) 
 		c.Expect = expectErr(challenge.ErrUserNotFound, "unknown user, PreventUserExistenceErrors LEGACY", challenge.MsgUserNotFound)
 		return
 	case u == nil:
-		s.User, s.Decoy = name, true
+		if g := m.DecoyGate(m.DecoyID(name)); g != nil {
+			c.Expect = g
+			return
+		}
+		s.User, s.Decoy = m.DecoyID(name), true
 	default:
 		if g := m.Gate(u); g != nil {
 			c.Expect = g
@@ -209,6 +213,9 @@ func (m *Model) StepCustomAnswer(c *Call, s *Session, answer string) {
 			c.Expect = g
 			return
 		}
+	} else if g := m.DecoyGuess(s.User); g != nil {
+		c.Expect = g
+		return
 	}
 	prev := chainOf(s)
 	correct := !s.Decoy && answer == "a"+strconv.Itoa(prev.right()+1)
@@ -227,7 +234,7 @@ func (m *Model) StepCustomAnswer(c *Call, s *Session, answer string) {
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "every round right but the temporary password has expired", challenge.MsgTemporaryExpired)
 	case ch.right() >= m.custom.Rounds:
 		m.ResetFailures(u)
-		m.addGrant(c, u.Name)
+		m.grantTo(c, u.Name)
 		c.Expect = expectTokens("every custom round was answered right")
 	default:
 		next := ch.right() + 1

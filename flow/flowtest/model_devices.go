@@ -21,9 +21,14 @@ import (
 // that carries the key, the secret made with srp.NewDeviceSecret from the
 // model's own seeded reader), sign in later with DEVICE_KEY, answer
 // DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER with the right or a wrong
-// device password, forget devices (ForgetDevice), and any confirmed user
-// may send another user's, a forgotten or a never-confirmed key. A proven
-// remembered device replaces mike's TOTP.
+// device password, forget devices (ForgetDevice), mark them remembered or
+// not (UpdateDeviceStatus), and any confirmed user may send another user's,
+// a forgotten or a never-confirmed key. The order is Cognito's: a proven
+// remembered device replaces mike's TOTP (password, DEVICE_SRP_AUTH,
+// DEVICE_PASSWORD_VERIFIER, tokens); on a confirmed device that is not
+// remembered MFA comes first and the device proves itself after it, under
+// the same session handle (password, SOFTWARE_TOKEN_MFA, DEVICE_SRP_AUTH,
+// DEVICE_PASSWORD_VERIFIER, tokens).
 
 // Names of the devices extension's invariants.
 const (
@@ -44,6 +49,10 @@ func init() {
 		"InvalidUserPoolConfigurationException", "TooManyRequestsException", "NotAuthorizedException",
 		"PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException", "InternalErrorException",
 		"ForbiddenException")
+	OperationErrors["UpdateDeviceStatus"] = errorsOf("InvalidParameterException", "ResourceNotFoundException",
+		"NotAuthorizedException", "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+		"PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException", "InternalErrorException",
+		"ForbiddenException")
 	OperationErrors["ForgetDevice"] = errorsOf("ResourceNotFoundException", "InvalidParameterException",
 		"NotAuthorizedException", "TooManyRequestsException", "InvalidUserPoolConfigurationException",
 		"PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException", "InternalErrorException",
@@ -57,6 +66,7 @@ type ModelDevice struct {
 	Offer            *AccessToken // the access token of the sign-in that offered it
 	Confirmed        bool
 	Forgotten        bool
+	Remembered       bool   // the pool remembers at confirmation; UpdateDeviceStatus changes it
 	Password         string // the device password (confirmed devices)
 }
 
@@ -88,8 +98,19 @@ func (m *Model) installDevices(seed uint64) {
 	prev := m.SecondFactor
 	m.SecondFactor = func(c *Call, u *UserState, epoch, steps int) *Expect {
 		if key := m.dev.current; key != "" {
-			if d := m.dev.find(key); !d.live(u.Name) {
+			d := m.dev.find(key)
+			if !d.live(u.Name) {
 				return expectErr(challenge.ErrResourceNotFound, "the DEVICE_KEY is not a live device of the user", MsgNoDevice)
+			}
+			if !d.Remembered && prev != nil {
+				// Not remembered: the device does not replace MFA, which
+				// comes first; the device proves itself after it.
+				if e := prev(c, u, epoch, steps); e != nil {
+					if n := len(m.Sessions); n > 0 && c.Session != "" && m.Sessions[n-1].Handle == c.Session {
+						m.Sessions[n-1].Extra = map[string]any{"deviceKey": key}
+					}
+					return e
+				}
 			}
 			m.addSession(c, &Session{Kind: challenge.DeviceSRPAuth, User: u.Name, Password: u.Password, Epoch: epoch, Steps: steps,
 				Extra: map[string]any{"deviceKey": key}})
@@ -108,6 +129,7 @@ func (m *Model) installDevices(seed uint64) {
 		Run: m.actAnswerDeviceSRP})
 	m.AddAction(Action{Name: "AnswerDeviceVerifier", Weight: 10, Enabled: func() bool { return len(m.LiveSessions(challenge.DevicePasswordVerifier)) > 0 },
 		Run: m.actAnswerDeviceVerifier})
+	m.AddAction(Action{Name: "UpdateDeviceStatus", Weight: 2, Enabled: func() bool { return len(m.confirmedDevices()) > 0 }, Run: m.actUpdateDeviceStatus})
 	m.AddAction(Action{Name: "ForgetDevice", Weight: 1, Enabled: func() bool { return len(m.confirmedDevices()) > 0 }, Run: m.actForgetDevice})
 	m.Invariants = append([]Invariant{{Name: InvDeviceForgotten, Call: checkDeviceForgotten}, {Name: InvDeviceSecret, Call: checkDeviceSecret}},
 		m.Invariants...)
@@ -221,7 +243,7 @@ func (m *Model) actConfirmDevice(t *rapid.T) {
 		case d.Confirmed:
 			c.Expect = expectErr(challenge.ErrUsernameExists, "the device is already confirmed", "Device already confirmed.")
 		default:
-			d.Confirmed, d.Password = true, pw
+			d.Confirmed, d.Password, d.Remembered = true, pw, true
 			c.Expect = expectOK("the access token carries the key of a device not yet confirmed")
 		}
 	}
@@ -361,7 +383,7 @@ func (m *Model) StepDeviceSRP(c *Call, s *Session, key string, cl *srp.Client) {
 		return
 	}
 	m.addSession(c, &Session{Kind: challenge.DevicePasswordVerifier, User: s.User, Password: s.Password, Epoch: s.Epoch, Steps: s.Steps,
-		Extra: map[string]any{"deviceKey": key}, client: cl})
+		Extra: map[string]any{"deviceKey": key, "mfa": s.Extra["mfa"]}, client: cl})
 	c.Expect = expectChallenge(challenge.DevicePasswordVerifier, "a live device's SRP starts",
 		map[string]string{challenge.KeyUsername: s.User, challenge.KeyDeviceKey: key})
 }
@@ -440,6 +462,8 @@ func (m *Model) DeviceProof(s *Session, key string, right bool) Proof {
 		return Proof{Why: "not a live device of the user, or not the session's"}
 	case !right:
 		return Proof{Why: "the device password is wrong"}
+	case s.Extra["mfa"] != true && m.secondFactorDue(u) && !m.dev.find(key).Remembered:
+		return Proof{Why: "a device that is not remembered does not replace MFA"}
 	}
 	return Proof{Proven: true}
 }
@@ -454,12 +478,83 @@ func (m *Model) StepDeviceVerifier(c *Call, s *Session, key string, right bool) 
 		return
 	}
 	if !right {
-		// A wrong device secret does not count towards the lockout.
+		// A wrong device secret counts towards the lockout.
+		m.RecordFailure(m.Users[s.User])
 		c.Expect = expectIncorrect("the device password is wrong")
 		return
 	}
-	m.addGrant(c, s.User)
-	c.Expect = expectTokens("a remembered device proved its secret after the password (it replaces MFA)")
+	m.grantTo(c, s.User)
+	if s.Extra["mfa"] == true {
+		c.Expect = expectTokens("a confirmed device proved its secret after the password and MFA")
+		return
+	}
+	c.Expect = expectTokens("a device proved its secret after the password (remembered, it replaces MFA)")
+}
+
+// DeviceAfterMFA is what follows a right MFA answer in session s: when the
+// sign-in carries the key of a confirmed device that is not remembered,
+// the device proves itself next, under the same session handle (which
+// amazon-cognito-identity-js answers DEVICE_SRP_AUTH with); s becomes that
+// step's session. nil means no device step (tokens follow).
+func (m *Model) DeviceAfterMFA(c *Call, s *Session) *Expect {
+	if m.dev == nil {
+		return nil
+	}
+	key, _ := s.Extra["deviceKey"].(string)
+	if key == "" {
+		return nil
+	}
+	if !m.dev.find(key).live(s.User) {
+		return expectErr(challenge.ErrResourceNotFound, "the device was forgotten before MFA was answered", MsgNoDevice)
+	}
+	if c.Err == nil && c.Challenge == challenge.DeviceSRPAuth && c.Session == s.Handle {
+		s.Kind, s.Spent, s.Wrong, s.Params = challenge.DeviceSRPAuth, false, 0, c.Params
+		s.Extra = map[string]any{"deviceKey": key, "mfa": true}
+	}
+	return expectChallenge(challenge.DeviceSRPAuth, "MFA answered on a confirmed device that is not remembered: the device step follows",
+		map[string]string{challenge.KeyUsername: s.User, challenge.KeyDeviceKey: key})
+}
+
+// actUpdateDeviceStatus marks a confirmed device remembered or not, with an
+// access token of its user (sometimes another user's).
+func (m *Model) actUpdateDeviceStatus(t *rapid.T) {
+	devs := m.confirmedDevices()
+	d := devs[rapid.IntRange(0, len(devs)-1).Draw(t, "device")]
+	var tokens, others []*AccessToken
+	for _, a := range m.AccessTokens() {
+		if a.Grant.User == d.User {
+			tokens = append(tokens, a)
+		} else {
+			others = append(others, a)
+		}
+	}
+	if len(others) > 0 && (len(tokens) == 0 || rapid.IntRange(0, 7).Draw(t, "foreignToken") == 0) {
+		tokens = others
+	}
+	if len(tokens) == 0 {
+		return
+	}
+	a := tokens[rapid.IntRange(0, len(tokens)-1).Draw(t, "accessToken")]
+	remember := rapid.Bool().Draw(t, "remember")
+	status := map[bool]string{true: "remembered", false: "not_remembered"}[remember]
+	in := &challenge.DeviceInput{AccessToken: a.Token, DeviceKey: d.Key, DeviceRememberedStatus: status}
+	c := m.NewCall("UpdateDeviceStatus", "UpdateDeviceStatus", in, fmt.Sprintf("device %s of %s %s with %s", d.Key, d.User, status, a.Token))
+	out, err := m.Env.Server.UpdateDeviceStatus(m.ctx, in)
+	c.Err = err
+	if err == nil {
+		c.Response = out
+	}
+	c.User, c.Presented, c.TokenRevoked = a.Grant.User, "access", a.Grant.Revoked
+	c.Proof = Proof{Why: "UpdateDeviceStatus issues no tokens"}
+	if ok, sure := m.StepAccess(c, a); ok && sure {
+		if d.live(a.Grant.User) {
+			d.Remembered = remember
+			c.Expect = expectOK("the user marks a device of theirs " + status)
+		} else {
+			c.Expect = expectErr(challenge.ErrResourceNotFound, "a forgotten device or another user's", MsgNoDevice)
+		}
+	}
+	m.Record(c)
 }
 
 // actForgetDevice forgets a confirmed device with an access token of its
@@ -542,7 +637,8 @@ func checkDeviceForgotten(m *Model, c *Call) error {
 }
 
 // checkDeviceDirectory: each user's devices in the directory are the
-// confirmed, not forgotten devices of the model, all remembered.
+// confirmed, not forgotten devices of the model, remembered as the model
+// holds them.
 func checkDeviceDirectory(m *Model) error {
 	for _, name := range m.userNames() {
 		u, err := m.Env.Dir.User(context.Background(), m.Env.Pool.ID, name)
@@ -551,8 +647,8 @@ func checkDeviceDirectory(m *Model) error {
 		}
 		var got, want []string
 		for _, d := range u.Devices {
-			if !d.Remembered {
-				return fmt.Errorf("%s: device %s is not remembered", name, d.Key)
+			if md := m.dev.find(d.Key); md != nil && md.Remembered != d.Remembered {
+				return fmt.Errorf("%s: device %s remembered %v, model %v", name, d.Key, d.Remembered, md.Remembered)
 			}
 			got = append(got, d.Key)
 		}

@@ -21,6 +21,8 @@ const (
 	InvPredictedAnswer        = "every answer is the one the pool's rules give"
 	InvDirectoryAgrees        = "the directory holds what the model holds"
 	InvSameSeedSameTranscript = "the same seed gives the same transcript" // checked by comparing two runs, see model_test.go
+	InvGuessesBounded         = "no more guesses of any code or password per user per window are evaluated than the lockout allows"
+	InvEntryPointBound        = "a session answers only at the entry point that opened it"
 )
 
 // StandardInvariants returns the model's invariants, in the order Check
@@ -34,6 +36,8 @@ func StandardInvariants() []Invariant {
 		{Name: InvExpiredSession, Call: checkExpiredSession},
 		{Name: InvRevokedToken, Call: checkRevokedToken},
 		{Name: InvNoTokensUnlessProven, Call: checkTokensProven},
+		{Name: InvEntryPointBound, Call: checkEntryPoint},
+		{Name: InvGuessesBounded, Call: checkGuessesBounded},
 		{Name: InvDocumentedErrors, Call: checkDocumentedError},
 		{Name: InvPredictedAnswer, Call: checkPrediction},
 		{Name: InvDirectoryAgrees, State: checkDirectory},
@@ -285,4 +289,90 @@ var OperationErrors = map[string][]challenge.Code{
 		"TooManyRequestsException", "LimitExceededException", "UserNotFoundException",
 		"InvalidSmsRoleAccessPolicyException", "InvalidEmailRoleAccessPolicyException",
 		"InvalidSmsRoleTrustRelationshipException", "InternalErrorException"),
+}
+
+// guessTrack is what InvGuessesBounded remembers of a user: the wrong
+// guesses evaluated since the counter was last cleared, and the last one.
+type guessTrack struct {
+	failures int
+	last     time.Time
+}
+
+// evaluatedGuess reports whether a call's answer shows that a guessed
+// secret was evaluated and was wrong: a wrong one-time code
+// (CodeMismatchException), or "Incorrect username or password." for a
+// password sent with USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH (where
+// nothing but the password can make it so).
+func evaluatedGuess(c *Call) bool {
+	switch {
+	case c.Code() == challenge.ErrCodeMismatch:
+		return true
+	case c.Code() != challenge.ErrNotAuthorized || c.Message() != challenge.MsgIncorrectCredentials:
+		return false
+	}
+	switch req := c.Request.(type) {
+	case *challenge.InitiateAuthInput:
+		return req.AuthFlow == challenge.FlowUserPasswordAuth && req.AuthParameters[challenge.KeyPassword] != ""
+	case *challenge.AdminInitiateAuthInput:
+		return req.AuthFlow == challenge.FlowAdminUserPasswordAuth && req.AuthParameters[challenge.KeyPassword] != ""
+	}
+	return false
+}
+
+// checkGuessesBounded: wrong guesses of a user's codes and passwords are
+// evaluated no faster than the lockout allows: LockoutThreshold at once,
+// then each one only after the lockout the previous one earned (1 s
+// doubling up to LockoutMax), until a sign-in completes or an
+// administrator clears the counter. It reads the answers only (the count
+// is the invariant's own), so it holds the engine to the lockout even
+// where the model would share its mistakes: a code that did not count, or
+// parallel guesses that all got through.
+func checkGuessesBounded(m *Model, c *Call) error {
+	if c.User == "" || (c.Answered != nil && c.Answered.Decoy) {
+		return nil
+	}
+	if m.guesses == nil {
+		m.guesses = map[string]*guessTrack{}
+	}
+	g := m.guesses[c.User]
+	if g == nil {
+		g = &guessTrack{}
+		m.guesses[c.User] = g
+	}
+	defer func() {
+		// A completed sign-in (or an administrator) clears the counter.
+		if u := m.Users[c.User]; c.Result != nil || (u != nil && u.Failed == 0 && !evaluatedGuess(c)) {
+			*g = guessTrack{}
+		}
+	}()
+	if !evaluatedGuess(c) {
+		return nil
+	}
+	l := m.Limits
+	if over := g.failures - l.LockoutThreshold; over >= 0 {
+		lock := l.LockoutMax
+		if over < 20 {
+			lock = min(time.Second<<over, l.LockoutMax)
+		}
+		if wait := c.At.Sub(g.last); wait < lock {
+			return fmt.Errorf("wrong guess %d for %s evaluated %s after the previous one; the lockout allows one only after %s",
+				g.failures+1, c.User, wait, lock)
+		}
+	}
+	g.failures++
+	g.last = c.At
+	return nil
+}
+
+// checkEntryPoint: an answer through the entry point that did not open
+// the session (RespondToAuthChallenge for an AdminInitiateAuth session, or
+// the reverse) never succeeds.
+func checkEntryPoint(_ *Model, c *Call) error {
+	if c.Answered == nil || strings.HasPrefix(c.Op, "Admin") == c.Answered.Admin {
+		return nil
+	}
+	if err := refused(c, challenge.MsgInvalidSession, MsgExpiredSession); err != nil {
+		return fmt.Errorf("session %s was opened at the other entry point: %w", short(c.Answered.Handle), err)
+	}
+	return nil
 }

@@ -216,6 +216,7 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 		return
 	}
 	if !accepted {
+		m.RecordFailure(u) // a wrong code counts towards the lockout
 		e := expectErr(challenge.ErrCodeMismatch, "a wrong, old or used code", challenge.MsgInvalidCodeReceived)
 		if s.Wrong+1 >= m.Limits.MaxWrongAnswers {
 			s.Spent = true
@@ -229,7 +230,11 @@ func (m *Model) StepTOTP(c *Call, s *Session, code string, step uint64, accepted
 	}
 	s.Spent = true
 	m.mfa.LastStep, m.mfa.LastCode = step, code
-	m.addGrant(c, u.Name)
+	if e := m.DeviceAfterMFA(c, s); e != nil {
+		c.Expect = e
+		return
+	}
+	m.grantTo(c, u.Name)
 	c.Expect = expectTokens("a right, unused TOTP code after a proven password")
 }
 

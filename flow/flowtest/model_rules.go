@@ -74,7 +74,56 @@ func (m *Model) RecordFailure(u *UserState) {
 	}
 }
 
-// ResetFailures clears the lockout counter (a proven password).
+// DecoyID is the name a decoy sign-in of an unknown name goes by (its
+// USER_ID_FOR_SRP): the name in the pool's case.
+func (m *Model) DecoyID(name string) string {
+	if m.Env.Pool.CaseSensitive {
+		return name
+	}
+	return strings.ToLower(name)
+}
+
+// UnknownGuessWindow is how long the engine counts the failures of an
+// unknown name from its first one (flow's unknownGuessWindow).
+const UnknownGuessWindow = 24 * time.Hour
+
+func (m *Model) decoyState(id string) *UserState {
+	d := m.Decoys[id]
+	if d == nil || (d.Failed > 0 && !m.Now().Before(m.decoySince[id].Add(UnknownGuessWindow))) {
+		d = &UserState{Name: id}
+		m.Decoys[id] = d
+	}
+	return d
+}
+
+// DecoyGate is the lockout an unknown name earned by its failures, where
+// Gate refuses a locked-out user.
+func (m *Model) DecoyGate(id string) *Expect {
+	if m.Locked(m.decoyState(id)) {
+		return expectErr(challenge.ErrNotAuthorized, "the unknown name is locked out by its failures", challenge.MsgPasswordAttempts)
+	}
+	return nil
+}
+
+// DecoyGuess is a guess for an unknown name: refused while it is locked
+// out, else counted as a failure (it always is one).
+func (m *Model) DecoyGuess(id string) *Expect {
+	if e := m.DecoyGate(id); e != nil {
+		return e
+	}
+	d := m.decoyState(id)
+	if d.Failed == 0 {
+		if m.decoySince == nil {
+			m.decoySince = map[string]time.Time{}
+		}
+		m.decoySince[id] = m.Now()
+	}
+	m.RecordFailure(d)
+	return nil
+}
+
+// ResetFailures clears the lockout counter (a completed sign-in, or an
+// administrator's new password).
 func (m *Model) ResetFailures(u *UserState) {
 	u.Failed = 0
 	u.LockedUntil = time.Time{}
@@ -149,6 +198,15 @@ func (m *Model) RevokeUser(u *UserState) {
 	u.SignOuts++
 }
 
+// grantTo is a completed sign-in of user: tokens, and the lockout counter
+// cleared.
+func (m *Model) grantTo(c *Call, user string) {
+	if u := m.Users[user]; u != nil {
+		m.ResetFailures(u)
+	}
+	m.addGrant(c, user)
+}
+
 // addGrant records the tokens of a sign-in.
 func (m *Model) addGrant(c *Call, user string) {
 	if c.Err != nil || c.Result == nil || c.Result.RefreshToken == "" {
@@ -176,13 +234,12 @@ func (m *Model) addSession(c *Call, s *Session) {
 func (m *Model) FirstFactor(c *Call, u *UserState, password string, epoch, steps int) *Expect {
 	switch {
 	case u.Status == flow.StatusUnconfirmed:
-		m.ResetFailures(u)
 		return expectErr(challenge.ErrUserNotConfirmed, "the password is right but the user is not confirmed", challenge.MsgUserNotConfirmed)
 	case u.Status == flow.StatusForceChangePassword && !u.TempExpires.IsZero() && !m.Now().Before(u.TempExpires):
-		m.ResetFailures(u)
 		return expectErr(challenge.ErrNotAuthorized, "the temporary password has expired", challenge.MsgTemporaryExpired)
 	}
-	m.ResetFailures(u)
+	// A right secret does not clear the lockout counter until the
+	// sign-in completes (grantTo): the guesses of a second factor count.
 	if u.Status == flow.StatusForceChangePassword {
 		m.addSession(c, &Session{Kind: challenge.NewPasswordRequired, User: u.Name, Password: password, Epoch: epoch, Steps: steps})
 		return expectChallenge(challenge.NewPasswordRequired, "a temporary password was proven",
@@ -193,7 +250,7 @@ func (m *Model) FirstFactor(c *Call, u *UserState, password string, epoch, steps
 			return e
 		}
 	}
-	m.addGrant(c, u.Name)
+	m.grantTo(c, u.Name)
 	return expectTokens("the password of a confirmed, enabled user was proven")
 }
 
@@ -226,7 +283,9 @@ func (m *Model) StepPasswordAuth(c *Call, name, password string) {
 	case password == "":
 		c.Expect = expectErr(challenge.ErrInvalidParameter, "PASSWORD is missing", "Missing required parameter PASSWORD")
 	case u == nil && m.Prevent:
-		c.Expect = expectIncorrect("unknown user, PreventUserExistenceErrors ENABLED")
+		if c.Expect = m.DecoyGuess(m.DecoyID(name)); c.Expect == nil {
+			c.Expect = expectIncorrect("unknown user, PreventUserExistenceErrors ENABLED")
+		}
 	case u == nil:
 		c.Expect = expectErr(challenge.ErrUserNotFound, "unknown user, PreventUserExistenceErrors LEGACY", challenge.MsgUserNotFound)
 	default:
@@ -249,7 +308,11 @@ func (m *Model) StepSRPStart(c *Call, name string, s *Session) {
 		c.Expect = expectErr(challenge.ErrUserNotFound, "unknown user, PreventUserExistenceErrors LEGACY", challenge.MsgUserNotFound)
 		return
 	case u == nil:
-		s.User, s.Decoy = name, true
+		if g := m.DecoyGate(m.DecoyID(name)); g != nil {
+			c.Expect = g
+			return
+		}
+		s.User, s.Decoy = m.DecoyID(name), true
 	default:
 		if g := m.Gate(u); g != nil {
 			c.Expect = g
@@ -327,7 +390,9 @@ func (m *Model) StepVerifier(c *Call, s *Session, name challenge.Name, password 
 	}
 	s.Spent = true // whatever happens next ends the session
 	if s.Decoy {
-		c.Expect = expectIncorrect("a decoy session")
+		if c.Expect = m.DecoyGuess(s.User); c.Expect == nil {
+			c.Expect = expectIncorrect("a decoy session")
+		}
 		return
 	}
 	u := m.Users[s.User]
@@ -401,7 +466,7 @@ func (m *Model) StepNewPassword(c *Call, s *Session, name challenge.Name, pw str
 		return
 	}
 	if why := m.PolicyViolation(pw); why != "" {
-		retry(expectErr(challenge.ErrInvalidPassword, "the new password breaks the policy", "Password does not conform to policy: "+why))
+		retry(expectErr(challenge.ErrInvalidPassword, "the new password breaks the policy", "Password did not conform with policy: "+why))
 		return
 	}
 	if m.Reused(u, pw) {
@@ -418,7 +483,7 @@ func (m *Model) StepNewPassword(c *Call, s *Session, name challenge.Name, pw str
 			return
 		}
 	}
-	m.addGrant(c, u.Name)
+	m.grantTo(c, u.Name)
 	c.Expect = expectTokens("a valid new password replaced a proven temporary one")
 }
 
@@ -509,7 +574,7 @@ func (m *Model) StepAdminSetUserPassword(c *Call, name, pw string, permanent boo
 		return
 	}
 	if why := m.PolicyViolation(pw); why != "" {
-		c.Expect = expectErr(challenge.ErrInvalidPassword, "the password breaks the policy", "Password does not conform to policy: "+why)
+		c.Expect = expectErr(challenge.ErrInvalidPassword, "the password breaks the policy", "Password did not conform with policy: "+why)
 		return
 	}
 	if permanent && m.Reused(u, pw) {

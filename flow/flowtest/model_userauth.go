@@ -92,6 +92,7 @@ func (m *Model) installUserAuth() {
 	m.AddAction(Action{Name: "UserAuthSelect", Weight: 3, Run: m.actUserAuthSelect})
 	m.AddAction(Action{Name: "AnswerSelectChallenge", Weight: 5, Enabled: has(challenge.SelectChallenge), Run: m.actAnswerSelect})
 	m.AddAction(Action{Name: "AnswerEmailOTP", Weight: 5, Enabled: has(challenge.EmailOTP), Run: m.actAnswerEmailOTP})
+	m.AddAction(Action{Name: "GuessCodes", Weight: 1, Run: m.actGuessCodes})
 	m.AddAction(Action{Name: "AnswerEmailOTPLate", Weight: 1, Enabled: func() bool { return len(m.lateOTPSessions()) > 0 },
 		Run: m.actAnswerEmailOTPLate})
 	m.AddAction(Action{Name: "AnswerPasswordChallenge", Weight: 2, Enabled: has(challenge.Password), Run: m.actAnswerPassword})
@@ -102,7 +103,8 @@ func (m *Model) installUserAuth() {
 // a decoy), in Cognito's order.
 func (m *Model) firstFactorsOf(u *UserState) []challenge.Name {
 	out := []challenge.Name{challenge.Password, challenge.PasswordSRP}
-	if u != nil && u.Name == EmailUser {
+	if u == nil || u.Name == EmailUser {
+		// A decoy offers every code factor the pool allows.
 		out = append(out, challenge.EmailOTP)
 	}
 	return out
@@ -152,7 +154,7 @@ func (m *Model) userAuthInitiate(t *rapid.T, action, name string, pref challenge
 	if u != nil {
 		c.User = u.Name
 	}
-	s := &Session{User: name, Decoy: true, Admin: admin}
+	s := &Session{User: m.DecoyID(name), Decoy: true, Admin: admin}
 	if u != nil {
 		s.User, s.Decoy, s.Password, s.Epoch = u.Name, false, u.Password, u.Epoch
 	}
@@ -197,11 +199,9 @@ func (m *Model) StepUserAuth(c *Call, s *Session, u *UserState, pref challenge.N
 		c.Expect = expectErr(challenge.ErrUserNotFound, "unknown user, PreventUserExistenceErrors LEGACY", challenge.MsgUserNotFound)
 		return
 	}
-	if u != nil {
-		if g := m.Gate(u); g != nil {
-			c.Expect = g
-			return
-		}
+	if g := m.gateOf(s, u); g != nil {
+		c.Expect = g
+		return
 	}
 	available := m.firstFactorsOf(u)
 	if pref != "" && slices.Contains(available, pref) {
@@ -272,7 +272,7 @@ func (m *Model) startFirstFactor(c *Call, s *Session, u *UserState, name challen
 	case challenge.EmailOTP:
 		params[challenge.KeyCodeDeliveryDeliveryMedium] = challenge.DeliveryMediumEmail
 		c.Expect = expectChallenge(challenge.EmailOTP, "EMAIL_OTP sends a code to the verified address", params)
-		ns := &Session{Kind: challenge.EmailOTP, User: s.User, Admin: s.Admin, Password: s.Password, Epoch: s.Epoch, Steps: s.Steps,
+		ns := &Session{Kind: challenge.EmailOTP, User: s.User, Decoy: s.Decoy, Admin: s.Admin, Password: s.Password, Epoch: s.Epoch, Steps: s.Steps,
 			Extra: map[string]any{uaSession: true, uaCodeExpires: c.At.Add(m.codeValidity())}}
 		if c.Err == nil && c.Challenge == challenge.EmailOTP {
 			if msgs := m.Env.Outbox.Messages(); len(msgs) > m.ua.sent {
@@ -292,7 +292,9 @@ func (m *Model) startFirstFactor(c *Call, s *Session, u *UserState, name challen
 func (m *Model) stepUserAuthPassword(c *Call, s *Session, u *UserState, pw string) {
 	switch {
 	case s.Decoy || u == nil:
-		c.Expect = expectIncorrect("a password for an unknown user (a decoy)")
+		if c.Expect = m.DecoyGuess(s.User); c.Expect == nil {
+			c.Expect = expectIncorrect("a password for an unknown user (a decoy)")
+		}
 	case pw != u.Password:
 		m.RecordFailure(u)
 		c.Expect = expectIncorrect("wrong password")
@@ -381,11 +383,9 @@ func (m *Model) StepSelect(c *Call, s *Session, u *UserState, answer challenge.N
 			"The challenge "+string(answer)+" is not available for the user.")
 		return
 	}
-	if u != nil {
-		if g := m.Gate(u); g != nil {
-			c.Expect = g
-			return
-		}
+	if g := m.gateOf(s, u); g != nil {
+		c.Expect = g
+		return
 	}
 	m.startFirstFactor(c, s, u, answer, pw, cl)
 }
@@ -416,8 +416,8 @@ func (m *Model) actAnswerPassword(t *rapid.T) {
 	}
 	s.Spent = true
 	switch {
-	case u != nil && m.Gate(u) != nil:
-		c.Expect = m.Gate(u)
+	case m.gateOf(s, u) != nil:
+		c.Expect = m.gateOf(s, u)
 	case pw == "":
 		c.Expect = expectErr(challenge.ErrInvalidParameter, "PASSWORD is missing", "Missing required parameter PASSWORD")
 	default:
@@ -535,6 +535,10 @@ func (m *Model) StepEmailOTP(c *Call, s *Session, code string) {
 	if m.SessionGate(c, s, challenge.EmailOTP) {
 		return
 	}
+	if s.Decoy {
+		m.stepDecoyEmailOTP(c, s, code)
+		return
+	}
 	u := m.Users[s.User]
 	if g := m.Gate(u); g != nil {
 		s.Spent = true
@@ -557,6 +561,7 @@ func (m *Model) StepEmailOTP(c *Call, s *Session, code string) {
 		s.Spent = true
 		return
 	case code != sent:
+		m.RecordFailure(u) // a wrong code counts towards the lockout
 		e := expectErr(challenge.ErrCodeMismatch, "not the code sent for the session", challenge.MsgInvalidCodeReceived)
 		if s.Wrong+1 >= m.Limits.MaxWrongAnswers {
 			s.Spent = true
@@ -577,7 +582,6 @@ func (m *Model) StepEmailOTP(c *Call, s *Session, code string) {
 		c.Expect = expectErr(challenge.ErrNotAuthorized, "the code is right but the temporary password has expired", challenge.MsgTemporaryExpired)
 		return
 	}
-	m.ResetFailures(u)
 	if u.Status == flow.StatusForceChangePassword {
 		m.addSession(c, &Session{Kind: challenge.NewPasswordRequired, User: u.Name, Epoch: s.Epoch, Steps: s.Steps,
 			Extra: map[string]any{uaSession: true}})
@@ -586,7 +590,7 @@ func (m *Model) StepEmailOTP(c *Call, s *Session, code string) {
 		return
 	}
 	// A one-time code is not followed by MFA.
-	m.addGrant(c, u.Name)
+	m.grantTo(c, u.Name)
 	c.Expect = expectTokens("the code sent for a live session, unexpired (no MFA after a one-time code)")
 }
 
@@ -608,4 +612,65 @@ func checkUserAuthProven(m *Model, c *Call) error {
 		return fmt.Errorf("tokens for a PASSWORD_VERIFIER answer of a USER_AUTH sign-in that did not prove the password: %s", c.Proof.Why)
 	}
 	return nil
+}
+
+// gateOf is Gate for a user's session and DecoyGate for a decoy's.
+func (m *Model) gateOf(s *Session, u *UserState) *Expect {
+	if s.Decoy || u == nil {
+		return m.DecoyGate(s.User)
+	}
+	return m.Gate(u)
+}
+
+// stepDecoyEmailOTP applies an EMAIL_OTP answer to a decoy session, whose
+// code nobody has: every code is a counted, wrong guess.
+func (m *Model) stepDecoyEmailOTP(c *Call, s *Session, code string) {
+	expires, _ := s.Extra[uaCodeExpires].(time.Time)
+	if code == "" {
+		s.Spent = true
+		if c.Expect = m.DecoyGate(s.User); c.Expect == nil {
+			c.Expect = expectErr(challenge.ErrInvalidParameter, "EMAIL_OTP_CODE is missing", "Missing required parameter EMAIL_OTP_CODE")
+		}
+		return
+	}
+	if c.Expect = m.DecoyGuess(s.User); c.Expect != nil {
+		s.Spent = true
+		return
+	}
+	if !m.Now().Before(expires) {
+		s.Spent = true
+		c.Expect = expectErr(challenge.ErrExpiredCode, "the code has expired", challenge.MsgExpiredCode)
+		return
+	}
+	e := expectErr(challenge.ErrCodeMismatch, "a decoy session accepts no code", challenge.MsgInvalidCodeReceived)
+	if s.Wrong+1 >= m.Limits.MaxWrongAnswers {
+		s.Spent = true
+		e.Why += "; the session's last wrong answer"
+	} else {
+		s.Wrong++
+		e.Why += "; the session stays usable"
+	}
+	c.Expect = e
+}
+
+// actGuessCodes is an attacker guessing alice's one-time code: sign-in
+// after sign-in with PREFERRED_CHALLENGE=EMAIL_OTP, each answered with
+// wrong codes (InvGuessesBounded holds the engine to the lockout).
+func (m *Model) actGuessCodes(t *rapid.T) {
+	for range rapid.IntRange(1, 3).Draw(t, "codeSessions") {
+		before := len(m.Sessions)
+		m.userAuthInitiate(t, "GuessCodes", EmailUser, challenge.EmailOTP, "", false)
+		if len(m.Sessions) == before {
+			continue // refused (locked out)
+		}
+		s := m.Sessions[len(m.Sessions)-1]
+		for range rapid.IntRange(1, m.Limits.MaxWrongAnswers).Draw(t, "wrongCodes") {
+			sent, _ := s.Extra[uaCode].(string)
+			code := "000000"
+			if code == sent {
+				code = "111111"
+			}
+			m.answerEmailOTP(t, "GuessCodes", s, code, "a wrong code")
+		}
+	}
 }
