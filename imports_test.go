@@ -43,6 +43,9 @@ var allowed = map[string][]string{
 	"token/redisstate":            {"token", "token/internal/statetime"},
 	"token/sqlstate":              {"token", "token/internal/statetime"},
 	"token/statetest":             {"challenge", "token"},
+	"session/redisstore":          {"session", "session/internal/handles"},
+	"session/sessiontest":         {"session"},
+	"session/internal/handles":    {},
 }
 
 // importAllowed reports whether package rel may import the module package
@@ -137,7 +140,7 @@ func TestClientLinksNoEngine(t *testing.T) {
 // imports: the engine, the memory directory, session store and token
 // issuer (MemoryState), and the HTTP handler.
 var memoryEmbed = []string{
-	module + "/flow", module + "/directory", module + "/token", module + "/cognitohttp",
+	module + "/flow", module + "/directory", module + "/session", module + "/token", module + "/cognitohttp",
 }
 
 // databaseDrivers are the modules only a backend subpackage may link.
@@ -147,7 +150,8 @@ var databaseDrivers = []string{"modernc.org/sqlite", "github.com/jackc/pgx", "gi
 // stores links no database driver (issue 14: such a program linked sqlite,
 // pgx and redis, 13 MB). The drivers live in the backend subpackages
 // (directory/sqlitedir, directory/postgresdir, token/redisstate,
-// token/sqlstate), which only a program that uses them imports.
+// token/sqlstate, session/redisstore), which only a program that uses them
+// imports.
 func TestMemoryEmbedLinksNoDriver(t *testing.T) {
 	out, err := exec.Command("go", append([]string{"list", "-deps"}, memoryEmbed...)...).Output()
 	if err != nil {
@@ -178,6 +182,7 @@ func TestBackendsLinkOnlyTheirDriver(t *testing.T) {
 		"token/redisstate":      "github.com/redis/go-redis",
 		"token/sqlstate":        "",
 		"directory/sqldir":      "",
+		"session/redisstore":    "github.com/redis/go-redis",
 	}
 	for pkg, own := range cases {
 		out, err := exec.Command("go", "list", "-deps", module+"/"+pkg).Output()

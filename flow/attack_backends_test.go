@@ -23,6 +23,7 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/session/redisstore"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -107,7 +108,7 @@ func openPostgres(t *testing.T) backendUserDir {
 
 // openRedis returns a session store (and Limiter) under a fresh prefix of
 // AUTHFLOW_REDIS_URL, its keys deleted when the test ends.
-func openRedis(t *testing.T) *session.Redis {
+func openRedis(t *testing.T) *redisstore.Store {
 	url := os.Getenv("AUTHFLOW_REDIS_URL")
 	if url == "" {
 		t.Skip("AUTHFLOW_REDIS_URL is not set")
@@ -124,7 +125,7 @@ func openRedis(t *testing.T) *session.Redis {
 		}
 		_ = client.Close()
 	})
-	return session.NewRedis(client, prefix)
+	return redisstore.New(client, prefix)
 }
 
 // forEachBackend runs f against every combination of directory and store

@@ -78,6 +78,7 @@ import (
 	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/session/redisstore"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/token/redisstate"
 	"github.com/authflow/authflow/token/sqlstate"
@@ -272,7 +273,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("-redis: %w", err)
 		}
-		sessions = session.NewRedis(rc, "authflow:session:")
+		sessions = redisstore.New(rc, "authflow:session:")
 		tokenState = redisstate.New(rc, "authflow:token:")
 		log.Info("sessions", "backend", "redis", "addr", ropts.Addr)
 		log.Info("refresh tokens", "backend", "redis", "addr", ropts.Addr)
