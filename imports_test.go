@@ -31,6 +31,28 @@ var allowed = map[string][]string{
 	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
 	"cognitohttp":         {"challenge"},
 	"internal/gendiagram": {"flow"},
+
+	// Backends that link a driver, and the conformance suites every
+	// backend runs (issue 14). A package may also import the internal
+	// packages under it (see importAllowed).
+	"directory/internal/contract": {"flow"},
+	"directory/sqldir":            {"flow", "directory/internal/contract"},
+	"directory/sqlitedir":         {"directory/sqldir", "directory/internal/contract"},
+	"directory/postgresdir":       {"directory/sqldir"},
+	"directory/directorytest":     {"flow", "challenge", "directory", "userpool"},
+	"token/internal/statetime":    {},
+	"token/redisstate":            {"token", "token/internal/statetime"},
+	"token/sqlstate":              {"token", "token/internal/statetime"},
+	"token/statetest":             {"challenge", "token"},
+	"session/redisstore":          {"session", "session/internal/handles"},
+	"session/sessiontest":         {"session"},
+	"session/internal/handles":    {},
+}
+
+// importAllowed reports whether package rel may import the module package
+// dep: dep is in rel's rules, or an internal package under rel.
+func importAllowed(rel, dep string, rules []string) bool {
+	return slices.Contains(rules, dep) || strings.HasPrefix(dep, rel+"/internal/")
 }
 
 // examples may import anything in the module.
@@ -77,7 +99,7 @@ func TestImportRules(t *testing.T) {
 				continue
 			}
 			dep := strings.TrimPrefix(imp, module+"/")
-			if !slices.Contains(rules, dep) {
+			if !importAllowed(rel, dep, rules) {
 				t.Errorf("%s imports %s, which ARCHITECTURE.md §1 does not allow", rel, dep)
 			}
 		}
@@ -110,6 +132,76 @@ func TestClientLinksNoEngine(t *testing.T) {
 		for _, bad := range forbiddenInClient {
 			if dep == bad || strings.HasPrefix(dep, bad+"/") {
 				t.Errorf("client + cognitoclient link %s", dep)
+			}
+		}
+	}
+}
+
+// memoryEmbed is what a program embedding the engine on memory stores
+// imports: the engine, the user-pool service, the memory directory, session store and token
+// issuer (MemoryState), and the HTTP handler.
+var memoryEmbed = []string{
+	module + "/flow", module + "/userpool", module + "/directory", module + "/session", module + "/token",
+	module + "/cognitohttp",
+}
+
+// databaseDrivers are the modules only a backend subpackage may link.
+var databaseDrivers = []string{"modernc.org/sqlite", "github.com/jackc/pgx", "github.com/redis/go-redis"}
+
+// TestMemoryEmbedLinksNoDriver: a program that embeds the engine on memory
+// stores links no database driver (issue 14: such a program linked sqlite,
+// pgx and redis, 13 MB). The drivers live in the backend subpackages
+// (directory/sqlitedir, directory/postgresdir, token/redisstate,
+// token/sqlstate, session/redisstore), which only a program that uses them
+// imports.
+func TestMemoryEmbedLinksNoDriver(t *testing.T) {
+	out, err := exec.Command("go", append([]string{"list", "-deps"}, memoryEmbed...)...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, want := range append([]string{"net/http"}, memoryEmbed...) {
+		if !slices.Contains(deps, want) {
+			t.Fatalf("go list -deps gave an implausible list (%d packages, no %s)", len(deps), want)
+		}
+	}
+	for _, dep := range deps {
+		for _, bad := range databaseDrivers {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") {
+				t.Errorf("a memory-only embed links %s", dep)
+			}
+		}
+	}
+}
+
+// TestBackendsLinkOnlyTheirDriver: each backend subpackage links its own
+// driver and not the others', so a SQLite deployment carries no pgx and
+// no Redis client, and so on.
+func TestBackendsLinkOnlyTheirDriver(t *testing.T) {
+	cases := map[string]string{
+		"directory/sqlitedir":   "modernc.org/sqlite",
+		"directory/postgresdir": "github.com/jackc/pgx",
+		"token/redisstate":      "github.com/redis/go-redis",
+		"token/sqlstate":        "",
+		"directory/sqldir":      "",
+		"session/redisstore":    "github.com/redis/go-redis",
+	}
+	for pkg, own := range cases {
+		out, err := exec.Command("go", "list", "-deps", module+"/"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		linked := map[string]bool{}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, d := range databaseDrivers {
+				if dep == d || strings.HasPrefix(dep, d+"/") {
+					linked[d] = true
+				}
+			}
+		}
+		for _, d := range databaseDrivers {
+			if linked[d] != (d == own) {
+				t.Errorf("%s links %s: %v, want %v", pkg, d, linked[d], d == own)
 			}
 		}
 	}

@@ -3,15 +3,21 @@
 // It provides two implementations of the ports that package flow declares,
 // [flow.Directory] (users) and [flow.Catalog] (user pools and app clients):
 //
-//   - [Memory]: in-process maps, for tests, examples and single-process
-//     servers that do not need to keep users across restarts.
-//   - [SQL]: a database, either SQLite through modernc.org/sqlite (no cgo;
-//     [OpenSQLite]) or PostgreSQL through github.com/jackc/pgx/v5
-//     ([OpenPostgres]). Several server processes may share one PostgreSQL
-//     database, or one SQLite file on a local disk.
+//   - [Memory], in this package: in-process maps, for tests, examples and
+//     single-process servers that do not need to keep users across restarts.
+//   - sqldir.SQL, in package directory/sqldir: a database, opened by
+//     directory/sqlitedir (SQLite through modernc.org/sqlite, no cgo) or by
+//     directory/postgresdir (PostgreSQL through github.com/jackc/pgx/v5).
+//     Several server processes may share one PostgreSQL database, or one
+//     SQLite file on a local disk.
 //
-// Both pass the same conformance suite and behave the same way; the contract
-// below holds for both.
+// Each database driver is linked only by the subpackage that opens it, so a
+// program that keeps its users in memory links no driver at all, and one on
+// SQLite links no pgx.
+//
+// Both pass the same conformance suite (package directory/directorytest,
+// which an embedder's own store can run too) and behave the same way; the
+// contract below holds for both.
 //
 // # Contract
 //
@@ -54,8 +60,9 @@
 //
 // # Storage
 //
-// [SQL] keeps each record as the JSON encoding of the flow struct, in tables
-// whose names start with "authflow_" (see [SQL] for the schema). That includes the
-// users' SRP salts and verifiers, hashed pending codes, TOTP secrets and app
-// client secrets: protect the database as you would a password file.
+// sqldir.SQL keeps each record as the JSON encoding of the flow struct, in
+// tables whose names start with "authflow_" (see sqldir.SQL for the schema).
+// That includes the users' SRP salts and verifiers, hashed pending codes,
+// TOTP secrets and app client secrets: protect the database as you would a
+// password file.
 package directory

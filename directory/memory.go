@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/authflow/authflow/directory/internal/contract"
 	"github.com/authflow/authflow/flow"
 )
 
@@ -113,7 +114,7 @@ func (m *Memory) Users(_ context.Context, poolID, after string, limit int) ([]*f
 // documentation. It returns an error wrapping [flow.ErrConflict] for a
 // change that does not apply and [ErrInvalid] for a malformed one.
 func (m *Memory) Apply(_ context.Context, changes ...flow.Change) error {
-	if err := checkChanges(changes); err != nil {
+	if err := contract.CheckChanges(changes); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -130,7 +131,7 @@ func (m *Memory) Apply(_ context.Context, changes ...flow.Change) error {
 		}
 		if ch.Kind == flow.ChangeCreate {
 			if cur != nil {
-				return conflict(i, ch, "user exists")
+				return contract.Conflict(i, ch, "user exists")
 			}
 			u := ch.User.Clone()
 			u.Version = 1
@@ -138,10 +139,10 @@ func (m *Memory) Apply(_ context.Context, changes ...flow.Change) error {
 			continue
 		}
 		if cur == nil {
-			return conflict(i, ch, "no such user")
+			return contract.Conflict(i, ch, "no such user")
 		}
 		if ch.Version != 0 && ch.Version != cur.Version {
-			return conflict(i, ch, fmt.Sprintf("version is %d, not %d", cur.Version, ch.Version))
+			return contract.Conflict(i, ch, fmt.Sprintf("version is %d, not %d", cur.Version, ch.Version))
 		}
 		if ch.Kind == flow.ChangeDelete {
 			staged[k] = nil
@@ -179,7 +180,7 @@ func (m *Memory) lookup(k userKey) *flow.User {
 // updates the indexes.
 func (p *memPool) put(username string, u *flow.User) {
 	if old := p.users[username]; old != nil {
-		indexedAttrs(old, func(name, value string) {
+		contract.IndexedAttrs(old, func(name, value string) {
 			a := attr{name, value}
 			if s := removeSorted(p.attrs[a], username); len(s) > 0 {
 				p.attrs[a] = s
@@ -196,7 +197,7 @@ func (p *memPool) put(username string, u *flow.User) {
 		return
 	}
 	p.users[username] = u
-	indexedAttrs(u, func(name, value string) {
+	contract.IndexedAttrs(u, func(name, value string) {
 		a := attr{name, value}
 		p.attrs[a] = insertSorted(p.attrs[a], username)
 	})
@@ -222,7 +223,7 @@ func removeSorted(s []string, v string) []string {
 func (m *Memory) Pool(_ context.Context, poolID string) (*flow.Pool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return clonePool(m.pools[poolID]), nil
+	return contract.ClonePool(m.pools[poolID]), nil
 }
 
 // Pools returns copies of all pools in pool ID order.
@@ -231,7 +232,7 @@ func (m *Memory) Pools(_ context.Context) ([]*flow.Pool, error) {
 	defer m.mu.RUnlock()
 	var out []*flow.Pool
 	for _, p := range m.pools {
-		out = append(out, clonePool(p))
+		out = append(out, contract.ClonePool(p))
 	}
 	slices.SortFunc(out, func(a, b *flow.Pool) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
@@ -240,10 +241,10 @@ func (m *Memory) Pools(_ context.Context) ([]*flow.Pool, error) {
 // PutPool creates or replaces the pool p.ID with a copy of p. It returns
 // [ErrInvalid] for a nil pool or an empty ID.
 func (m *Memory) PutPool(_ context.Context, p *flow.Pool) error {
-	if err := checkPool(p); err != nil {
+	if err := contract.CheckPool(p); err != nil {
 		return err
 	}
-	c := clonePool(p)
+	c := contract.ClonePool(p)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.pools[c.ID] = c
@@ -269,7 +270,7 @@ func (m *Memory) DeletePool(_ context.Context, poolID string) error {
 func (m *Memory) Client(_ context.Context, clientID string) (*flow.AppClient, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return cloneClient(m.clients[clientID]), nil
+	return contract.CloneClient(m.clients[clientID]), nil
 }
 
 // Clients returns copies of the app clients of the pool in client ID order.
@@ -279,7 +280,7 @@ func (m *Memory) Clients(_ context.Context, poolID string) ([]*flow.AppClient, e
 	var out []*flow.AppClient
 	for _, c := range m.clients {
 		if c.PoolID == poolID {
-			out = append(out, cloneClient(c))
+			out = append(out, contract.CloneClient(c))
 		}
 	}
 	slices.SortFunc(out, func(a, b *flow.AppClient) int { return cmp.Compare(a.ID, b.ID) })
@@ -290,14 +291,14 @@ func (m *Memory) Clients(_ context.Context, poolID string) ([]*flow.AppClient, e
 // returns [ErrPoolNotFound] when the pool c.PoolID does not exist and
 // [ErrInvalid] for a nil client or an empty ID.
 func (m *Memory) PutClient(_ context.Context, c *flow.AppClient) error {
-	if err := checkClient(c); err != nil {
+	if err := contract.CheckClient(c); err != nil {
 		return err
 	}
-	cc := cloneClient(c)
+	cc := contract.CloneClient(c)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.pools[cc.PoolID] == nil {
-		return ErrPoolNotFound
+		return contract.ErrPoolNotFound
 	}
 	m.clients[cc.ID] = cc
 	return nil

@@ -2,11 +2,9 @@ package directory
 
 import "github.com/authflow/authflow/userpool"
 
-// Both stores also serve the user-pool service's wider ports (listing
-// users, creating and deleting pools and app clients).
+// Memory also serves the user-pool service's wider ports (listing users,
+// creating and deleting pools and app clients).
 var (
 	_ userpool.Directory = (*Memory)(nil)
 	_ userpool.Catalog   = (*Memory)(nil)
-	_ userpool.Directory = (*SQL)(nil)
-	_ userpool.Catalog   = (*SQL)(nil)
 )

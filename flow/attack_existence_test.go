@@ -12,6 +12,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 )
@@ -119,7 +120,7 @@ func TestAttackTimingKnownVersusUnknown(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			var dir userStore = directory.NewMemory()
 			if kind == "sqlite" {
-				d, err := directory.OpenSQLite(filepath.Join(t.TempDir(), "users.db"))
+				d, err := sqlitedir.Open(filepath.Join(t.TempDir(), "users.db"))
 				require.NoError(t, err)
 				t.Cleanup(func() { d.Close() })
 				dir = d

@@ -16,6 +16,8 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/postgresdir"
+	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
@@ -82,13 +84,13 @@ func directories() map[string]func(t *testing.T) userStore {
 	return map[string]func(t *testing.T) userStore{
 		"memory": func(t *testing.T) userStore { return directory.NewMemory() },
 		"sqlite": func(t *testing.T) userStore {
-			d, err := directory.OpenSQLite(filepath.Join(t.TempDir(), "users.db"))
+			d, err := sqlitedir.Open(filepath.Join(t.TempDir(), "users.db"))
 			require.NoError(t, err)
 			t.Cleanup(func() { d.Close() })
 			return d
 		},
 		"postgres": func(t *testing.T) userStore {
-			d, err := directory.OpenPostgres(postgresDSN(t))
+			d, err := postgresdir.Open(postgresDSN(t))
 			require.NoError(t, err)
 			t.Cleanup(func() { d.Close() })
 			return d

@@ -9,7 +9,7 @@ import (
 
 // Directory is where users live, as sign-in needs it: read a user by name
 // or by an alias, apply changes. Implementations: directory.Memory and
-// directory.SQL (which also list users, for package userpool). Usernames
+// sqldir.SQL (which also list users, for package userpool). Usernames
 // passed in are canonical (the engine lower-cases them in case-insensitive
 // pools); a Directory compares them exactly.
 //
@@ -28,7 +28,7 @@ type Directory interface {
 }
 
 // Catalog is where user pools and app clients live, as sign-in reads them.
-// directory.Memory and directory.SQL implement it beside Directory (and
+// directory.Memory and sqldir.SQL implement it beside Directory (and
 // the create, list and delete operations package userpool adds). Both
 // methods return (nil, nil) for one that does not exist.
 type Catalog interface {
@@ -61,7 +61,7 @@ type Change struct {
 
 // Store keeps flow state between two calls, addressed by the opaque handle
 // that Cognito clients send back as `Session`. Implementations:
-// session.Memory and session.Redis. err is for infrastructure failures only.
+// session.Memory and redisstore.Store. err is for infrastructure failures only.
 type Store interface {
 	// Save stores blob until ttl elapses and returns a new unguessable handle.
 	Save(ctx context.Context, blob []byte, ttl time.Duration) (handle string, err error)
@@ -80,8 +80,8 @@ type Store interface {
 // Limiter counts attempts per key in fixed windows. It bounds what no
 // user record can: guesses for names that do not exist, code requests, new
 // sign-in sessions. It must be shared by every node that serves the same
-// pools (session.Redis is; session.Memory and the engine's default are
-// per process). Implementations: session.Memory, session.Redis.
+// pools (redisstore.Store is; session.Memory and the engine's default are
+// per process). Implementations: session.Memory, redisstore.Store.
 type Limiter interface {
 	// Take counts one attempt under key and returns how many attempts the
 	// key's current window holds, this one included. A window starts with

@@ -21,7 +21,7 @@ type Config struct {
 	Issuer    Issuer
 	// Limiter counts attempts that no user record holds (guesses for
 	// unknown names, code requests, new sign-in sessions). Default: Sessions
-	// when it implements Limiter (session.Memory and session.Redis do),
+	// when it implements Limiter (session.Memory and redisstore.Store do),
 	// else a bounded in-process counter. Nodes that share users must share
 	// it.
 	Limiter Limiter

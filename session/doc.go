@@ -3,14 +3,18 @@
 // Between two calls of a Cognito sign-in (InitiateAuth, then one or more
 // RespondToAuthChallenge) the engine keeps its state as an opaque blob in a
 // session store and hands the client an opaque, unguessable handle: Cognito's
-// Session string. This package provides two stores with the same contract:
+// Session string. Two stores have the same contract:
 //
-//   - [Memory]: an in-process map, the default for a single server process and
-//     for tests (injected clock and randomness make it deterministic).
-//   - [Redis]: a store shared by several server processes, on any
-//     [github.com/redis/go-redis/v9.UniversalClient].
+//   - [Memory], in this package: an in-process map, the default for a single
+//     server process and for tests (injected clock and randomness make it
+//     deterministic).
+//   - redisstore.Store, in package session/redisstore: a store shared by
+//     several server processes, on any go-redis UniversalClient. Only that
+//     subpackage links the Redis client, so a program on Memory links none.
 //
-// Both implement, structurally, the Store port that package flow declares:
+// Both implement, structurally, the Store port that package flow declares,
+// and its Limiter port beside it; both pass the conformance suite of package
+// session/sessiontest. The Store port:
 //
 //	Save(ctx, blob, ttl) (handle string, err error)
 //	Load(ctx, handle) (blob []byte, ok bool, err error)
@@ -23,8 +27,8 @@
 //     whichever comes first. Once it is no longer live it never becomes live
 //     again: Load, Replace and Spend all report ok=false for it.
 //   - Spend is atomic: of any number of concurrent Spend calls on one live
-//     handle (from one process or, for [Redis], from many), exactly one gets
-//     ok=true. The engine spends a handle before it applies the effects of a
+//     handle (from one process or, for redisstore.Store, from many), exactly
+//     one gets ok=true. The engine spends a handle before it applies the effects of a
 //     step, so two concurrent correct answers can never both succeed.
 //   - Replace overwrites the blob and keeps the original expiry, so a session
 //     cannot be kept alive by answering wrongly again and again.

@@ -6,9 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
-
 	"github.com/authflow/authflow/session"
 )
 
@@ -67,35 +64,4 @@ func ExampleWithClock() {
 	// Output:
 	// after 2m59s: true
 	// after 3m: false
-}
-
-// A Redis store shared by several server processes. miniredis stands in for
-// a real server here.
-func ExampleNewRedis() {
-	ctx := context.Background()
-	mr := miniredis.NewMiniRedis()
-	if err := mr.Start(); err != nil {
-		panic(err)
-	}
-	defer mr.Close()
-	client := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	defer client.Close()
-
-	nodeA := session.NewRedis(client, "authflow:session:")
-	nodeB := session.NewRedis(client, "authflow:session:")
-
-	h, err := nodeA.Save(ctx, []byte("state"), 3*time.Minute)
-	if err != nil {
-		panic(err)
-	}
-	blob, ok, _ := nodeB.Load(ctx, h)
-	fmt.Printf("node B loads: %q %v\n", blob, ok)
-	ok, _ = nodeB.Spend(ctx, h)
-	fmt.Println("node B spends:", ok)
-	ok, _ = nodeA.Spend(ctx, h)
-	fmt.Println("node A spends:", ok)
-	// Output:
-	// node B loads: "state" true
-	// node B spends: true
-	// node A spends: false
 }

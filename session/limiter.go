@@ -3,18 +3,14 @@ package session
 import (
 	"container/heap"
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
 	"sync"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // The Limiter port of package flow: attempts counted per key in fixed
-// windows. Both stores implement it beside the Store port, so a server
-// that shares its sessions across nodes shares its limits too.
+// windows. Memory implements it beside the Store port, and so does
+// redisstore.Store, so a server that shares its sessions across nodes
+// shares its limits too.
 
 // DefaultMaxLimiterKeys is the number of windows a [Memory] keeps for
 // [Memory.Take]. When it is reached, the windows that end soonest are
@@ -100,42 +96,4 @@ func (h *windowHeap) Pop() any {
 	old[n] = nil
 	*h = old[:n]
 	return w
-}
-
-// takeScript counts one attempt in KEYS[1], starting a window of ARGV[1]
-// milliseconds when the key is new (or, defensively, has no expiry).
-var takeScript = redis.NewScript(`local n = redis.call('INCR', KEYS[1])
-if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-end
-return n`)
-
-// Take counts one attempt under key (a Redis counter at prefix+"limit:"+key
-// whose expiry is the window, set by the first attempt in one Lua script, so
-// it is atomic across nodes) and returns the count of the current window,
-// this one included. A window <= 0 only reads the count (0 when none). A
-// window is rounded up to a whole millisecond. err is non-nil only when
-// Redis fails; the caller must then refuse the attempt.
-func (s *Redis) Take(ctx context.Context, key string, window time.Duration) (int, error) {
-	k := s.prefix + "limit:" + key
-	if window <= 0 {
-		v, err := s.client.Get(ctx, k).Result()
-		switch {
-		case errors.Is(err, redis.Nil):
-			return 0, nil
-		case err != nil:
-			return 0, fmt.Errorf("session: redis GET counter: %w", err)
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return 0, fmt.Errorf("session: redis counter is not a number")
-		}
-		return n, nil
-	}
-	ms := int64((window + time.Millisecond - 1) / time.Millisecond)
-	n, err := takeScript.Run(ctx, s.client, []string{k}, ms).Int()
-	if err != nil {
-		return 0, fmt.Errorf("session: redis take: %w", err)
-	}
-	return n, nil
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/authflow/authflow/session/internal/handles"
 )
 
 // Memory is an in-process session store: a map guarded by one mutex, with
@@ -28,7 +30,7 @@ import (
 type Memory struct {
 	mu         sync.Mutex
 	now        func() time.Time // nil: time.Now
-	src        handleSource
+	src        handles.Source
 	maxEntries int // <= 0: DefaultMaxEntries
 	maxBlob    int // <= 0: DefaultMaxBlobSize
 
@@ -85,10 +87,10 @@ func (m *Memory) Save(_ context.Context, blob []byte, ttl time.Duration) (string
 	}
 	e := &memEntry{blob: cloneBlob(blob)}
 
-	for range saveAttempts {
+	for range handles.SaveAttempts {
 		// Read the random source outside m.mu: crypto/rand needs no lock,
 		// and an injected reader has a lock of its own.
-		h, err := m.src.newHandle()
+		h, err := m.src.New()
 		if err != nil {
 			return "", err
 		}
@@ -196,7 +198,7 @@ func (m *Memory) Len() int {
 // live returns the entry of a live handle, reclaiming it if it has expired.
 // m.mu must be held.
 func (m *Memory) live(handle string) *memEntry {
-	if !validHandle(handle) {
+	if !handles.Valid(handle) {
 		return nil
 	}
 	e := m.entries[handle]

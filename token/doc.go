@@ -32,8 +32,12 @@
 // Refresh tokens are not JWTs: they are 32 random bytes in base64url,
 // bound to their sign-in (pool, client, user, origin_jti, auth time, device)
 // in a [RefreshState], which stores only their SHA-256: [MemoryState] (the
-// default, in process memory), [RedisState] or [SQLState] (SQLite or
-// PostgreSQL), the last two shared by every server process on them. Rotation
+// default, in process memory), redisstate.State (package token/redisstate)
+// or sqlstate.State (package token/sqlstate; SQLite or PostgreSQL), the
+// last two shared by every server process on them. Only those subpackages
+// link a Redis client or database/sql, so an Issuer on MemoryState links
+// neither. Every state runs the conformance suite of package
+// token/statetest. Rotation
 // (TokenGrant.RotateRefresh) replaces a refresh token with a new one; the
 // old one stays usable for Config.RotationGrace (0 by default).
 //
@@ -65,9 +69,9 @@
 // with one set.
 //
 // A shared state that loses data (Redis restarted empty, keys evicted, a
-// table emptied) no longer knows which sign-ins were revoked: [RedisState]
-// and [SQLState] are [FailClosedState]s, and a token whose sign-in the state
-// no longer holds is refused as revoked.
+// table emptied) no longer knows which sign-ins were revoked: redisstate.State
+// and sqlstate.State are [FailClosedState]s, and a token whose sign-in the
+// state no longer holds is refused as revoked.
 //
 // # Errors and untrusted input
 //

@@ -10,7 +10,7 @@ import (
 )
 
 // SecretStore keeps small named secrets where every server process of a
-// deployment sees them: the users' database (directory.SQL), or memory
+// deployment sees them: the users' database (sqldir.SQL), or memory
 // for a single process (directory.Memory). PoolKeys keeps each pool's
 // signing keys in one.
 type SecretStore interface {

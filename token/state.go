@@ -68,9 +68,10 @@ type UserRevocation struct {
 }
 
 // RefreshState is where an Issuer keeps refresh tokens (as hashes) and
-// revocations. MemoryState is the default; RedisState and SQLState keep it
-// in Redis or a SQL database, where it survives a restart and several
-// server processes share it.
+// revocations. MemoryState is the default; redisstate.State and
+// sqlstate.State (packages token/redisstate and token/sqlstate) keep it in
+// Redis or a SQL database, where it survives a restart and several server
+// processes share it.
 //
 // Each method must be atomic on its own (the Issuer needs no transactions)
 // and safe for concurrent use. Getters return (nil, nil) or the zero value
@@ -109,8 +110,8 @@ type RefreshState interface {
 
 // FailClosedState is implemented by a RefreshState that holds the session
 // of every token issued through it for as long as the token lives
-// (RedisState and SQLState do; a session's Expires is the latest expiry of
-// its tokens). For such a state a missing session can only mean that the
+// (redisstate.State and sqlstate.State do; a session's Expires is the
+// latest expiry of its tokens). For such a state a missing session can only mean that the
 // state lost data: Redis restarted empty or evicted keys, a failover went
 // to a lagging replica, a table was emptied. The Issuer then refuses the
 // token as revoked ("Access Token has been revoked"), since it can no

@@ -18,9 +18,12 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/postgresdir"
+	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/session/redisstore"
 	"github.com/authflow/authflow/srp"
 	"github.com/authflow/authflow/userpool"
 )
@@ -98,7 +101,7 @@ func openPostgres(t *testing.T) backendUserDir {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	d, err := directory.OpenPostgres(dsn + sep + "search_path=" + schema)
+	d, err := postgresdir.Open(dsn + sep + "search_path=" + schema)
 	require.NoError(t, err)
 	t.Cleanup(func() { d.Close() })
 	return d
@@ -106,7 +109,7 @@ func openPostgres(t *testing.T) backendUserDir {
 
 // openRedis returns a session store (and Limiter) under a fresh prefix of
 // AUTHFLOW_REDIS_URL, its keys deleted when the test ends.
-func openRedis(t *testing.T) *session.Redis {
+func openRedis(t *testing.T) *redisstore.Store {
 	url := os.Getenv("AUTHFLOW_REDIS_URL")
 	if url == "" {
 		t.Skip("AUTHFLOW_REDIS_URL is not set")
@@ -123,7 +126,7 @@ func openRedis(t *testing.T) *session.Redis {
 		}
 		_ = client.Close()
 	})
-	return session.NewRedis(client, prefix)
+	return redisstore.New(client, prefix)
 }
 
 // forEachBackend runs f against every combination of directory and store
@@ -132,7 +135,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b *selfServiceBackend)) {
 	dirs := map[string]func(t *testing.T) backendUserDir{
 		"memory": func(*testing.T) backendUserDir { return directory.NewMemory() },
 		"sqlite": func(t *testing.T) backendUserDir {
-			d, err := directory.OpenSQLite(":memory:")
+			d, err := sqlitedir.Open(":memory:")
 			require.NoError(t, err)
 			t.Cleanup(func() { d.Close() })
 			return d

@@ -10,7 +10,7 @@ import (
 // The service's ports are the engine's (package flow) widened by what the
 // management and self-service operations need besides sign-in: listing
 // users, creating and deleting pools and app clients, verifying and
-// revoking tokens. directory.Memory, directory.SQL and token.Issuer
+// revoking tokens. directory.Memory, sqldir.SQL and token.Issuer
 // implement them.
 
 // Directory is flow.Directory with the listing ListUsers needs.

@@ -73,9 +73,15 @@ import (
 
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/postgresdir"
+	"github.com/authflow/authflow/directory/sqldir"
+	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/session/redisstore"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/token/redisstate"
+	"github.com/authflow/authflow/token/sqlstate"
 	"github.com/authflow/authflow/userpool"
 	"github.com/authflow/authflow/webauthn"
 )
@@ -231,18 +237,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	// Users, pools and clients.
-	var db *directory.SQL
+	var db *sqldir.SQL
 	dialect := "sqlite"
 	if o.postgres != "" {
 		dialect = "postgres"
-		db, err = directory.OpenPostgres(o.postgres)
+		db, err = postgresdir.Open(o.postgres)
 		if err != nil {
 			return err
 		}
 		log.Info("directory", "backend", "postgres")
 	} else {
 		path := filepath.Join(o.data, "authflow.db")
-		db, err = directory.OpenSQLite(path)
+		db, err = sqlitedir.Open(path)
 		if err != nil {
 			return err
 		}
@@ -268,12 +274,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("-redis: %w", err)
 		}
-		sessions = session.NewRedis(rc, "authflow:session:")
-		tokenState = token.NewRedisState(rc, "authflow:token:")
+		sessions = redisstore.New(rc, "authflow:session:")
+		tokenState = redisstate.New(rc, "authflow:token:")
 		log.Info("sessions", "backend", "redis", "addr", ropts.Addr)
 		log.Info("refresh tokens", "backend", "redis", "addr", ropts.Addr)
 	} else {
-		tokenState, err = token.NewSQLState(db.DB(), dialect)
+		tokenState, err = sqlstate.New(db.DB(), dialect)
 		if err != nil {
 			return err
 		}
@@ -417,7 +423,7 @@ func isLoopback(a net.Addr) bool {
 
 // Both directories keep the shared secrets token.PoolKeys needs.
 var (
-	_ token.SecretStore = (*directory.SQL)(nil)
+	_ token.SecretStore = (*sqldir.SQL)(nil)
 	_ token.SecretStore = (*directory.Memory)(nil)
 )
 

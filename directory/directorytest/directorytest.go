@@ -1,4 +1,11 @@
-package directory
+// Package directorytest is the conformance suite of the ports that package
+// directory implements, [flow.Directory] and [flow.Catalog], and of the
+// shared secrets beside them. Every implementation in this module runs it
+// (directory.Memory, sqldir.SQL on SQLite and on PostgreSQL); an embedder's
+// own store can run it too:
+//
+//	func TestMyStore(t *testing.T) { directorytest.Run(t, mystore.New()) }
+package directorytest
 
 import (
 	"context"
@@ -17,12 +24,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/directory"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/userpool"
 )
 
-// store is what both implementations provide.
-type store interface {
+// Store is what an implementation provides: users and the catalog of user
+// pools and app clients.
+type Store interface {
 	userpool.Directory
 	userpool.Catalog
 }
@@ -102,7 +111,7 @@ func fullUser(pool, username string) *flow.User {
 	}
 }
 
-func create(t *testing.T, d store, users ...*flow.User) {
+func create(t *testing.T, d Store, users ...*flow.User) {
 	t.Helper()
 	var changes []flow.Change
 	for _, u := range users {
@@ -111,14 +120,14 @@ func create(t *testing.T, d store, users ...*flow.User) {
 	require.NoError(t, d.Apply(context.Background(), changes...))
 }
 
-func get(t *testing.T, d store, pool, username string) *flow.User {
+func get(t *testing.T, d Store, pool, username string) *flow.User {
 	t.Helper()
 	u, err := d.User(context.Background(), pool, username)
 	require.NoError(t, err)
 	return u
 }
 
-func byAttr(t *testing.T, d store, pool, name, value string) string {
+func byAttr(t *testing.T, d Store, pool, name, value string) string {
 	t.Helper()
 	u, err := d.UserByAttribute(context.Background(), pool, name, value)
 	require.NoError(t, err)
@@ -134,9 +143,11 @@ func withVersion(u *flow.User, v uint64) *flow.User {
 	return c
 }
 
-// testDirectory is the conformance suite that every implementation passes.
-// d must be empty (as far as pools whose IDs start with "us-test-1_" go).
-func testDirectory(t *testing.T, d store) {
+// Run is the conformance suite that every implementation passes: the
+// contract in the documentation of package directory, as subtests of t. d
+// must be empty as far as pools whose IDs start with "us-test-1_" go; Run
+// leaves users, pools and clients with such IDs behind.
+func Run(t *testing.T, d Store) {
 	ctx := context.Background()
 
 	t.Run("RoundTrip", func(t *testing.T) {
@@ -274,7 +285,7 @@ func testDirectory(t *testing.T, d store) {
 		require.NoError(t, err)
 		assert.Len(t, us, 2)
 
-		// A malformed change fails the batch too, with ErrInvalid.
+		// A malformed change fails the batch too, with directory.ErrInvalid.
 		for _, bad := range []flow.Change{
 			{Kind: flow.ChangeCreate},
 			{Kind: 0, User: newUser(pool, "x")},
@@ -282,7 +293,7 @@ func testDirectory(t *testing.T, d store) {
 			{Kind: flow.ChangeCreate, User: newUser("", "x")},
 		} {
 			err := d.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: newUser(pool, "a")}, bad)
-			assert.ErrorIs(t, err, ErrInvalid)
+			assert.ErrorIs(t, err, directory.ErrInvalid)
 			assert.NotErrorIs(t, err, flow.ErrConflict)
 			assert.Nil(t, get(t, d, pool, "a"))
 		}
@@ -532,7 +543,7 @@ func testDirectory(t *testing.T, d store) {
 			require.NoError(t, d.PutClient(ctx, c))
 		}
 		err = d.PutClient(ctx, &flow.AppClient{ID: "pc-client-4", PoolID: prefix + "Z"})
-		assert.ErrorIs(t, err, ErrPoolNotFound)
+		assert.ErrorIs(t, err, directory.ErrPoolNotFound)
 		c, err := d.Client(ctx, "pc-client-4")
 		require.NoError(t, err)
 		assert.Nil(t, c)
@@ -565,11 +576,11 @@ func testDirectory(t *testing.T, d store) {
 		assert.Empty(t, cs)
 
 		// Invalid arguments.
-		assert.ErrorIs(t, d.PutPool(ctx, nil), ErrInvalid)
-		assert.ErrorIs(t, d.PutPool(ctx, &flow.Pool{}), ErrInvalid)
-		assert.ErrorIs(t, d.PutClient(ctx, nil), ErrInvalid)
-		assert.ErrorIs(t, d.PutClient(ctx, &flow.AppClient{ID: "x"}), ErrInvalid)
-		assert.ErrorIs(t, d.PutClient(ctx, &flow.AppClient{PoolID: prefix + "A"}), ErrInvalid)
+		assert.ErrorIs(t, d.PutPool(ctx, nil), directory.ErrInvalid)
+		assert.ErrorIs(t, d.PutPool(ctx, &flow.Pool{}), directory.ErrInvalid)
+		assert.ErrorIs(t, d.PutClient(ctx, nil), directory.ErrInvalid)
+		assert.ErrorIs(t, d.PutClient(ctx, &flow.AppClient{ID: "x"}), directory.ErrInvalid)
+		assert.ErrorIs(t, d.PutClient(ctx, &flow.AppClient{PoolID: prefix + "A"}), directory.ErrInvalid)
 	})
 
 	t.Run("DeletePool", func(t *testing.T) {
@@ -707,7 +718,7 @@ func testDirectory(t *testing.T, d store) {
 	})
 }
 
-func usernames(t *testing.T, d store, pool, after string, limit int) []string {
+func usernames(t *testing.T, d Store, pool, after string, limit int) []string {
 	t.Helper()
 	us, err := d.Users(context.Background(), pool, after, limit)
 	require.NoError(t, err)
@@ -719,7 +730,7 @@ func usernames(t *testing.T, d store, pool, after string, limit int) []string {
 }
 
 // poolIDs lists the IDs of the pools that start with prefix, as Pools orders them.
-func poolIDs(t *testing.T, d store, prefix string) []string {
+func poolIDs(t *testing.T, d Store, prefix string) []string {
 	t.Helper()
 	ps, err := d.Pools(context.Background())
 	require.NoError(t, err)
@@ -732,36 +743,23 @@ func poolIDs(t *testing.T, d store, prefix string) []string {
 	return out
 }
 
-// TestClones checks that the copies the stores rely on share no memory
-// with their source, for every field (fill sets them all).
-func TestClones(t *testing.T) {
-	var u, wantU flow.User
-	fill(t, &u, 5)
-	fill(t, &wantU, 5)
-	assert.Empty(t, zeroFields(&u))
-	c := u.Clone()
-	assert.Equal(t, &wantU, c)
-	mutate(c)
-	assert.Equal(t, &wantU, &u, "flow.User.Clone shares memory with its source")
-
-	var p, wantP flow.Pool
-	fill(t, &p, 6)
-	fill(t, &wantP, 6)
-	assert.Empty(t, zeroFields(&p))
-	cp := clonePool(&p)
-	assert.Equal(t, &wantP, cp)
-	mutate(cp)
-	assert.Equal(t, &wantP, &p, "clonePool shares memory with its source")
-
-	var a, wantA flow.AppClient
-	fill(t, &a, 7)
-	fill(t, &wantA, 7)
-	assert.Empty(t, zeroFields(&a))
-	ca := cloneClient(&a)
-	assert.Equal(t, &wantA, ca)
-	mutate(ca)
-	assert.Equal(t, &wantA, &a, "cloneClient shares memory with its source")
-
-	assert.Nil(t, clonePool(nil))
-	assert.Nil(t, cloneClient(nil))
+// BenchUser measures what the engine does for every sign-in step that
+// changes a user: read a user and write it back with a version check. It
+// uses the pool "us-bench-1_pool".
+func BenchUser(b *testing.B, d Store) {
+	ctx := context.Background()
+	const pool = "us-bench-1_pool"
+	u := fullUser(pool, "bench")
+	require.NoError(b, d.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: u}))
+	b.ReportAllocs()
+	for b.Loop() {
+		u, err := d.User(ctx, pool, "bench")
+		if err != nil || u == nil {
+			b.Fatal(u, err)
+		}
+		u.FailedAttempts++
+		if err := d.Apply(ctx, flow.Change{Kind: flow.ChangeUpdate, User: u, Version: u.Version}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -1,4 +1,9 @@
-package token
+// Package redisstate keeps an Issuer's refresh tokens and revocations in
+// Redis ([State], a token.RefreshState), through github.com/redis/go-redis/v9.
+// It is the only part of package token that links a Redis client: a program
+// whose Issuer keeps its state in memory (token.MemoryState, the default)
+// does not import it and links none.
+package redisstate
 
 import (
 	"context"
@@ -8,10 +13,13 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/token/internal/statetime"
 )
 
-// RedisState is a RefreshState in Redis, shared by every Issuer (server
-// process) that uses the same Redis and prefix: refresh tokens issued by
+// State is a token.RefreshState in Redis, shared by every token.Issuer
+// (server process) that uses the same Redis and prefix: refresh tokens issued by
 // one are accepted by the others, and revocations made by one are seen by
 // all of them. It is safe for concurrent use.
 //
@@ -26,36 +34,37 @@ import (
 // expires (a Redis TTL) once its Expires (sessions) or Keep (refresh
 // tokens, users) has passed, counted from the state's clock when it was
 // last written. Reads also drop entries past their time by the state's
-// clock, as MemoryState does.
+// clock, as token.MemoryState does.
 //
 // Redis should keep these keys until they expire. A server that evicts keys
 // (a maxmemory-policy other than noeviction or volatile-*) or that loses
 // writes (no persistence, failover to a lagging replica) makes refresh
 // tokens stop working early; revocations are not forgotten, since
-// RedisState fails closed (FailClosedState): an access or ID token whose
+// State fails closed (token.FailClosedState): an access or ID token whose
 // session is gone is refused as revoked, so after a loss users sign in
 // again.
-type RedisState struct {
+type State struct {
 	client redis.UniversalClient
 	prefix string
 	now    func() time.Time
 }
 
-// NewRedisState returns a RedisState on client whose keys start with
-// prefix, for example "authflow:token:". Several states may share a Redis
+// New returns a State on client whose keys start with prefix, for example
+// "authflow:token:". Several states may share a Redis
 // when their prefixes differ (and none is a prefix of another). Its clock is
 // time.Now; see WithClock. It panics when client is nil.
-func NewRedisState(client redis.UniversalClient, prefix string) *RedisState {
+func New(client redis.UniversalClient, prefix string) *State {
 	if client == nil {
-		panic("token: NewRedisState with a nil client")
+		panic("token/redisstate: New with a nil client")
 	}
-	return &RedisState{client: client, prefix: prefix, now: time.Now}
+	return &State{client: client, prefix: prefix, now: time.Now}
 }
 
 // WithClock makes the state decide expiry (TTLs and reads) on now instead
-// of time.Now, and returns the state. Pass the Issuer's clock (Config.Now)
-// when it is not time.Now. Call it before the state is used.
-func (r *RedisState) WithClock(now func() time.Time) *RedisState {
+// of time.Now, and returns the state. Pass the Issuer's clock
+// (token.Config.Now) when it is not time.Now. Call it before the state is
+// used.
+func (r *State) WithClock(now func() time.Time) *State {
 	if now == nil {
 		now = time.Now
 	}
@@ -63,9 +72,9 @@ func (r *RedisState) WithClock(now func() time.Time) *RedisState {
 	return r
 }
 
-func (r *RedisState) sessionKey(origin string) string { return r.prefix + "s:" + origin }
-func (r *RedisState) refreshKey(h TokenHash) string   { return r.prefix + "r:" + h.String() }
-func (r *RedisState) userKey(pool, username string) string {
+func (r *State) sessionKey(origin string) string     { return r.prefix + "s:" + origin }
+func (r *State) refreshKey(h token.TokenHash) string { return r.prefix + "r:" + h.String() }
+func (r *State) userKey(pool, username string) string {
 	return r.prefix + "u:" + strconv.Itoa(len(pool)) + ":" + pool + ":" + username
 }
 
@@ -158,32 +167,32 @@ end
 return 0
 `)
 
-// FailsClosed implements FailClosedState: RedisState keeps each session
+// FailsClosed implements token.FailClosedState: State keeps each session
 // until its last token expires, so a missing session means lost keys.
-func (r *RedisState) FailsClosed() bool { return true }
+func (r *State) FailsClosed() bool { return true }
 
 func redisErr(op string, err error) error {
 	return fmt.Errorf("token: redis %s: %w", op, err)
 }
 
-// PutSession implements RefreshState.
-func (r *RedisState) PutSession(ctx context.Context, s Session) error {
+// PutSession implements token.RefreshState.
+func (r *State) PutSession(ctx context.Context, s token.Session) error {
 	rev := "0"
 	if s.Revoked {
 		rev = "1"
 	}
-	args := []any{timeKey(r.now()), timeKey(s.Expires),
+	args := []any{statetime.Key(r.now()), statetime.Key(s.Expires),
 		"pool", s.PoolID, "client", s.ClientID, "user", s.Username, "sub", s.Sub,
-		"origin", s.Origin, "auth", timeKey(s.AuthTime), "dev", s.DeviceKey,
-		"created", timeKey(s.Created), "gen", strconv.FormatUint(s.UserGeneration, 10), "rev", rev}
+		"origin", s.Origin, "auth", statetime.Key(s.AuthTime), "dev", s.DeviceKey,
+		"created", statetime.Key(s.Created), "gen", strconv.FormatUint(s.UserGeneration, 10), "rev", rev}
 	if err := putSessionScript.Run(ctx, r.client, []string{r.sessionKey(s.Origin)}, args...).Err(); err != nil {
 		return redisErr("put session", err)
 	}
 	return nil
 }
 
-// GetSession implements RefreshState.
-func (r *RedisState) GetSession(ctx context.Context, origin string) (*Session, error) {
+// GetSession implements token.RefreshState.
+func (r *State) GetSession(ctx context.Context, origin string) (*token.Session, error) {
 	m, err := r.client.HGetAll(ctx, r.sessionKey(origin)).Result()
 	if err != nil {
 		return nil, redisErr("get session", err)
@@ -191,13 +200,13 @@ func (r *RedisState) GetSession(ctx context.Context, origin string) (*Session, e
 	if len(m) == 0 {
 		return nil, nil
 	}
-	s := &Session{}
+	s := &token.Session{}
 	s.PoolID, s.ClientID, s.Username, s.Sub = m["pool"], m["client"], m["user"], m["sub"]
 	s.Origin, s.DeviceKey = m["origin"], m["dev"]
 	s.Revoked = m["rev"] == "1"
 	var errs []error
 	tm := func(field string) time.Time {
-		t, err := parseTimeKey(m[field])
+		t, err := statetime.ParseKey(m[field])
 		errs = append(errs, err)
 		return t
 	}
@@ -213,29 +222,29 @@ func (r *RedisState) GetSession(ctx context.Context, origin string) (*Session, e
 	return s, nil
 }
 
-// RevokeSession implements RefreshState.
-func (r *RedisState) RevokeSession(ctx context.Context, origin string) error {
+// RevokeSession implements token.RefreshState.
+func (r *State) RevokeSession(ctx context.Context, origin string) error {
 	if err := revokeSessionScript.Run(ctx, r.client, []string{r.sessionKey(origin)}).Err(); err != nil {
 		return redisErr("revoke session", err)
 	}
 	return nil
 }
 
-// PutRefresh implements RefreshState.
-func (r *RedisState) PutRefresh(ctx context.Context, h TokenHash, rec RefreshRecord) error {
+// PutRefresh implements token.RefreshState.
+func (r *State) PutRefresh(ctx context.Context, h token.TokenHash, rec token.RefreshRecord) error {
 	if rec.Keep.Before(rec.Expires) {
 		rec.Keep = rec.Expires
 	}
 	err := putRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)},
-		timeKey(r.now()), rec.Origin, timeKey(rec.Expires), timeKey(rec.Keep)).Err()
+		statetime.Key(r.now()), rec.Origin, statetime.Key(rec.Expires), statetime.Key(rec.Keep)).Err()
 	if err != nil {
 		return redisErr("put refresh token", err)
 	}
 	return nil
 }
 
-// GetRefresh implements RefreshState.
-func (r *RedisState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord, error) {
+// GetRefresh implements token.RefreshState.
+func (r *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.RefreshRecord, error) {
 	v, err := r.client.HMGet(ctx, r.refreshKey(h), "o", "exp", "keep").Result()
 	if err != nil {
 		return nil, redisErr("get refresh token", err)
@@ -246,10 +255,10 @@ func (r *RedisState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecor
 	if !ok1 || !ok2 || !ok3 {
 		return nil, nil
 	}
-	rec := &RefreshRecord{Origin: origin}
+	rec := &token.RefreshRecord{Origin: origin}
 	var err1, err2 error
-	rec.Expires, err1 = parseTimeKey(exp)
-	rec.Keep, err2 = parseTimeKey(keep)
+	rec.Expires, err1 = statetime.ParseKey(exp)
+	rec.Keep, err2 = statetime.ParseKey(keep)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, redisErr("get refresh token", err)
 	}
@@ -259,56 +268,58 @@ func (r *RedisState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecor
 	return rec, nil
 }
 
-// TouchRefresh implements RefreshState.
-func (r *RedisState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
+// TouchRefresh implements token.RefreshState.
+func (r *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	by := ""
 	if !expireBy.IsZero() {
-		by = timeKey(expireBy)
+		by = statetime.Key(expireBy)
 	}
 	prev, err := touchRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)},
-		timeKey(r.now()), by, timeKey(keepUntil)).Text()
+		statetime.Key(r.now()), by, statetime.Key(keepUntil)).Text()
 	if err != nil {
 		return time.Time{}, redisErr("touch refresh token", err)
 	}
 	if prev == "" {
 		return time.Time{}, nil
 	}
-	t, err := parseTimeKey(prev)
+	t, err := statetime.ParseKey(prev)
 	if err != nil {
 		return time.Time{}, redisErr("touch refresh token", err)
 	}
 	return t, nil
 }
 
-// RevokeUser implements RefreshState.
-func (r *RedisState) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
+// RevokeUser implements token.RefreshState.
+func (r *State) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
 	err := revokeUserScript.Run(ctx, r.client, []string{r.userKey(poolID, username)},
-		timeKey(r.now()), timeKey(at), timeKey(keep)).Err()
+		statetime.Key(r.now()), statetime.Key(at), statetime.Key(keep)).Err()
 	if err != nil {
 		return redisErr("revoke user", err)
 	}
 	return nil
 }
 
-// GetUserRevocation implements RefreshState.
-func (r *RedisState) GetUserRevocation(ctx context.Context, poolID, username string) (UserRevocation, error) {
+// GetUserRevocation implements token.RefreshState.
+func (r *State) GetUserRevocation(ctx context.Context, poolID, username string) (token.UserRevocation, error) {
 	v, err := r.client.HMGet(ctx, r.userKey(poolID, username), "gen", "at", "keep").Result()
 	if err != nil {
-		return UserRevocation{}, redisErr("get user revocation", err)
+		return token.UserRevocation{}, redisErr("get user revocation", err)
 	}
 	gen, ok1 := v[0].(string)
 	at, ok2 := v[1].(string)
 	keep, ok3 := v[2].(string)
 	if !ok1 || !ok2 || !ok3 {
-		return UserRevocation{}, nil
+		return token.UserRevocation{}, nil
 	}
-	var u UserRevocation
+	var u token.UserRevocation
 	var err1, err2, err3 error
 	u.Generation, err1 = strconv.ParseUint(gen, 10, 64)
-	u.At, err2 = parseTimeKey(at)
-	u.Keep, err3 = parseTimeKey(keep)
+	u.At, err2 = statetime.ParseKey(at)
+	u.Keep, err3 = statetime.ParseKey(keep)
 	if err := errors.Join(err1, err2, err3); err != nil {
-		return UserRevocation{}, redisErr("get user revocation", err)
+		return token.UserRevocation{}, redisErr("get user revocation", err)
 	}
 	return u, nil
 }
+
+var _ token.FailClosedState = (*State)(nil)

@@ -1,4 +1,10 @@
-package token
+// Package sqlstate keeps an Issuer's refresh tokens and revocations in a SQL
+// database ([State], a token.RefreshState), SQLite or PostgreSQL through
+// database/sql. It registers no driver: open the *sql.DB with the driver
+// you link (directory/sqlitedir.OpenDB, directory/postgresdir.OpenDB, or
+// the directory's own sqldir.SQL.DB), so a program whose Issuer keeps its
+// state in memory (token.MemoryState, the default) links no database.
+package sqlstate
 
 import (
 	"context"
@@ -10,14 +16,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/token/internal/statetime"
 )
 
-// SQLState is a RefreshState in a SQL database (SQLite or PostgreSQL through
-// database/sql), shared by every Issuer that uses the same database: refresh
-// tokens and revocations survive a restart and are seen by every server
-// process. It is safe for concurrent use.
+// State is a token.RefreshState in a SQL database (SQLite or PostgreSQL
+// through database/sql), shared by every token.Issuer that uses the same
+// database: refresh tokens and revocations survive a restart and are seen
+// by every server process. It is safe for concurrent use.
 //
-// NewSQLState creates, when missing, the tables
+// New creates, when missing, the tables
 //
 //	authflow_token_schema    (version)
 //	authflow_token_sessions  (origin, pool_id, client_id, username, sub, auth_time,
@@ -30,11 +39,11 @@ import (
 // statement or one transaction that locks the row it reads before it
 // writes, so each is atomic on its own, also between processes.
 //
-// Reads drop entries past their time by the state's clock, as MemoryState
-// does. Expired rows are deleted lazily: after a write, at most once a minute
-// (by the state's clock) or every few thousand writes of this SQLState, and
-// on Sweep.
-type SQLState struct {
+// Reads drop entries past their time by the state's clock, as
+// token.MemoryState does. Expired rows are deleted lazily: after a write, at
+// most once a minute (by the state's clock) or every few thousand writes of
+// this State, and on Sweep.
+type State struct {
 	db  *sql.DB
 	pg  bool
 	now func() time.Time
@@ -52,33 +61,40 @@ type sqlStateQueries struct {
 	sweepSessions, sweepRefresh, sweepUsers, schemaCheck string
 }
 
-// sqlStateVersion is the version of the tables SQLState creates and reads.
+// sweepEvery is how often (by the state's clock) a State deletes expired
+// rows; it also does so every sweepWrites writes (as token.MemoryState).
+const (
+	sweepEvery  = time.Minute
+	sweepWrites = 4096
+)
+
+// sqlStateVersion is the version of the tables State creates and reads.
 const sqlStateVersion = 1
 
 // sqlStateLockKey is the PostgreSQL advisory lock that serialises the
-// creation of SQLState's tables ("authftok").
+// creation of State's tables ("authftok").
 const sqlStateLockKey = 0x61757468_66746f6b
 
-// NewSQLState returns a SQLState on db, whose dialect is "sqlite"
-// (modernc.org/sqlite, or another SQLite driver) or "postgres" (for
-// example github.com/jackc/pgx/v5/stdlib), and creates its tables when they
+// New returns a State on db, whose dialect is "sqlite" (modernc.org/sqlite,
+// or another SQLite driver) or "postgres" (for example
+// github.com/jackc/pgx/v5/stdlib), and creates its tables when they
 // are missing. Its clock is time.Now; see WithClock. The caller keeps
 // ownership of db.
 //
 // On SQLite, give db a busy timeout (the _pragma=busy_timeout(10000) DSN
 // parameter of modernc.org/sqlite) when several connections or processes
 // write to the file; an in-memory database needs db.SetMaxOpenConns(1).
-func NewSQLState(db *sql.DB, dialect string) (*SQLState, error) {
+func New(db *sql.DB, dialect string) (*State, error) {
 	if db == nil {
-		return nil, errors.New("token: NewSQLState with a nil database")
+		return nil, errors.New("token/sqlstate: New with a nil database")
 	}
-	s := &SQLState{db: db, now: time.Now}
+	s := &State{db: db, now: time.Now}
 	switch dialect {
 	case "sqlite":
 	case "postgres":
 		s.pg = true
 	default:
-		return nil, fmt.Errorf("token: NewSQLState: unknown dialect %q (want sqlite or postgres)", dialect)
+		return nil, fmt.Errorf("token/sqlstate: New: unknown dialect %q (want sqlite or postgres)", dialect)
 	}
 	s.q = sqlStateQueries{
 		// An existing session only gets a later expires.
@@ -110,16 +126,16 @@ func NewSQLState(db *sql.DB, dialect string) (*SQLState, error) {
 		schemaCheck:   `SELECT COALESCE(MAX(version), 0) FROM authflow_token_schema`,
 	}
 	if err := s.createSchema(context.Background()); err != nil {
-		return nil, fmt.Errorf("token: SQLState schema: %w", err)
+		return nil, fmt.Errorf("token/sqlstate: schema: %w", err)
 	}
 	return s, nil
 }
 
 // WithClock makes the state decide expiry (reads and deletion of expired
 // rows) on now instead of time.Now, and returns the state. Pass the
-// Issuer's clock (Config.Now) when it is not time.Now. Call it before the
-// state is used.
-func (s *SQLState) WithClock(now func() time.Time) *SQLState {
+// Issuer's clock (token.Config.Now) when it is not time.Now. Call it
+// before the state is used.
+func (s *State) WithClock(now func() time.Time) *State {
 	if now == nil {
 		now = time.Now
 	}
@@ -129,7 +145,7 @@ func (s *SQLState) WithClock(now func() time.Time) *SQLState {
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, ...; the statements
 // of this file have no ? elsewhere.
-func (s *SQLState) rebind(q string) string {
+func (s *State) rebind(q string) string {
 	if !s.pg {
 		return q
 	}
@@ -147,7 +163,7 @@ func (s *SQLState) rebind(q string) string {
 	return b.String()
 }
 
-func (s *SQLState) createSchema(ctx context.Context) error {
+func (s *State) createSchema(ctx context.Context) error {
 	stmts := []string{
 		`CREATE TABLE IF NOT EXISTS authflow_token_schema (version INTEGER NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS authflow_token_sessions (
@@ -207,7 +223,7 @@ func (s *SQLState) createSchema(ctx context.Context) error {
 
 // inTx runs fn in a transaction and commits it, or rolls it back when fn
 // fails.
-func (s *SQLState) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *State) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -219,16 +235,16 @@ func (s *SQLState) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// FailsClosed implements FailClosedState: SQLState keeps each session
+// FailsClosed implements token.FailClosedState: State keeps each session
 // until its last token expires, so a missing session means deleted rows.
-func (s *SQLState) FailsClosed() bool { return true }
+func (s *State) FailsClosed() bool { return true }
 
 func sqlErr(op string, err error) error {
 	return fmt.Errorf("token: sql %s: %w", op, err)
 }
 
-// PutSession implements RefreshState.
-func (s *SQLState) PutSession(ctx context.Context, ss Session) error {
+// PutSession implements token.RefreshState.
+func (s *State) PutSession(ctx context.Context, ss token.Session) error {
 	if ss.UserGeneration > math.MaxInt64 {
 		return sqlErr("put session", errors.New("user generation out of range"))
 	}
@@ -237,7 +253,7 @@ func (s *SQLState) PutSession(ctx context.Context, ss Session) error {
 		revoked = 1
 	}
 	_, err := s.db.ExecContext(ctx, s.q.putSession, ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub,
-		nanos(ss.AuthTime), ss.DeviceKey, nanos(ss.Created), int64(ss.UserGeneration), revoked, nanos(ss.Expires))
+		statetime.Nanos(ss.AuthTime), ss.DeviceKey, statetime.Nanos(ss.Created), int64(ss.UserGeneration), revoked, statetime.Nanos(ss.Expires))
 	if err != nil {
 		return sqlErr("put session", err)
 	}
@@ -245,9 +261,9 @@ func (s *SQLState) PutSession(ctx context.Context, ss Session) error {
 	return nil
 }
 
-// GetSession implements RefreshState.
-func (s *SQLState) GetSession(ctx context.Context, origin string) (*Session, error) {
-	ss := Session{}
+// GetSession implements token.RefreshState.
+func (s *State) GetSession(ctx context.Context, origin string) (*token.Session, error) {
+	ss := token.Session{}
 	ss.Origin = origin
 	var auth, created, gen, expires int64
 	var revoked int
@@ -259,7 +275,7 @@ func (s *SQLState) GetSession(ctx context.Context, origin string) (*Session, err
 	if err != nil {
 		return nil, sqlErr("get session", err)
 	}
-	ss.AuthTime, ss.Created, ss.Expires = fromNanos(auth), fromNanos(created), fromNanos(expires)
+	ss.AuthTime, ss.Created, ss.Expires = statetime.FromNanos(auth), statetime.FromNanos(created), statetime.FromNanos(expires)
 	ss.UserGeneration = uint64(gen)
 	ss.Revoked = revoked != 0
 	if !s.now().Before(ss.Expires) {
@@ -268,8 +284,8 @@ func (s *SQLState) GetSession(ctx context.Context, origin string) (*Session, err
 	return &ss, nil
 }
 
-// RevokeSession implements RefreshState.
-func (s *SQLState) RevokeSession(ctx context.Context, origin string) error {
+// RevokeSession implements token.RefreshState.
+func (s *State) RevokeSession(ctx context.Context, origin string) error {
 	if _, err := s.db.ExecContext(ctx, s.q.revokeSession, origin); err != nil {
 		return sqlErr("revoke session", err)
 	}
@@ -277,21 +293,21 @@ func (s *SQLState) RevokeSession(ctx context.Context, origin string) error {
 	return nil
 }
 
-// PutRefresh implements RefreshState.
-func (s *SQLState) PutRefresh(ctx context.Context, h TokenHash, r RefreshRecord) error {
+// PutRefresh implements token.RefreshState.
+func (s *State) PutRefresh(ctx context.Context, h token.TokenHash, r token.RefreshRecord) error {
 	if r.Keep.Before(r.Expires) {
 		r.Keep = r.Expires
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.putRefresh, h.String(), r.Origin, nanos(r.Expires), nanos(r.Keep)); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.q.putRefresh, h.String(), r.Origin, statetime.Nanos(r.Expires), statetime.Nanos(r.Keep)); err != nil {
 		return sqlErr("put refresh token", err)
 	}
 	s.wrote(ctx)
 	return nil
 }
 
-// GetRefresh implements RefreshState.
-func (s *SQLState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord, error) {
-	var r RefreshRecord
+// GetRefresh implements token.RefreshState.
+func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.RefreshRecord, error) {
+	var r token.RefreshRecord
 	var expires, keep int64
 	err := s.db.QueryRowContext(ctx, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -300,15 +316,15 @@ func (s *SQLState) GetRefresh(ctx context.Context, h TokenHash) (*RefreshRecord,
 	if err != nil {
 		return nil, sqlErr("get refresh token", err)
 	}
-	r.Expires, r.Keep = fromNanos(expires), fromNanos(keep)
+	r.Expires, r.Keep = statetime.FromNanos(expires), statetime.FromNanos(keep)
 	if !s.now().Before(r.Keep) {
 		return nil, nil
 	}
 	return &r, nil
 }
 
-// TouchRefresh implements RefreshState.
-func (s *SQLState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
+// TouchRefresh implements token.RefreshState.
+func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	var prev time.Time
 	key := h.String()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -323,12 +339,12 @@ func (s *SQLState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keep
 		if err := tx.QueryRowContext(ctx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
 			return err
 		}
-		prev = fromNanos(expires)
+		prev = statetime.FromNanos(expires)
 		newExpires, newKeep := expires, keep
-		if !expireBy.IsZero() && nanos(expireBy) < expires {
-			newExpires = nanos(expireBy)
+		if !expireBy.IsZero() && statetime.Nanos(expireBy) < expires {
+			newExpires = statetime.Nanos(expireBy)
 		}
-		if k := nanos(keepUntil); k > keep {
+		if k := statetime.Nanos(keepUntil); k > keep {
 			newKeep = k
 		}
 		if newExpires == expires && newKeep == keep {
@@ -344,32 +360,32 @@ func (s *SQLState) TouchRefresh(ctx context.Context, h TokenHash, expireBy, keep
 	return prev, nil
 }
 
-// RevokeUser implements RefreshState.
-func (s *SQLState) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
-	if _, err := s.db.ExecContext(ctx, s.q.revokeUser, poolID, username, nanos(at), nanos(keep)); err != nil {
+// RevokeUser implements token.RefreshState.
+func (s *State) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
+	if _, err := s.db.ExecContext(ctx, s.q.revokeUser, poolID, username, statetime.Nanos(at), statetime.Nanos(keep)); err != nil {
 		return sqlErr("revoke user", err)
 	}
 	s.wrote(ctx)
 	return nil
 }
 
-// GetUserRevocation implements RefreshState.
-func (s *SQLState) GetUserRevocation(ctx context.Context, poolID, username string) (UserRevocation, error) {
+// GetUserRevocation implements token.RefreshState.
+func (s *State) GetUserRevocation(ctx context.Context, poolID, username string) (token.UserRevocation, error) {
 	var gen, at, keep int64
 	err := s.db.QueryRowContext(ctx, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
-		return UserRevocation{}, nil
+		return token.UserRevocation{}, nil
 	}
 	if err != nil {
-		return UserRevocation{}, sqlErr("get user revocation", err)
+		return token.UserRevocation{}, sqlErr("get user revocation", err)
 	}
-	return UserRevocation{Generation: uint64(gen), At: fromNanos(at), Keep: fromNanos(keep)}, nil
+	return token.UserRevocation{Generation: uint64(gen), At: statetime.FromNanos(at), Keep: statetime.FromNanos(keep)}, nil
 }
 
 // Sweep deletes every expired row now (by the state's clock). Writes do so
 // on their own from time to time; calling it is only useful to reclaim
 // space at a chosen moment.
-func (s *SQLState) Sweep(ctx context.Context) error {
+func (s *State) Sweep(ctx context.Context) error {
 	now := s.now()
 	s.mu.Lock()
 	s.writes = 0
@@ -378,8 +394,8 @@ func (s *SQLState) Sweep(ctx context.Context) error {
 	return s.sweep(ctx, now)
 }
 
-func (s *SQLState) sweep(ctx context.Context, now time.Time) error {
-	n := nanos(now)
+func (s *State) sweep(ctx context.Context, now time.Time) error {
+	n := statetime.Nanos(now)
 	for _, q := range []string{s.q.sweepSessions, s.q.sweepRefresh, s.q.sweepUsers} {
 		if _, err := s.db.ExecContext(ctx, q, n); err != nil {
 			return sqlErr("delete expired entries", err)
@@ -390,7 +406,7 @@ func (s *SQLState) sweep(ctx context.Context, now time.Time) error {
 
 // wrote counts a write and deletes expired rows when due. A failure to
 // delete them is not the write's failure: it is left for the next sweep.
-func (s *SQLState) wrote(ctx context.Context) {
+func (s *State) wrote(ctx context.Context) {
 	now := s.now()
 	s.mu.Lock()
 	s.writes++
@@ -404,3 +420,5 @@ func (s *SQLState) wrote(ctx context.Context) {
 		_ = s.sweep(ctx, now)
 	}
 }
+
+var _ token.FailClosedState = (*State)(nil)

@@ -1,4 +1,4 @@
-package directory
+package sqldir
 
 import (
 	"context"
@@ -11,28 +11,27 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authflow/authflow/directory/internal/contract"
 	"github.com/authflow/authflow/flow"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 )
 
 // SQL keeps users, user pools and app clients in a SQLite or PostgreSQL
 // database. It implements [flow.Directory] and [flow.Catalog]; see the
-// package documentation for the contract. Open one with [OpenSQLite] or
-// [OpenPostgres] and Close it when done.
+// package documentation of directory for the contract. Open one with
+// sqlitedir.Open or postgresdir.Open (or [New] on a database you opened)
+// and Close it when done.
 //
 // A SQL is safe for concurrent use, and several SQL values, in one process
 // or in several, may share one database: Apply runs in one transaction and
 // checks versions in its UPDATE and DELETE statements, so concurrent writers
 // never lose an update. Methods honour their context. Errors other than the
-// ones of the contract ([flow.ErrConflict], [ErrInvalid], [ErrPoolNotFound])
+// ones of the contract ([flow.ErrConflict], [directory.ErrInvalid], [directory.ErrPoolNotFound])
 // come from the database or from a stored record that does not decode; they
 // start with "directory: " and wrap the cause.
 //
 // # Schema
 //
-// The tables are created when the database is opened, if they do not exist:
+// [New] creates the tables, if they do not exist:
 //
 //	authflow_schema     (version)                         -- schema version, 1
 //	authflow_pools      (id, data)                        -- one row per pool
@@ -47,7 +46,7 @@ import (
 // UserByAttribute; it is looked up by a hash of the value so that long
 // values fit a B-tree index. Keys compare byte by byte (SQLite's BINARY
 // collation, PostgreSQL's "C" collation), so listings are in the same order
-// as [Memory]'s.
+// as [directory.Memory]'s.
 type SQL struct {
 	db *sql.DB
 	pg bool
@@ -71,59 +70,34 @@ const schemaVersion = 1
 // PostgreSQL (concurrent CREATE TABLE IF NOT EXISTS can fail there).
 const pgLockKey = 0x61757468666c6f77 // "authflow"
 
-// OpenSQLite opens (creating it if needed) the SQLite database in the file
-// at path, or a private in-memory database when path is ":memory:", and
-// creates the tables.
+// Dialects that [New] accepts.
+const (
+	SQLite   = "sqlite"   // modernc.org/sqlite, or another SQLite driver
+	Postgres = "postgres" // for example github.com/jackc/pgx/v5/stdlib
+)
+
+// New returns a SQL on db, whose dialect is [SQLite] or [Postgres], and
+// creates the tables when they are missing. It registers no database driver
+// and opens no connection of its own: the caller opens db with the driver
+// it links (packages sqlitedir and postgresdir do that for you). The SQL
+// takes ownership of db, which its Close closes; when New fails, db is left
+// open.
 //
-// A file database is put in WAL mode and waits up to 10 seconds for a lock
-// held by another connection or process; writes run in IMMEDIATE
-// transactions. An in-memory database lives in a single connection, so its
-// calls are serialised, and disappears on Close. The file must be on a
-// local disk (SQLite's locking does not work over most network file
-// systems).
-func OpenSQLite(path string) (*SQL, error) {
-	if path == "" {
-		return nil, fmt.Errorf("%w: empty SQLite path", ErrInvalid)
+// On SQLite, give db a busy timeout and IMMEDIATE write transactions
+// (sqlitedir's settings) when several connections or processes write to the
+// file; an in-memory database needs db.SetMaxOpenConns(1).
+func New(db *sql.DB, dialect string) (*SQL, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil database", contract.ErrInvalid)
 	}
-	mem := path == ":memory:"
-	params := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
-	if !mem {
-		params += "&_pragma=journal_mode(WAL)"
+	var pg bool
+	switch dialect {
+	case SQLite:
+	case Postgres:
+		pg = true
+	default:
+		return nil, fmt.Errorf("%w: unknown SQL dialect %q", contract.ErrInvalid, dialect)
 	}
-	dsn := path
-	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
-		// Only a URI can carry these characters past the driver's
-		// parameter parsing.
-		dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	}
-	db, err := sql.Open("sqlite", dsn+"?"+params)
-	if err != nil {
-		return nil, fmt.Errorf("directory: open SQLite: %w", err)
-	}
-	if mem {
-		// Every connection to ":memory:" is a new, empty database.
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
-	}
-	return open(db, false)
-}
-
-// OpenPostgres connects to the PostgreSQL database named by dsn (a URL such
-// as "postgres://user@host:5432/db?sslmode=verify-full" or a keyword/value
-// string, as github.com/jackc/pgx/v5 accepts; search_path selects the
-// schema) and creates the tables. Schema creation is serialised with an
-// advisory lock, so several processes may open the same database at once.
-func OpenPostgres(dsn string) (*SQL, error) {
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("directory: open PostgreSQL: %w", err)
-	}
-	return open(db, true)
-}
-
-func open(db *sql.DB, pg bool) (*SQL, error) {
 	s := &SQL{db: db, pg: pg}
 	s.q = queries{
 		user: s.rebind(`SELECT version, data FROM authflow_users WHERE pool_id = ? AND username = ?`),
@@ -158,7 +132,6 @@ func open(db *sql.DB, pg bool) (*SQL, error) {
 		deleteClient:      s.rebind(`DELETE FROM authflow_clients WHERE id = ?`),
 	}
 	if err := s.createSchema(context.Background()); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return s, nil
@@ -266,7 +239,7 @@ func (s *SQL) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error
 }
 
 func wrap(op string, err error) error {
-	if err == nil || errors.Is(err, flow.ErrConflict) || errors.Is(err, ErrPoolNotFound) || errors.Is(err, ErrInvalid) {
+	if err == nil || errors.Is(err, flow.ErrConflict) || errors.Is(err, contract.ErrPoolNotFound) || errors.Is(err, contract.ErrInvalid) {
 		return err
 	}
 	return fmt.Errorf("directory: %s: %w", op, err)
@@ -343,9 +316,9 @@ func (s *SQL) Users(ctx context.Context, poolID, after string, limit int) ([]*fl
 
 // Apply applies all the changes or none of them, in one transaction; see
 // the package documentation. It returns an error wrapping [flow.ErrConflict]
-// for a change that does not apply and [ErrInvalid] for a malformed one.
+// for a change that does not apply and [directory.ErrInvalid] for a malformed one.
 func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
-	if err := checkChanges(changes); err != nil {
+	if err := contract.CheckChanges(changes); err != nil {
 		return err
 	}
 	if len(changes) == 0 {
@@ -389,11 +362,11 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 			if n != 1 {
 				switch {
 				case ch.Kind == flow.ChangeCreate:
-					return conflict(i, ch, "user exists")
+					return contract.Conflict(i, ch, "user exists")
 				case ch.Version == 0:
-					return conflict(i, ch, "no such user")
+					return contract.Conflict(i, ch, "no such user")
 				default:
-					return conflict(i, ch, fmt.Sprintf("no such user at version %d", ch.Version))
+					return contract.Conflict(i, ch, fmt.Sprintf("no such user at version %d", ch.Version))
 				}
 			}
 			if ch.Kind != flow.ChangeCreate {
@@ -416,7 +389,7 @@ func (s *SQL) insertAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
 	var q strings.Builder
 	var args []any
 	q.WriteString(`INSERT INTO authflow_user_attrs (pool_id, username, name, value_hash, value) VALUES `)
-	indexedAttrs(u, func(name, value string) {
+	contract.IndexedAttrs(u, func(name, value string) {
 		if len(args) > 0 {
 			q.WriteString(", ")
 		}
@@ -472,7 +445,7 @@ func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("directory: decode pool: %w", err)
 	}
-	return clonePool(&p), nil
+	return contract.ClonePool(&p), nil
 }
 
 // Pools returns all pools in pool ID order.
@@ -492,7 +465,7 @@ func (s *SQL) Pools(ctx context.Context) ([]*flow.Pool, error) {
 		if err := json.Unmarshal(data, &p); err != nil {
 			return nil, fmt.Errorf("directory: decode pool: %w", err)
 		}
-		out = append(out, clonePool(&p))
+		out = append(out, contract.ClonePool(&p))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("list pools", err)
@@ -500,10 +473,10 @@ func (s *SQL) Pools(ctx context.Context) ([]*flow.Pool, error) {
 	return out, nil
 }
 
-// PutPool creates or replaces the pool p.ID. It returns [ErrInvalid] for a
+// PutPool creates or replaces the pool p.ID. It returns [directory.ErrInvalid] for a
 // nil pool or an empty ID.
 func (s *SQL) PutPool(ctx context.Context, p *flow.Pool) error {
-	if err := checkPool(p); err != nil {
+	if err := contract.CheckPool(p); err != nil {
 		return err
 	}
 	data, err := json.Marshal(p)
@@ -542,7 +515,7 @@ func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, err
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("directory: decode client: %w", err)
 	}
-	return cloneClient(&c), nil
+	return contract.CloneClient(&c), nil
 }
 
 // Clients returns the app clients of the pool in client ID order.
@@ -562,7 +535,7 @@ func (s *SQL) Clients(ctx context.Context, poolID string) ([]*flow.AppClient, er
 		if err := json.Unmarshal(data, &c); err != nil {
 			return nil, fmt.Errorf("directory: decode client: %w", err)
 		}
-		out = append(out, cloneClient(&c))
+		out = append(out, contract.CloneClient(&c))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("list clients", err)
@@ -571,10 +544,10 @@ func (s *SQL) Clients(ctx context.Context, poolID string) ([]*flow.AppClient, er
 }
 
 // PutClient creates or replaces the app client c.ID. It returns
-// [ErrPoolNotFound] when the pool c.PoolID does not exist and [ErrInvalid]
+// [directory.ErrPoolNotFound] when the pool c.PoolID does not exist and [directory.ErrInvalid]
 // for a nil client or an empty ID.
 func (s *SQL) PutClient(ctx context.Context, c *flow.AppClient) error {
-	if err := checkClient(c); err != nil {
+	if err := contract.CheckClient(c); err != nil {
 		return err
 	}
 	data, err := json.Marshal(c)
@@ -590,7 +563,7 @@ func (s *SQL) PutClient(ctx context.Context, c *flow.AppClient) error {
 		return wrap("put client", err)
 	}
 	if n == 0 {
-		return ErrPoolNotFound
+		return contract.ErrPoolNotFound
 	}
 	return nil
 }
@@ -600,3 +573,8 @@ func (s *SQL) DeleteClient(ctx context.Context, clientID string) error {
 	_, err := s.db.ExecContext(ctx, s.q.deleteClient, clientID)
 	return wrap("delete client", err)
 }
+
+var (
+	_ flow.Directory = (*SQL)(nil)
+	_ flow.Catalog   = (*SQL)(nil)
+)

@@ -1,26 +1,30 @@
-package directory
+package directorytest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/directory"
 )
 
-// secretStore is what both implementations offer (token.SecretStore).
-type secretStore interface {
+// SecretStore is the shared secrets a store offers beside users
+// (token.SecretStore).
+type SecretStore interface {
 	Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error)
 	PutSecret(ctx context.Context, name string, value []byte) error
 }
 
-// testSecrets checks get-or-create, put and the refusals on a and b, two
-// handles on the same store (two processes on one database).
-func testSecrets(t *testing.T, a, b secretStore) {
+// RunSecrets checks get-or-create, put and the refusals on a and b, two
+// handles on the same store (two processes on one database; the same value
+// twice for a store that lives in one process). It uses the secret names
+// "decoy", "race", "bin", "empty", "failing" and "x", and needs them unset.
+func RunSecrets(t *testing.T, a, b SecretStore) {
 	ctx := context.Background()
 	v, err := a.Secret(ctx, "decoy", nil)
 	require.NoError(t, err)
@@ -67,38 +71,14 @@ func testSecrets(t *testing.T, a, b secretStore) {
 
 	// Refusals change nothing.
 	_, err = a.Secret(ctx, "", nil)
-	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, directory.ErrInvalid)
 	_, err = a.Secret(ctx, "empty", func() ([]byte, error) { return []byte{}, nil })
-	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorIs(t, err, directory.ErrInvalid)
 	boom := errors.New("boom")
 	_, err = a.Secret(ctx, "failing", func() ([]byte, error) { return nil, boom })
 	assert.ErrorIs(t, err, boom)
 	v, err = a.Secret(ctx, "failing", nil)
 	require.NoError(t, err)
 	assert.Nil(t, v)
-	assert.ErrorIs(t, a.PutSecret(ctx, "x", nil), ErrInvalid)
-}
-
-func TestSecretsMemory(t *testing.T) {
-	m := NewMemory()
-	testSecrets(t, m, m)
-}
-
-func TestSecretsSQLiteFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "secrets.db")
-	a, err := OpenSQLite(path)
-	require.NoError(t, err)
-	t.Cleanup(func() { a.Close() })
-	b, err := OpenSQLite(path)
-	require.NoError(t, err)
-	t.Cleanup(func() { b.Close() })
-	testSecrets(t, a, b)
-}
-
-func TestSecretsPostgres(t *testing.T) {
-	a := openTestPostgres(t)
-	b, err := OpenPostgres(a.dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { b.Close() })
-	testSecrets(t, a.SQL, b)
+	assert.ErrorIs(t, a.PutSecret(ctx, "x", nil), directory.ErrInvalid)
 }

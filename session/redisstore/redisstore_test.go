@@ -1,9 +1,12 @@
-package session
+package redisstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +18,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/session/internal/handles"
+	"github.com/authflow/authflow/session/sessiontest"
 )
 
 func newMini(t *testing.T) (*miniredis.Miniredis, *redis.Client) {
@@ -24,14 +31,14 @@ func newMini(t *testing.T) (*miniredis.Miniredis, *redis.Client) {
 	return mr, client
 }
 
-func TestNewRedisNilClientPanics(t *testing.T) {
-	assert.Panics(t, func() { NewRedis(nil, "p:") })
+func TestNewNilClientPanics(t *testing.T) {
+	assert.Panics(t, func() { New(nil, "p:") })
 }
 
-func TestRedisKeyLayout(t *testing.T) {
+func TestKeyLayout(t *testing.T) {
 	ctx := context.Background()
 	mr, client := newMini(t)
-	s := NewRedis(client, "authflow:session:")
+	s := New(client, "authflow:session:")
 
 	h, err := s.Save(ctx, []byte("blob"), 3*time.Minute)
 	require.NoError(t, err)
@@ -58,7 +65,7 @@ func TestRedisKeyLayout(t *testing.T) {
 // rounded up, and never a key without expiry.
 func testTTLRounding(t *testing.T, client redis.UniversalClient, prefix string) {
 	ctx := context.Background()
-	s := NewRedis(client, prefix)
+	s := New(client, prefix)
 	for _, c := range []struct{ ttl, want time.Duration }{
 		{time.Nanosecond, time.Millisecond},
 		{1500 * time.Microsecond, 2 * time.Millisecond},
@@ -80,28 +87,28 @@ func testTTLRounding(t *testing.T, client redis.UniversalClient, prefix string) 
 	}
 }
 
-func TestRedisMiniTTLRounding(t *testing.T) {
+func TestMiniTTLRounding(t *testing.T) {
 	mr, client := newMini(t)
 	testTTLRounding(t, client, "p:")
 	for _, k := range mr.Keys() {
 		assert.Positive(t, mr.TTL(k))
 	}
 	// miniredis does not run the clock down, so the short ones are exact.
-	h, err := NewRedis(client, "q:").Save(context.Background(), nil, 1500*time.Microsecond)
+	h, err := New(client, "q:").Save(context.Background(), nil, 1500*time.Microsecond)
 	require.NoError(t, err)
 	assert.Equal(t, 2*time.Millisecond, mr.TTL("q:"+h))
 }
 
-func TestRedisRealTTLRounding(t *testing.T) {
+func TestRealTTLRounding(t *testing.T) {
 	client := realRedisClient(t)
 	testTTLRounding(t, client, uniquePrefix(t, client))
 }
 
-func TestRedisPrefixesIsolate(t *testing.T) {
+func TestPrefixesIsolate(t *testing.T) {
 	ctx := context.Background()
 	_, client := newMini(t)
-	a := NewRedis(client, "a:")
-	b := NewRedis(client, "b:")
+	a := New(client, "a:")
+	b := New(client, "b:")
 	h, err := a.Save(ctx, []byte("x"), time.Minute)
 	require.NoError(t, err)
 	_, ok, err := b.Load(ctx, h)
@@ -117,7 +124,7 @@ func TestRedisPrefixesIsolate(t *testing.T) {
 
 // TestRedisErrors checks that Redis failures come back as errors, never as
 // ok=false, and that errors do not carry the handle.
-func TestRedisErrors(t *testing.T) {
+func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	for name, fail := range map[string]func(*miniredis.Miniredis){
 		"error reply": func(mr *miniredis.Miniredis) { mr.SetError("ERR injected failure") },
@@ -131,7 +138,7 @@ func TestRedisErrors(t *testing.T) {
 				Addr: mr.Addr(), MaxRetries: -1, DialerRetries: 1,
 			})
 			t.Cleanup(func() { _ = client.Close() })
-			s := NewRedis(client, "p:")
+			s := New(client, "p:")
 			h, err := s.Save(ctx, []byte("x"), time.Minute)
 			require.NoError(t, err)
 			fail(mr)
@@ -160,51 +167,51 @@ func TestRedisErrors(t *testing.T) {
 	}
 }
 
-func TestRedisContextCanceled(t *testing.T) {
+func TestContextCanceled(t *testing.T) {
 	_, client := newMini(t)
-	s := NewRedis(client, "p:")
+	s := New(client, "p:")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := s.Save(ctx, []byte("x"), time.Minute)
 	assert.ErrorIs(t, err, context.Canceled)
-	_, ok, err := s.Load(ctx, strings.Repeat("A", HandleLen))
+	_, ok, err := s.Load(ctx, strings.Repeat("A", session.HandleLen))
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.False(t, ok)
 }
 
-func TestRedisRandFailure(t *testing.T) {
+func TestRandFailure(t *testing.T) {
 	mr, client := newMini(t)
 	boom := errors.New("entropy exhausted")
-	s := NewRedis(client, "p:", WithRand(iotest.ErrReader(boom)))
+	s := New(client, "p:", WithRand(iotest.ErrReader(boom)))
 	_, err := s.Save(context.Background(), []byte("x"), time.Minute)
 	require.ErrorIs(t, err, boom)
 	assert.Empty(t, mr.Keys())
 }
 
-func TestRedisRepeatingRand(t *testing.T) {
+func TestRepeatingRand(t *testing.T) {
 	ctx := context.Background()
 	_, client := newMini(t)
-	s := NewRedis(client, "p:", WithRand(zeroReader{}))
+	s := New(client, "p:", WithRand(zeroReader{}))
 	h, err := s.Save(ctx, []byte("first"), time.Minute)
 	require.NoError(t, err)
 	_, err = s.Save(ctx, []byte("second"), time.Minute)
-	require.ErrorIs(t, err, errCollision, "a repeated handle must not overwrite a live session")
+	require.ErrorIs(t, err, handles.ErrCollision, "a repeated handle must not overwrite a live session")
 	blob, ok, err := s.Load(ctx, h)
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, "first", string(blob))
 }
 
-func TestRedisMaxBlobSize(t *testing.T) {
+func TestMaxBlobSize(t *testing.T) {
 	ctx := context.Background()
 	_, client := newMini(t)
-	s := NewRedis(client, "p:", WithMaxBlobSize(4))
+	s := New(client, "p:", WithMaxBlobSize(4))
 	h, err := s.Save(ctx, []byte("1234"), time.Minute)
 	require.NoError(t, err)
 	_, err = s.Save(ctx, []byte("12345"), time.Minute)
-	require.ErrorIs(t, err, ErrBlobTooLarge)
+	require.ErrorIs(t, err, session.ErrBlobTooLarge)
 	ok, err := s.Replace(ctx, h, []byte("12345"))
-	require.ErrorIs(t, err, ErrBlobTooLarge)
+	require.ErrorIs(t, err, session.ErrBlobTooLarge)
 	assert.False(t, ok)
 }
 
@@ -213,9 +220,9 @@ func TestRedisMaxBlobSize(t *testing.T) {
 func testSpendAcrossClients(t *testing.T, newClient func() redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	const nodes, perNode = 4, 25
-	stores := make([]*Redis, nodes)
+	stores := make([]*Store, nodes)
 	for i := range stores {
-		stores[i] = NewRedis(newClient(), prefix)
+		stores[i] = New(newClient(), prefix)
 	}
 	for range 10 {
 		h, err := stores[0].Save(ctx, []byte("race"), time.Minute)
@@ -244,7 +251,7 @@ func testSpendAcrossClients(t *testing.T, newClient func() redis.UniversalClient
 	}
 }
 
-func TestRedisMiniSpendAcrossClients(t *testing.T) {
+func TestMiniSpendAcrossClients(t *testing.T) {
 	mr := miniredis.RunT(t)
 	testSpendAcrossClients(t, func() redis.UniversalClient {
 		c := redis.NewClient(&redis.Options{Addr: mr.Addr()})
@@ -253,7 +260,7 @@ func TestRedisMiniSpendAcrossClients(t *testing.T) {
 	}, "p:")
 }
 
-func TestRedisRealSpendAcrossClients(t *testing.T) {
+func TestRealSpendAcrossClients(t *testing.T) {
 	first := realRedisClient(t)
 	prefix := uniquePrefix(t, first)
 	testSpendAcrossClients(t, func() redis.UniversalClient {
@@ -265,11 +272,11 @@ func TestRedisRealSpendAcrossClients(t *testing.T) {
 
 // TestRedisRealExpiry checks expiry, and that Replace keeps it, on a real
 // server, where time cannot be moved: it sleeps about 1.2 s.
-func TestRedisRealExpiry(t *testing.T) {
+func TestRealExpiry(t *testing.T) {
 	ctx := context.Background()
 	client := realRedisClient(t)
 	prefix := uniquePrefix(t, client)
-	s := NewRedis(client, prefix)
+	s := New(client, prefix)
 
 	plain, err := s.Save(ctx, []byte("plain"), time.Second)
 	require.NoError(t, err)
@@ -312,3 +319,101 @@ func TestRedisRealExpiry(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "kept", string(blob))
 }
+
+// zeroReader is a broken random source: it repeats itself forever.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// realRedisClient connects to the server named by AUTHFLOW_REDIS_URL, and
+// skips the test when the variable is unset.
+func realRedisClient(tb testing.TB) *redis.Client {
+	tb.Helper()
+	url := os.Getenv("AUTHFLOW_REDIS_URL")
+	if url == "" {
+		tb.Skip("AUTHFLOW_REDIS_URL is not set")
+	}
+	opt, err := redis.ParseURL(url)
+	require.NoError(tb, err)
+	client := redis.NewClient(opt)
+	tb.Cleanup(func() { _ = client.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(tb, client.Ping(ctx).Err(), "AUTHFLOW_REDIS_URL is set but the server does not answer")
+	return client
+}
+
+// uniquePrefix returns a key prefix no other test uses, and deletes every key
+// under it when the test ends, so tests can share a real server.
+func uniquePrefix(tb testing.TB, client redis.UniversalClient) string {
+	var b [8]byte
+	rand.Read(b[:])
+	prefix := "authflow-test:" + hex.EncodeToString(b[:]) + ":"
+	tb.Cleanup(func() {
+		ctx := context.Background()
+		iter := client.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			client.Del(ctx, iter.Val())
+		}
+	})
+	return prefix
+}
+
+func TestMiniConformance(t *testing.T) {
+	sessiontest.Run(t, func(t *testing.T) (sessiontest.Store, func(time.Duration)) {
+		mr, client := newMini(t)
+		return New(client, "authflow:session:"), mr.FastForward
+	})
+}
+
+func TestRealConformance(t *testing.T) {
+	sessiontest.Run(t, func(t *testing.T) (sessiontest.Store, func(time.Duration)) {
+		client := realRedisClient(t)
+		return New(client, uniquePrefix(t, client)), nil
+	})
+}
+
+func TestMiniLimiterConformance(t *testing.T) {
+	sessiontest.RunLimiter(t, func(t *testing.T) (sessiontest.Limiter, func(time.Duration)) {
+		mr, client := newMini(t)
+		return New(client, "authflow:"), mr.FastForward
+	})
+}
+
+func TestRealLimiterConformance(t *testing.T) {
+	sessiontest.RunLimiter(t, func(t *testing.T) (sessiontest.Limiter, func(time.Duration)) {
+		client := realRedisClient(t)
+		return New(client, uniquePrefix(t, client)), nil
+	})
+}
+
+func TestLimiterKeyLayout(t *testing.T) {
+	mr, client := newMini(t)
+	s := New(client, "p:")
+	_, err := s.Take(context.Background(), "k", 1500*time.Microsecond)
+	require.NoError(t, err)
+	v, err := mr.Get("p:limit:k")
+	require.NoError(t, err)
+	assert.Equal(t, "1", v)
+	assert.Equal(t, 2*time.Millisecond, mr.TTL("p:limit:k"), "a window is rounded up to a whole millisecond")
+}
+
+func BenchmarkMiniSaveLoadSpend(b *testing.B) {
+	mr := miniredis.RunT(b)
+	client := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	b.Cleanup(func() { _ = client.Close() })
+	sessiontest.BenchSaveLoadSpend(b, New(client, "bench:"))
+}
+
+func BenchmarkRealSaveLoadSpend(b *testing.B) {
+	client := realRedisClient(b)
+	sessiontest.BenchSaveLoadSpend(b, New(client, uniquePrefix(b, client)))
+}
+
+var (
+	_ sessiontest.Store   = (*Store)(nil)
+	_ sessiontest.Limiter = (*Store)(nil)
+)

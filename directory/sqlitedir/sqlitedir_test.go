@@ -1,0 +1,121 @@
+package sqlitedir_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/directory"
+	"github.com/authflow/authflow/directory/directorytest"
+	"github.com/authflow/authflow/directory/sqlitedir"
+	"github.com/authflow/authflow/flow"
+)
+
+func newUser(pool, username string) *flow.User {
+	return &flow.User{PoolID: pool, Username: username, Status: flow.StatusConfirmed, Enabled: true}
+}
+
+func create(t *testing.T, d flow.Directory, u *flow.User) {
+	t.Helper()
+	require.NoError(t, d.Apply(context.Background(), flow.Change{Kind: flow.ChangeCreate, User: u}))
+}
+
+func TestSQLiteMemory(t *testing.T) {
+	s, err := sqlitedir.Open(":memory:")
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	directorytest.Run(t, s)
+}
+
+func TestSQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dir #1?.db") // characters that need a URI
+	s, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	directorytest.Run(t, s)
+
+	// The data outlives the handle, and opening again keeps it.
+	ctx := context.Background()
+	require.NoError(t, s.PutPool(ctx, &flow.Pool{ID: "us-test-1_persist"}))
+	create(t, s, newUser("us-test-1_persist", "kept"))
+	require.NoError(t, s.Close())
+	_, err = os.Stat(path)
+	require.NoError(t, err)
+	s2, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { s2.Close() })
+	u, err := s2.User(ctx, "us-test-1_persist", "kept")
+	require.NoError(t, err)
+	assert.NotNil(t, u)
+	p, err := s2.Pool(ctx, "us-test-1_persist")
+	require.NoError(t, err)
+	assert.NotNil(t, p)
+
+	var mode string
+	require.NoError(t, s2.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode))
+	assert.Equal(t, "wal", strings.ToLower(mode))
+}
+
+func TestSQLiteErrors(t *testing.T) {
+	_, err := sqlitedir.Open("")
+	assert.ErrorIs(t, err, directory.ErrInvalid)
+	_, err = sqlitedir.Open(filepath.Join(t.TempDir(), "missing-dir", "x.db"))
+	assert.Error(t, err)
+
+	s, err := sqlitedir.Open(":memory:")
+	require.NoError(t, err)
+	ctx := context.Background()
+	create(t, s, newUser("us-test-1_bad", "ok"))
+	_, err = s.DB().Exec(`UPDATE authflow_users SET data = 'not json'`)
+	require.NoError(t, err)
+	_, err = s.User(ctx, "us-test-1_bad", "ok")
+	assert.ErrorContains(t, err, "directory: decode user")
+
+	// A newer schema is refused.
+	path := filepath.Join(t.TempDir(), "v2.db")
+	s2, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	_, err = s2.DB().Exec(`UPDATE authflow_schema SET version = 2`)
+	require.NoError(t, err)
+	require.NoError(t, s2.Close())
+	_, err = sqlitedir.Open(path)
+	assert.ErrorContains(t, err, "schema version 2")
+
+	require.NoError(t, s.Close())
+	_, err = s.User(ctx, "us-test-1_bad", "ok")
+	assert.ErrorContains(t, err, "directory: get user")
+	err = s.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: newUser("p", "u")})
+	assert.Error(t, err)
+	assert.NotErrorIs(t, err, flow.ErrConflict)
+}
+
+func TestSecretsSQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secrets.db")
+	a, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { a.Close() })
+	b, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { b.Close() })
+	directorytest.RunSecrets(t, a, b)
+}
+
+func BenchmarkSQLiteUser(b *testing.B) {
+	b.Run("memory", func(b *testing.B) {
+		s, err := sqlitedir.Open(":memory:")
+		require.NoError(b, err)
+		defer s.Close()
+		directorytest.BenchUser(b, s)
+	})
+	b.Run("file", func(b *testing.B) {
+		s, err := sqlitedir.Open(filepath.Join(b.TempDir(), "bench.db"))
+		require.NoError(b, err)
+		defer s.Close()
+		directorytest.BenchUser(b, s)
+	})
+}
