@@ -6,7 +6,8 @@
 // [NewHandler] is the server side: an http.Handler that dispatches
 // POST / requests on their X-Amz-Target header
 // ("AWSCognitoIdentityProviderService.<Operation>") to the matching method
-// of a *flow.Server, answers CORS preflights, and serves each pool's
+// of a [Service] (userpool.Service, the user-pool service over the engine),
+// answers CORS preflights, and serves each pool's
 // jwks.json and openid-configuration. Errors take the one shape every SDK
 // maps to a typed exception: HTTP 400 (500 for InternalErrorException),
 // body {"__type":"<Exception>","message":"<text>"} and header
