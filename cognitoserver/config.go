@@ -1,4 +1,4 @@
-package main
+package cognitoserver
 
 import (
 	"bytes"
@@ -57,6 +57,8 @@ type Config struct {
 	// CustomChallengeAnswer turns on the demo CUSTOM_AUTH hooks, as the
 	// flag -custom-challenge-answer does (the flag wins).
 	CustomChallengeAnswer string `json:"CustomChallengeAnswer,omitempty"`
+
+	fromFile bool // read by LoadConfig
 }
 
 // PoolConfig is one pool of a Config.
@@ -102,7 +104,12 @@ func LoadConfig(path string) (*Config, error) {
 	if len(data) > maxConfigBytes {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxConfigBytes)
 	}
-	return ParseConfig(data)
+	c, err := ParseConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	c.fromFile = true
+	return c, nil
 }
 
 // ParseConfig parses a Config.
@@ -129,6 +136,7 @@ func (c *Config) Apply(ctx context.Context, s *flow.Server, cat flow.Catalog, lo
 		if err != nil {
 			return fmt.Errorf("pool %q: %w", pc.label(), err)
 		}
+		pc.Id = id
 		for j := range pc.Clients {
 			if err := pc.Clients[j].ensure(ctx, s, cat, id, log); err != nil {
 				return fmt.Errorf("pool %s, client %q: %w", id, pc.Clients[j].label(), err)
