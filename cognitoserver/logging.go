@@ -18,7 +18,10 @@ import (
 // The request log. Each request gets one line, written after its answer:
 //
 //	op=InitiateAuth pool=us-east-1_Local1 client=localclient… username=alice auth_flow=USER_SRP_AUTH
-//	result=challenge challenge=PASSWORD_VERIFIER status=200 latency=… request_id=…
+//	outcome=challenge challenge=PASSWORD_VERIFIER status=200 latency=… request_id=…
+//
+// outcome is "challenge" (with the challenge returned), "tokens", "ok", or
+// the exception (also in exception).
 //
 // The fields come from the request and answer bodies: the pool, client,
 // username, auth flow and answered challenge of the request, and the
@@ -295,7 +298,11 @@ func logRequests(next http.Handler, log *slog.Logger, level slog.Level, signins 
 		add("username", username)
 		add("auth_flow", in.AuthFlow)
 		add("answered", in.ChallengeName)
-		attrs = append(attrs, slog.String("result", result))
+		if result == "error" {
+			attrs = append(attrs, slog.String("outcome", sanitizeLog(out.Type)))
+		} else {
+			attrs = append(attrs, slog.String("outcome", result))
+		}
 		add("challenge", out.ChallengeName)
 		add("exception", out.Type)
 		rec.mu.Lock()
