@@ -26,6 +26,8 @@ var allowed = map[string][]string{
 	"flow/flowtest":       {"flow", "challenge", "srp", "session", "totp", "directory"},
 	"directory":           {"flow", "challenge"},
 	"client":              {"challenge", "srp", "totp"},
+	"cognitoclient":       {"challenge"},
+	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
 	"cognitohttp":         {"challenge", "flow"},
 	"internal/gendiagram": {"flow"},
 }
@@ -81,5 +83,33 @@ func TestImportRules(t *testing.T) {
 	}
 	if seen < 3 {
 		t.Fatalf("go list saw only %d module packages", seen)
+	}
+}
+
+// forbiddenInClient are packages a login program must not link: the engine
+// and everything above it, and the database drivers.
+var forbiddenInClient = []string{
+	module + "/flow", module + "/directory", module + "/session", module + "/token", module + "/cognitohttp",
+	"modernc.org/sqlite", "github.com/jackc/pgx", "github.com/redis/go-redis",
+}
+
+// TestClientLinksNoEngine: a program importing only package client and the
+// HTTP client transport (cognitoclient) links neither the engine nor any
+// database driver (issue 14: the 44-line wizard linked the whole engine).
+func TestClientLinksNoEngine(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", module+"/client", module+"/cognitoclient").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, module+"/challenge") || !slices.Contains(deps, "net/http") {
+		t.Fatalf("go list -deps gave an implausible list (%d packages)", len(deps))
+	}
+	for _, dep := range deps {
+		for _, bad := range forbiddenInClient {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") {
+				t.Errorf("client + cognitoclient link %s", dep)
+			}
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/client"
+	"github.com/authflow/authflow/cognitoclient"
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
@@ -24,6 +25,9 @@ import (
 var ctx = context.Background()
 
 const pw = "Correct-horse1"
+
+// engine is the sign-in service of an Env, in process.
+func engine(e *flowtest.Env) client.Service { return e.Server }
 
 func config(e *flowtest.Env) client.Config {
 	return client.Config{ClientID: e.Client.ID, ClientSecret: e.Client.Secret, PoolID: e.Pool.ID,
@@ -95,7 +99,7 @@ func requireCode(t *testing.T, err error, code challenge.Code) {
 func TestSRPSignIn(t *testing.T) {
 	e := flowtest.New(t, flowtest.Options{Seed: 1})
 	e.AddUser("alice", pw, flow.StatusConfirmed, nil)
-	res, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "alice", pw), noUI)
+	res, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "alice", pw), noUI)
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	assert.NotEmpty(t, res.AccessToken)
@@ -105,17 +109,17 @@ func TestSRPSignIn(t *testing.T) {
 func TestWrongPassword(t *testing.T) {
 	e := flowtest.New(t, flowtest.Options{Seed: 2})
 	e.AddUser("alice", pw, flow.StatusConfirmed, nil)
-	_, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "alice", "Wrong-horse1"), noUI)
+	_, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "alice", "Wrong-horse1"), noUI)
 	requireCode(t, err, challenge.ErrNotAuthorized)
 	assert.True(t, errors.Is(err, challenge.ErrNotAuthorized))
-	_, err = client.Run(ctx, e.Server, client.NewPasswordLogin(config(e), "alice", "Wrong-horse1"), noUI)
+	_, err = client.Run(ctx, engine(e), client.NewPasswordLogin(config(e), "alice", "Wrong-horse1"), noUI)
 	requireCode(t, err, challenge.ErrNotAuthorized)
 }
 
 func TestPasswordSignIn(t *testing.T) {
 	e := flowtest.New(t, flowtest.Options{Seed: 3})
 	e.AddUser("bob", pw, flow.StatusConfirmed, nil)
-	res, err := client.Run(ctx, e.Server, client.NewPasswordLogin(config(e), "bob", pw), noUI)
+	res, err := client.Run(ctx, engine(e), client.NewPasswordLogin(config(e), "bob", pw), noUI)
 	require.NoError(t, err)
 	assert.NotEmpty(t, res.IdToken)
 }
@@ -126,7 +130,7 @@ func TestNewPasswordRequired(t *testing.T) {
 	s := &script{t: t, attrs: map[string]string{"name": "Kai"}, answers: map[client.PromptKind]func(client.Prompt) string{
 		client.PromptNewPassword: func(client.Prompt) string { return "Strong-pass1" },
 	}}
-	res, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "kai", "Temp-pass1"), s.ui)
+	res, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "kai", "Temp-pass1"), s.ui)
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	require.Len(t, s.seen, 1)
@@ -136,7 +140,7 @@ func TestNewPasswordRequired(t *testing.T) {
 	assert.Equal(t, "Kai", e.User("kai").Attributes["name"])
 
 	// The new password works.
-	_, err = client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "kai", "Strong-pass1"), noUI)
+	_, err = client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "kai", "Strong-pass1"), noUI)
 	require.NoError(t, err)
 }
 
@@ -153,7 +157,7 @@ func TestTOTPWithRetry(t *testing.T) {
 			return good(p)
 		},
 	}}
-	res, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "tina", pw), s.ui)
+	res, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "tina", pw), s.ui)
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	require.Len(t, s.seen, 2)
@@ -162,7 +166,7 @@ func TestTOTPWithRetry(t *testing.T) {
 
 	// A UI that never gets it right ends with the server's verdict.
 	e.Clock.Advance(time.Minute)
-	_, err = client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "tina", pw),
+	_, err = client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "tina", pw),
 		func(client.Prompt) (client.Input, error) { return client.Input{Value: "000000"}, nil })
 	require.Error(t, err)
 	requireCode(t, err, challenge.ErrNotAuthorized)
@@ -183,7 +187,7 @@ func TestSelectMFAType(t *testing.T) {
 			return msg.Code
 		},
 	}}
-	res, err := client.Run(ctx, e.Server, client.NewPasswordLogin(config(e), "sid", pw), s.ui)
+	res, err := client.Run(ctx, engine(e), client.NewPasswordLogin(config(e), "sid", pw), s.ui)
 	require.NoError(t, err)
 	require.NotNil(t, res)
 	assert.Equal(t, []client.PromptKind{client.PromptSelectMFA, client.PromptSMSCode}, s.kinds())
@@ -201,30 +205,45 @@ func TestEmailOTPMFA(t *testing.T) {
 	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{
 		client.PromptEmailCode: func(client.Prompt) string { m, _ := e.Outbox.Last("eve", "MFA"); return m.Code },
 	}}
-	_, err = client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "eve", pw), s.ui)
+	_, err = client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "eve", pw), s.ui)
 	require.NoError(t, err)
 	assert.Equal(t, []client.PromptKind{client.PromptEmailCode}, s.kinds())
 }
 
-func TestMFASetup(t *testing.T) {
+// TestMFASetupByHand drives a Login without Run: PromptMFASetup leaves
+// AssociateSoftwareToken and VerifySoftwareToken to the caller.
+func TestMFASetupByHand(t *testing.T) {
 	e := flowtest.New(t, flowtest.Options{Seed: 8, Pool: mfaPool(flow.MFAOn)})
 	e.AddUser("neo", pw, flow.StatusConfirmed, nil)
-	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{
-		// What a UI does: associate, show the secret, verify a code.
-		client.PromptMFASetup: func(p client.Prompt) string {
-			assoc, err := e.Server.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{Session: p.Session})
-			require.NoError(t, err)
-			code, err := totp.DefaultConfig().Code(assoc.SecretCode, e.Clock.Now())
-			require.NoError(t, err)
-			v, err := e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: code})
-			require.NoError(t, err)
-			return v.Session
-		},
-	}}
-	res, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "neo", pw), s.ui)
+	l := client.NewPasswordLogin(config(e), "neo", pw)
+	in, err := l.Start()
 	require.NoError(t, err)
-	require.NotNil(t, res)
-	assert.Equal(t, []challenge.Name{challenge.SoftwareTokenMFA}, s.seen[0].Choices)
+	out, err := e.Server.InitiateAuth(ctx, in)
+	require.NoError(t, err)
+	p, req, err := l.Next(client.FromInitiate(out))
+	require.NoError(t, err)
+	require.Nil(t, req)
+	require.Equal(t, client.PromptMFASetup, p.Kind)
+	assert.Equal(t, []challenge.Name{challenge.SoftwareTokenMFA}, p.Choices)
+	assoc, err := e.Server.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{Session: p.Session})
+	require.NoError(t, err)
+	shown := l.TOTPSetup(p, assoc.SecretCode)
+	assert.Equal(t, client.PromptTOTPSetup, shown.Kind)
+	assert.Equal(t, "otpauth://totp/authflow:neo?secret="+assoc.SecretCode+"&issuer=authflow&algorithm=SHA1&digits=6&period=30", shown.URI)
+	code, err := totp.DefaultConfig().Code(assoc.SecretCode, e.Clock.Now())
+	require.NoError(t, err)
+	v, err := e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: code})
+	require.NoError(t, err)
+	_, _, err = l.Answer(shown, client.Input{Value: code})
+	assert.ErrorIs(t, err, client.ErrInvalidInput, "a PromptTOTPSetup code is not a challenge answer")
+	_, req, err = l.Answer(p, client.Input{Value: v.Session})
+	require.NoError(t, err)
+	require.Equal(t, v.Session, req.Session)
+	resp, err := e.Server.RespondToAuthChallenge(ctx, req)
+	require.NoError(t, err)
+	p, _, err = l.Next(client.FromRespond(resp))
+	require.NoError(t, err)
+	assert.Equal(t, client.PromptDone, p.Kind)
 	assert.True(t, e.User("neo").MFA.TOTPEnabled)
 }
 
@@ -236,7 +255,7 @@ func TestSecretClient(t *testing.T) {
 	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{client.PromptTOTPCode: totpCode(t, e, secret)}}
 	for _, l := range []*client.Login{client.NewSRPLogin(config(e), "sam", pw), client.NewPasswordLogin(config(e), "sam", pw)} {
 		e.Clock.Advance(time.Minute)
-		res, err := client.Run(ctx, e.Server, l, s.ui)
+		res, err := client.Run(ctx, engine(e), l, s.ui)
 		require.NoError(t, err)
 		require.NotNil(t, res)
 	}
@@ -244,7 +263,7 @@ func TestSecretClient(t *testing.T) {
 	// Without the secret the server refuses.
 	cfg := config(e)
 	cfg.ClientSecret = ""
-	_, err := client.Run(ctx, e.Server, client.NewSRPLogin(cfg, "sam", pw), noUI)
+	_, err := client.Run(ctx, engine(e), client.NewSRPLogin(cfg, "sam", pw), noUI)
 	requireCode(t, err, challenge.ErrNotAuthorized)
 }
 
@@ -268,7 +287,7 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 				client.PromptPassword:        func(client.Prompt) string { return pw },
 				client.PromptEmailCode:       func(client.Prompt) string { m, _ := e.Outbox.Last("uma", "OTP"); return m.Code },
 			}}
-			res, err := client.Run(ctx, e.Server, client.NewUserAuthLogin(config(e), "uma", "", ""), s.ui)
+			res, err := client.Run(ctx, engine(e), client.NewUserAuthLogin(config(e), "uma", "", ""), s.ui)
 			require.NoError(t, err)
 			require.NotNil(t, res)
 			assert.Equal(t, []challenge.Name{"PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"}, s.seen[0].Choices)
@@ -283,13 +302,13 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 	t.Run("password up front", func(t *testing.T) {
 		s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{
 			client.PromptSelectChallenge: func(client.Prompt) string { return "PASSWORD_SRP" }}}
-		_, err := client.Run(ctx, e.Server, client.NewUserAuthLogin(config(e), "uma", pw, ""), s.ui)
+		_, err := client.Run(ctx, engine(e), client.NewUserAuthLogin(config(e), "uma", pw, ""), s.ui)
 		require.NoError(t, err)
 		assert.Equal(t, []client.PromptKind{client.PromptSelectChallenge}, s.kinds())
 	})
 	t.Run("preferred", func(t *testing.T) {
 		for _, pref := range []challenge.Name{challenge.Password, challenge.PasswordSRP} {
-			_, err := client.Run(ctx, e.Server, client.NewUserAuthLogin(config(e), "uma", pw, pref), noUI)
+			_, err := client.Run(ctx, engine(e), client.NewUserAuthLogin(config(e), "uma", pw, pref), noUI)
 			require.NoError(t, err, pref)
 		}
 	})
@@ -326,7 +345,7 @@ func TestCustomAuthWithSRP(t *testing.T) {
 		}}}
 	for _, l := range []*client.Login{client.NewCustomLogin(config(e), "cara", pw), client.NewCustomLogin(config(e), "cara", "")} {
 		s.seen = nil
-		res, err := client.Run(ctx, e.Server, l, s.ui)
+		res, err := client.Run(ctx, engine(e), l, s.ui)
 		require.NoError(t, err)
 		require.NotNil(t, res)
 		assert.Equal(t, []client.PromptKind{client.PromptCustomAnswer}, s.kinds())
@@ -343,7 +362,7 @@ func TestRememberedDevice(t *testing.T) {
 	e.AddUser("dana", pw, flow.StatusConfirmed, nil)
 	secret := totpUser(t, e, "dana")
 	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{client.PromptTOTPCode: totpCode(t, e, secret)}}
-	res, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "dana", pw), s.ui)
+	res, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "dana", pw), s.ui)
 	require.NoError(t, err)
 	md := res.NewDeviceMetadata
 	require.NotNil(t, md)
@@ -357,7 +376,7 @@ func TestRememberedDevice(t *testing.T) {
 	cfg := config(e)
 	cfg.Device = &client.DeviceSecret{Key: md.DeviceKey, GroupKey: md.DeviceGroupKey, Password: devPW}
 	for _, l := range []*client.Login{client.NewSRPLogin(cfg, "dana", pw), client.NewPasswordLogin(cfg, "dana", pw)} {
-		res, err = client.Run(ctx, e.Server, l, noUI)
+		res, err = client.Run(ctx, engine(e), l, noUI)
 		require.NoError(t, err, "no MFA prompt on a remembered device")
 		assert.Nil(t, res.NewDeviceMetadata)
 		assert.Equal(t, md.DeviceKey, e.Issuer.Grants[len(e.Issuer.Grants)-1].DeviceKey)
@@ -365,7 +384,7 @@ func TestRememberedDevice(t *testing.T) {
 
 	// A wrong device password is refused.
 	cfg.Device = &client.DeviceSecret{Key: md.DeviceKey, GroupKey: md.DeviceGroupKey, Password: "guess"}
-	_, err = client.Run(ctx, e.Server, client.NewSRPLogin(cfg, "dana", pw), noUI)
+	_, err = client.Run(ctx, engine(e), client.NewSRPLogin(cfg, "dana", pw), noUI)
 	requireCode(t, err, challenge.ErrNotAuthorized)
 }
 
@@ -375,7 +394,7 @@ func TestOverHTTP(t *testing.T) {
 	secret := totpUser(t, e, "hal")
 	srv := httptest.NewServer(cognitohttp.NewHandler(e.Server, cognitohttp.Options{}))
 	defer srv.Close()
-	svc := cognitohttp.NewClient(srv.URL, nil)
+	svc := cognitoclient.New(srv.URL, nil)
 	s := &script{t: t, answers: map[client.PromptKind]func(client.Prompt) string{client.PromptTOTPCode: totpCode(t, e, secret)}}
 	res, err := client.Run(ctx, svc, client.NewSRPLogin(config(e), "hal", pw), s.ui)
 	require.NoError(t, err)
@@ -395,8 +414,12 @@ func TestLoginMisuse(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = l.Next(client.Reply{})
 	assert.ErrorIs(t, err, client.ErrUnexpectedReply)
-	_, _, err = l.Next(client.Reply{ChallengeName: challenge.WebAuthn})
+	_, _, err = l.Next(client.Reply{ChallengeName: "SOMETHING_NEW"})
 	assert.ErrorIs(t, err, client.ErrUnsupported)
+	_, _, err = l.Next(client.Reply{ChallengeName: challenge.WebAuthn})
+	assert.ErrorIs(t, err, client.ErrUnexpectedReply, "WEB_AUTHN without request options")
+	_, _, err = l.Next(client.Reply{ChallengeName: challenge.MFASetup, ChallengeParameters: map[string]string{"MFAS_CAN_SETUP": `["SMS_MFA"]`}})
+	assert.ErrorIs(t, err, client.ErrUnsupported, "SMS cannot be set up inside sign-in")
 	_, _, err = l.Next(client.Reply{ChallengeName: challenge.DeviceSRPAuth})
 	assert.ErrorIs(t, err, client.ErrUnsupported, "no device configured")
 	_, _, err = l.Next(client.Reply{ChallengeName: challenge.PasswordVerifier})
@@ -407,8 +430,9 @@ func TestLoginMisuse(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrInvalidInput, "a stale prompt")
 	_, _, err = l.Answer(p, client.Input{})
 	assert.ErrorIs(t, err, client.ErrInvalidInput, "an empty code")
-	_, err = client.NewUserAuthLogin(cfg, "u", "", challenge.Password).Start()
-	assert.ErrorIs(t, err, client.ErrInvalidInput)
+	in, err := client.NewUserAuthLogin(cfg, "u", "", challenge.Password).Start()
+	require.NoError(t, err, "without the password the server asks for it")
+	assert.NotContains(t, in.AuthParameters, "PASSWORD")
 	_, err = client.NewSRPLogin(cfg, "", "p").Start()
 	assert.ErrorIs(t, err, client.ErrInvalidInput)
 }
@@ -418,7 +442,7 @@ func TestRunStopsOnUIError(t *testing.T) {
 	e.AddUser("ian", pw, flow.StatusConfirmed, nil)
 	totpUser(t, e, "ian")
 	stop := errors.New("user cancelled")
-	_, err := client.Run(ctx, e.Server, client.NewSRPLogin(config(e), "ian", pw),
+	_, err := client.Run(ctx, engine(e), client.NewSRPLogin(config(e), "ian", pw),
 		func(client.Prompt) (client.Input, error) { return client.Input{}, stop })
 	assert.ErrorIs(t, err, stop)
 }

@@ -32,3 +32,23 @@ func ExampleLogin() {
 	// SOFTWARE_TOKEN_MFA session-1 alice-id 123456
 	// Done AuthenticationResult{TokenType:Bearer AccessToken:<redacted>}
 }
+
+// During sign-in the pool may require an authenticator app (MFA_SETUP).
+// Run associates one and shows PromptTOTPSetup; a program driving a Login
+// by hand builds the same prompt from AssociateSoftwareToken's secret.
+func ExampleLogin_TOTPSetup() {
+	cfg := client.Config{ClientID: "client123", PoolID: "us-east-1_Example", TOTPIssuer: "Example Corp"}
+	l := client.NewPasswordLogin(cfg, "alice", "Correct-horse1")
+	_, _ = l.Start()
+	p, _, _ := l.Next(client.Reply{ChallengeName: challenge.MFASetup, Session: "session-1",
+		ChallengeParameters: map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`}})
+	fmt.Println(p.Kind, p.Choices)
+
+	shown := l.TOTPSetup(p, "JBSWY3DPEHPK3PXP") // AssociateSoftwareToken's SecretCode
+	fmt.Println(shown.URI)
+	fmt.Println(shown)
+	// Output:
+	// MFASetup [SOFTWARE_TOKEN_MFA]
+	// otpauth://totp/Example%20Corp:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corp&algorithm=SHA1&digits=6&period=30
+	// Prompt{TOTPSetup MFA_SETUP choices=[SOFTWARE_TOKEN_MFA] secret=<redacted>}
+}

@@ -23,6 +23,11 @@ func FuzzNext(f *testing.F) {
 	f.Add(uint8(2), "SELECT_CHALLENGE", "", "PASSWORD,PASSWORD_SRP,EMAIL_OTP", "PASSWORD_SRP")
 	f.Add(uint8(3), "CUSTOM_CHALLENGE", "question=?", "", "42")
 	f.Add(uint8(0), "DEVICE_SRP_AUTH", "DEVICE_KEY=k\nUSERNAME=u", "", "")
+	f.Add(uint8(2), "WEB_AUTHN", "CREDENTIAL_REQUEST_OPTIONS={}", "", "{\"id\":\"x\"}")
+	f.Add(uint8(2), "SELECT_CHALLENGE", "CREDENTIAL_REQUEST_OPTIONS={}", "WEB_AUTHN", "WEB_AUTHN")
+	f.Add(uint8(2), "PASSWORD", "", "", "pw")
+	f.Add(uint8(2), "PASSWORD_SRP", "", "", "")
+	f.Add(uint8(1), "MFA_SETUP", "MFAS_CAN_SETUP=[\"EMAIL_OTP\"]", "", "a@b.c")
 	f.Add(uint8(0), "DEVICE_PASSWORD_VERIFIER", "SALT=zz\nSRP_B=00\nSECRET_BLOCK=!", "", "")
 	f.Fuzz(func(t *testing.T, kind uint8, name, params, available, value string) {
 		cfg := client.Config{ClientID: "c", ClientSecret: "s", PoolID: "us-east-1_P", Rand: flowtest.Rand(uint64(kind)),

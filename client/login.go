@@ -15,6 +15,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/srp"
+	"github.com/authflow/authflow/totp"
 )
 
 // Errors of the client itself (server errors are returned unchanged).
@@ -24,7 +25,8 @@ var (
 	// challenge.
 	ErrUnexpectedReply = errors.New("client: unexpected server reply")
 	// ErrUnsupported reports a challenge or choice this client does not
-	// answer (WEB_AUTHN, or a device challenge without Config.Device).
+	// answer (an unknown challenge name, a device challenge without
+	// Config.Device, an MFA_SETUP offering nothing it can set up).
 	ErrUnsupported = errors.New("client: unsupported challenge")
 	// ErrInvalidInput reports a Prompt that is not the pending one, or an
 	// Input that cannot answer it.
@@ -38,6 +40,11 @@ type DeviceSecret struct {
 	Key      string // DeviceKey
 	GroupKey string // DeviceGroupKey
 	Password string // the random device password
+}
+
+// String never prints the device password.
+func (d DeviceSecret) String() string {
+	return "DeviceSecret{Key:" + d.Key + " GroupKey:" + d.GroupKey + " Password:<redacted>}"
 }
 
 // Config describes the app client and the environment of a Login.
@@ -54,7 +61,17 @@ type Config struct {
 	Device *DeviceSecret
 	// ClientMetadata is sent with every RespondToAuthChallenge (optional).
 	ClientMetadata map[string]string
+	// TOTPIssuer names the service in the otpauth:// URI of an
+	// authenticator set up during sign-in (PromptTOTPSetup); "authflow"
+	// when empty.
+	TOTPIssuer string
 }
+
+// keyEmail is the MFA_SETUP response naming the address for email MFA.
+const keyEmail = "EMAIL"
+
+// defaultTOTPIssuer is the otpauth:// issuer when Config.TOTPIssuer is empty.
+const defaultTOTPIssuer = "authflow"
 
 // PromptKind says what a Prompt asks of the user.
 type PromptKind int
@@ -79,9 +96,12 @@ const (
 	PromptEmailCode
 	// PromptSelectMFA (SELECT_MFA_TYPE): Input.Value is one of Choices.
 	PromptSelectMFA
-	// PromptMFASetup (MFA_SETUP): the caller runs AssociateSoftwareToken
-	// with Prompt.Session and VerifySoftwareToken, then answers with
-	// Input.Value = the session VerifySoftwareToken returned.
+	// PromptMFASetup (MFA_SETUP, an authenticator app to set up) is the
+	// low-level step for callers that drive a Login by hand: they run
+	// AssociateSoftwareToken with Prompt.Session and VerifySoftwareToken,
+	// then answer with Input.Value = the session VerifySoftwareToken
+	// returned. Run never shows it: it does those calls itself and shows
+	// PromptTOTPSetup.
 	PromptMFASetup
 	// PromptSelectChallenge (USER_AUTH's SELECT_CHALLENGE): Input.Value is
 	// one of Choices (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP).
@@ -89,12 +109,25 @@ const (
 	// PromptCustomAnswer (CUSTOM_CHALLENGE): Input.Value is the ANSWER;
 	// Params holds the public challenge parameters.
 	PromptCustomAnswer
+	// PromptTOTPSetup (MFA_SETUP, shown by Run): Secret and URI (an
+	// otpauth:// URI, for a QR code) describe the new authenticator;
+	// Input.Value is a code it shows, Input.FriendlyName an optional name
+	// for it.
+	PromptTOTPSetup
+	// PromptEmailSetup (MFA_SETUP offering EMAIL_OTP only): Input.Value is
+	// the email address to receive codes; an EMAIL_OTP challenge follows.
+	PromptEmailSetup
+	// PromptPasskey (WEB_AUTHN, or WEB_AUTHN chosen at SELECT_CHALLENGE):
+	// Options holds the PublicKeyCredentialRequestOptions (JSON) to hand to
+	// an authenticator (navigator.credentials.get); Input.Value is the
+	// resulting credential, as JSON.
+	PromptPasskey
 	// PromptDone: signed in, Result holds the tokens.
 	PromptDone
 )
 
 var kindNames = [...]string{"None", "Password", "NewPassword", "TOTPCode", "SMSCode", "EmailCode",
-	"SelectMFA", "MFASetup", "SelectChallenge", "CustomAnswer", "Done"}
+	"SelectMFA", "MFASetup", "SelectChallenge", "CustomAnswer", "TOTPSetup", "EmailSetup", "Passkey", "Done"}
 
 // String returns the kind's name without the Prompt prefix.
 func (k PromptKind) String() string {
@@ -121,6 +154,11 @@ type Prompt struct {
 	Destination, Medium string
 	// Session is the session PromptMFASetup hands to AssociateSoftwareToken.
 	Session string
+	// Options is the WebAuthn request options (JSON) of PromptPasskey.
+	Options string
+	// Secret (base32) and URI (otpauth://totp/...) describe the
+	// authenticator of PromptTOTPSetup. String never prints them.
+	Secret, URI string
 	// Result holds the tokens of PromptDone.
 	Result *challenge.AuthenticationResult
 	// Err is set by Run when the same prompt is shown again after the
@@ -128,10 +166,31 @@ type Prompt struct {
 	Err error
 }
 
+// String describes the prompt without its secrets (no Secret, URI or
+// tokens).
+func (p Prompt) String() string {
+	s := "Prompt{" + p.Kind.String()
+	if p.Challenge != "" {
+		s += " " + string(p.Challenge)
+	}
+	if len(p.Choices) > 0 {
+		s += fmt.Sprintf(" choices=%v", p.Choices)
+	}
+	if p.Secret != "" {
+		s += " secret=<redacted>"
+	}
+	if p.Result != nil {
+		s += " " + p.Result.String()
+	}
+	return s + "}"
+}
+
 // Input is the user's answer to a Prompt.
 type Input struct {
 	Value      string
 	Attributes map[string]string // PromptNewPassword only: name (without prefix) -> value
+	// FriendlyName names the authenticator of PromptTOTPSetup (optional).
+	FriendlyName string
 }
 
 // Reply is a server answer, from InitiateAuth or RespondToAuthChallenge.
@@ -168,6 +227,7 @@ func FromRespond(o *challenge.RespondToAuthChallengeOutput) Reply {
 type Login struct {
 	cfg       Config
 	flow      challenge.AuthFlow
+	typed     string // the username as given, for the otpauth:// label
 	username  string // the USERNAME sent next: typed, then USER_ID_FOR_SRP / USERNAME from the server
 	password  string
 	preferred challenge.Name // USER_AUTH
@@ -187,13 +247,13 @@ type Login struct {
 // client; PASSWORD_VERIFIER is answered automatically (with an empty
 // password, a PromptPassword asks for it first).
 func NewSRPLogin(cfg Config, username, password string) *Login {
-	return &Login{cfg: cfg, flow: challenge.FlowUserSRPAuth, username: username, password: password}
+	return &Login{cfg: cfg, flow: challenge.FlowUserSRPAuth, username: username, password: password, typed: username}
 }
 
 // NewPasswordLogin signs in with USER_PASSWORD_AUTH (the password is sent
 // over TLS).
 func NewPasswordLogin(cfg Config, username, password string) *Login {
-	return &Login{cfg: cfg, flow: challenge.FlowUserPasswordAuth, username: username, password: password}
+	return &Login{cfg: cfg, flow: challenge.FlowUserPasswordAuth, username: username, password: password, typed: username}
 }
 
 // NewUserAuthLogin signs in with choice-based USER_AUTH. preferred is the
@@ -201,14 +261,14 @@ func NewPasswordLogin(cfg Config, username, password string) *Login {
 // in which case a PromptPassword asks for it when a password factor is
 // chosen (PREFERRED_CHALLENGE PASSWORD needs it up front).
 func NewUserAuthLogin(cfg Config, username, password string, preferred challenge.Name) *Login {
-	return &Login{cfg: cfg, flow: challenge.FlowUserAuth, username: username, password: password, preferred: preferred}
+	return &Login{cfg: cfg, flow: challenge.FlowUserAuth, username: username, password: password, preferred: preferred, typed: username}
 }
 
 // NewCustomLogin signs in with CUSTOM_AUTH. With a password it asks for the
 // SRP variant (CHALLENGE_NAME SRP_A), so PASSWORD_VERIFIER comes before the
 // custom challenges.
 func NewCustomLogin(cfg Config, username, password string) *Login {
-	return &Login{cfg: cfg, flow: challenge.FlowCustomAuth, username: username, password: password}
+	return &Login{cfg: cfg, flow: challenge.FlowCustomAuth, username: username, password: password, typed: username}
 }
 
 // Username returns the USERNAME the Login sends next: the one it was given
@@ -232,7 +292,7 @@ func (l *Login) now() time.Time {
 // Start returns the InitiateAuth request. It may be called again to start
 // over (with a fresh SRP exponent).
 func (l *Login) Start() (*challenge.InitiateAuthInput, error) {
-	*l = Login{cfg: l.cfg, flow: l.flow, username: l.username, password: l.password, preferred: l.preferred}
+	*l = Login{cfg: l.cfg, flow: l.flow, typed: l.typed, username: l.typed, password: l.password, preferred: l.preferred}
 	if l.username == "" {
 		return nil, fmt.Errorf("%w: empty username", ErrInvalidInput)
 	}
@@ -248,10 +308,11 @@ func (l *Login) Start() (*challenge.InitiateAuthInput, error) {
 		switch l.preferred {
 		case "":
 		case challenge.Password:
-			if l.password == "" {
-				return nil, fmt.Errorf("%w: PREFERRED_CHALLENGE PASSWORD needs the password", ErrInvalidInput)
+			// Without the password the server answers with a PASSWORD
+			// challenge, and PromptPassword asks for it.
+			if l.password != "" {
+				p[challenge.KeyPassword] = l.password
 			}
-			p[challenge.KeyPassword] = l.password
 		case challenge.PasswordSRP:
 			if err := l.newUserSRP(p); err != nil {
 				return nil, err
@@ -340,6 +401,24 @@ func (l *Login) Next(r Reply) (Prompt, *challenge.RespondToAuthChallengeInput, e
 		}
 		req, err := l.passwordVerifier()
 		return Prompt{}, req, err
+	case challenge.Password: // USER_AUTH's PASSWORD factor, asked for
+		if l.password == "" {
+			p.Kind = PromptPassword
+			return p, nil, nil
+		}
+		return Prompt{}, l.respond(l.session, map[string]string{challenge.KeyPassword: l.password}), nil
+	case challenge.PasswordSRP: // USER_AUTH's PASSWORD_SRP factor, asked for: send SRP_A
+		r := map[string]string{}
+		if err := l.newUserSRP(r); err != nil {
+			return Prompt{}, nil, err
+		}
+		return Prompt{}, l.respond(l.session, r), nil
+	case challenge.WebAuthn:
+		p.Kind = PromptPasskey
+		p.Options = r.ChallengeParameters[challenge.KeyCredentialRequestOptions]
+		if p.Options == "" {
+			return Prompt{}, nil, fmt.Errorf("%w: WEB_AUTHN without %s", ErrUnexpectedReply, challenge.KeyCredentialRequestOptions)
+		}
 	case challenge.DeviceSRPAuth:
 		req, err := l.deviceSRP()
 		return Prompt{}, req, err
@@ -359,9 +438,16 @@ func (l *Login) Next(r Reply) (Prompt, *challenge.RespondToAuthChallengeInput, e
 		p.Kind = PromptSelectMFA
 		p.Choices = nameList(r.ChallengeParameters[challenge.KeyMFAsCanChoose])
 	case challenge.MFASetup:
-		p.Kind = PromptMFASetup
 		p.Choices = nameList(r.ChallengeParameters[challenge.KeyMFAsCanSetup])
-		p.Session = r.Session
+		switch {
+		case len(p.Choices) == 0 || slices.Contains(p.Choices, challenge.SoftwareTokenMFA):
+			p.Kind = PromptMFASetup
+			p.Session = r.Session
+		case slices.Contains(p.Choices, challenge.EmailOTP):
+			p.Kind = PromptEmailSetup
+		default: // SMS_MFA only: a phone number must be added by other means
+			return Prompt{}, nil, fmt.Errorf("%w: MFA_SETUP offers only %v", ErrUnsupported, p.Choices)
+		}
 	case challenge.SelectChallenge:
 		p.Kind = PromptSelectChallenge
 		p.Choices = slices.Clone(r.AvailableChallenges)
@@ -381,6 +467,10 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 	if l.pending == "" || p.Challenge != l.pending {
 		return Prompt{}, nil, fmt.Errorf("%w: the prompt is not the pending one", ErrInvalidInput)
 	}
+	if p.Kind == PromptTOTPSetup {
+		// Its code goes to VerifySoftwareToken, not to the challenge.
+		return Prompt{}, nil, fmt.Errorf("%w: verify the code with VerifySoftwareToken and answer the PromptMFASetup with its session", ErrInvalidInput)
+	}
 	if p.Kind != PromptMFASetup && p.Kind != PromptCustomAnswer && in.Value == "" {
 		return Prompt{}, nil, fmt.Errorf("%w: empty answer", ErrInvalidInput)
 	}
@@ -392,6 +482,8 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 		case l.pending == challenge.PasswordVerifier:
 			req, err := l.passwordVerifier()
 			return Prompt{}, req, err
+		case l.pending == challenge.Password:
+			return Prompt{}, l.respond(l.session, map[string]string{challenge.KeyPassword: l.password}), nil
 		case l.pending == challenge.SelectChallenge && l.choice != "":
 			return l.selectChallenge(l.choice)
 		}
@@ -419,6 +511,13 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 			session = l.session
 		}
 		return Prompt{}, l.respond(session, r), nil
+	case PromptEmailSetup:
+		r[keyEmail] = in.Value
+	case PromptPasskey:
+		r[challenge.KeyCredential] = in.Value
+		if l.pending == challenge.SelectChallenge {
+			r[challenge.KeyAnswer] = string(challenge.WebAuthn)
+		}
 	case PromptSelectChallenge:
 		return l.selectChallenge(challenge.Name(in.Value))
 	case PromptCustomAnswer:
@@ -427,6 +526,22 @@ func (l *Login) Answer(p Prompt, in Input) (Prompt, *challenge.RespondToAuthChal
 		return Prompt{}, nil, fmt.Errorf("%w: prompt %s takes no answer", ErrInvalidInput, p.Kind)
 	}
 	return Prompt{}, l.respond(l.session, r), nil
+}
+
+// TOTPSetup returns the PromptTOTPSetup that shows a new authenticator:
+// p is the PromptMFASetup being answered and secret the SecretCode that
+// AssociateSoftwareToken returned for p.Session. The URI is an otpauth://
+// URI labelled with Config.TOTPIssuer and the username as given.
+func (l *Login) TOTPSetup(p Prompt, secret string) Prompt {
+	issuer := l.cfg.TOTPIssuer
+	if issuer == "" {
+		issuer = defaultTOTPIssuer
+	}
+	q := p
+	q.Kind = PromptTOTPSetup
+	q.Secret = secret
+	q.URI = totp.URI(secret, issuer, l.typed)
+	return q
 }
 
 // selectChallenge answers SELECT_CHALLENGE with choice.
@@ -444,6 +559,13 @@ func (l *Login) selectChallenge(choice challenge.Name) (Prompt, *challenge.Respo
 			return Prompt{}, nil, err
 		}
 	case challenge.EmailOTP, challenge.SMSOTP:
+	case challenge.WebAuthn:
+		// SELECT_CHALLENGE may carry the request options already: the
+		// credential then goes with the answer; else the server sends a
+		// WEB_AUTHN challenge with them.
+		if opts := l.params[challenge.KeyCredentialRequestOptions]; opts != "" {
+			return Prompt{Kind: PromptPasskey, Challenge: l.pending, Params: maps.Clone(l.params), Options: opts}, nil, nil
+		}
 	default:
 		return Prompt{}, nil, fmt.Errorf("%w: choice %.64q", ErrUnsupported, string(choice))
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/cognitoclient"
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
@@ -35,7 +36,7 @@ const benchUsers = 16
 // benchServer is an engine with benchUsers users behind a loopback server.
 type benchServer struct {
 	env    *flowtest.Env
-	client *cognitohttp.Client
+	client *cognitoclient.Client
 	names  []string
 }
 
@@ -51,7 +52,7 @@ func newBenchServer(b *testing.B) *benchServer {
 	b.Cleanup(srv.Close)
 	tr := &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: time.Minute}
 	b.Cleanup(tr.CloseIdleConnections)
-	bs.client = cognitohttp.NewClient(srv.URL, &http.Client{Transport: tr})
+	bs.client = cognitoclient.New(srv.URL, &http.Client{Transport: tr})
 	return bs
 }
 

@@ -1,16 +1,16 @@
 package cognitohttp_test
 
+// The HTTP client transport (package cognitoclient) against the handler.
+
 import (
 	"context"
-	"errors"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/cognitoclient"
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
@@ -20,7 +20,7 @@ import (
 func TestClientSignIn(t *testing.T) {
 	env, srv := setup(t, cognitohttp.Options{}, flowtest.Options{})
 	env.AddUser("alice", password, flow.StatusConfirmed, nil)
-	var svc challenge.Service = cognitohttp.NewClient(srv.URL, nil)
+	var svc challenge.Service = cognitoclient.New(srv.URL, nil)
 	ctx := context.Background()
 
 	out, err := svc.InitiateAuth(ctx, &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth,
@@ -59,14 +59,14 @@ func TestClientSigning(t *testing.T) {
 	in := &challenge.AdminInitiateAuthInput{AuthFlow: challenge.FlowAdminUserPasswordAuth, ClientId: flowtest.ClientID,
 		UserPoolId: flowtest.PoolID, AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": password}}
 
-	_, err := cognitohttp.NewClient(srv.URL, nil).AdminInitiateAuth(ctx, in)
+	_, err := cognitoclient.New(srv.URL, nil).AdminInitiateAuth(ctx, in)
 	assert.ErrorIs(t, err, challenge.ErrNotAuthorized)
 	assert.Equal(t, "Missing Authentication Token", challenge.MessageOf(err))
 
-	_, err = cognitohttp.NewClient(srv.URL, nil).WithCredentials("eu-central-1", "AKID", "WRONG", "").AdminInitiateAuth(ctx, in)
+	_, err = cognitoclient.New(srv.URL, nil).WithCredentials("eu-central-1", "AKID", "WRONG", "").AdminInitiateAuth(ctx, in)
 	assert.ErrorIs(t, err, challenge.ErrNotAuthorized)
 
-	signed := cognitohttp.NewClient(srv.URL, srv.Client()).WithCredentials("eu-central-1", "AKID", "SECRET", "")
+	signed := cognitoclient.New(srv.URL, srv.Client()).WithCredentials("eu-central-1", "AKID", "SECRET", "")
 	out, err := signed.AdminInitiateAuth(ctx, in)
 	require.NoError(t, err)
 	require.NotNil(t, out.AuthenticationResult)
@@ -85,61 +85,20 @@ func TestClientSigning(t *testing.T) {
 	assert.Equal(t, challenge.ErrUnknownOperation, challenge.CodeOf(err))
 }
 
-func TestClientDecodesErrorShapes(t *testing.T) {
-	cases := []struct {
-		name        string
-		header      string
-		status      int
-		body        string
-		code, msg   string
-		internalMsg bool
-	}{
-		{"body type", "", 400, `{"__type":"NotAuthorizedException","message":"m1"}`, "NotAuthorizedException", "m1", false},
-		{"qualified type", "", 400, `{"__type":"com.amazonaws.cognito.identity.idp.model#UserNotFoundException","message":"m2"}`, "UserNotFoundException", "m2", false},
-		{"header first", "CodeMismatchException:http://internal.amazon.com/coral/com.amazonaws.cognito.identity.idp.model/", 400, `{"__type":"Other","message":"m3"}`, "CodeMismatchException", "m3", false},
-		{"code member", "", 400, `{"code":"ExpiredCodeException","Message":"m4"}`, "ExpiredCodeException", "m4", false},
-		{"500", "", 500, `{"__type":"InternalErrorException","message":"m5"}`, "InternalErrorException", "m5", false},
-		{"empty body", "", 502, ``, "InternalErrorException", "", true},
-		{"html", "", 404, `<html>not found</html>`, "InternalErrorException", "", true},
+// TestSignedOperationsAgree: the client transport signs exactly the
+// operations the handler checks signatures of (the transport keeps its own
+// list, since it must not link the engine).
+func TestSignedOperationsAgree(t *testing.T) {
+	ops := cognitohttp.Operations()
+	require.NotEmpty(t, ops)
+	signed := 0
+	for _, name := range ops {
+		assert.Equal(t, cognitohttp.RequiresSignature(name), cognitoclient.RequiresSignature(name), name)
+		if cognitoclient.RequiresSignature(name) {
+			signed++
+		}
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if c.header != "" {
-					w.Header().Set("X-Amzn-ErrorType", c.header)
-				}
-				w.WriteHeader(c.status)
-				w.Write([]byte(c.body))
-			}))
-			defer srv.Close()
-			_, err := cognitohttp.NewClient(srv.URL, nil).InitiateAuth(context.Background(), &challenge.InitiateAuthInput{})
-			var ce *challenge.Error
-			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, challenge.Code(c.code), ce.Code)
-			if c.internalMsg {
-				assert.Contains(t, ce.Message, "Unexpected HTTP status")
-			} else {
-				assert.Equal(t, c.msg, ce.Message)
-			}
-		})
-	}
-}
-
-func TestClientTransportErrors(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close()
-	_, err := cognitohttp.NewClient(url, nil).InitiateAuth(context.Background(), &challenge.InitiateAuthInput{})
-	var ce *challenge.Error
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, challenge.ErrInternalError, ce.Code)
-	assert.NotNil(t, ce.Err, "the cause is kept")
-
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err = cognitohttp.NewClient(url, nil).InitiateAuth(ctx, &challenge.InitiateAuthInput{})
-	assert.True(t, errors.Is(err, context.Canceled))
-	assert.Equal(t, challenge.ErrInternalError, challenge.CodeOf(err))
-
-	assert.Equal(t, "https://cognito-idp.eu-west-1.amazonaws.com/", cognitohttp.RegionEndpoint("eu-west-1"))
+	assert.Greater(t, signed, 20)
+	assert.Equal(t, cognitohttp.ContentType, cognitoclient.ContentType)
+	assert.Equal(t, cognitohttp.TargetPrefix, cognitoclient.TargetPrefix)
 }

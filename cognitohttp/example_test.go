@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/cognitoclient"
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/directory"
 	"github.com/authflow/authflow/flow"
@@ -64,9 +65,9 @@ func ExampleNewHandler() {
 	// {"__type":"UserNotFoundException","message":"User does not exist."}
 }
 
-// A Client signs in over HTTP; the server's exceptions come back as
-// *challenge.Error values.
-func ExampleClient() {
+// The client transport (package cognitoclient) signs in over HTTP; the
+// server's exceptions come back as *challenge.Error values.
+func Example_client() {
 	engine := exampleEngine()
 	ctx := context.Background()
 	_, err := engine.AdminCreateUser(ctx, &challenge.AdminCreateUserInput{UserPoolId: "us-east-1_Example1", Username: "alice",
@@ -82,7 +83,7 @@ func ExampleClient() {
 	srv := httptest.NewServer(cognitohttp.NewHandler(engine, cognitohttp.Options{}))
 	defer srv.Close()
 
-	var svc challenge.Service = cognitohttp.NewClient(srv.URL, nil)
+	var svc challenge.Service = cognitoclient.New(srv.URL, nil)
 	signIn := func(password string) (*challenge.InitiateAuthOutput, error) {
 		return svc.InitiateAuth(ctx, &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: "exampleclient",
 			AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": password}})

@@ -1,18 +1,35 @@
-package cognitohttp
+package cognitoclient
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
 	"github.com/authflow/authflow/challenge"
 )
 
-// maxResponseBytes bounds a response body the Client reads.
+// Wire constants of the AWS JSON 1.1 protocol as Cognito uses it.
+const (
+	// ContentType is the media type of every request and response body.
+	ContentType = "application/x-amz-json-1.1"
+	// TargetPrefix is the part of X-Amz-Target before the operation name.
+	TargetPrefix = "AWSCognitoIdentityProviderService."
+	// signingService is the SigV4 service name of user pools.
+	signingService = "cognito-idp"
+	// userAgent names this client in requests.
+	userAgent = "authflow-cognitoclient"
+)
+
+// maxResponseBytes bounds a response body the Client reads (1 MiB).
 const maxResponseBytes = 1 << 20
 
 // RegionEndpoint returns Amazon Cognito's endpoint for a region, for
@@ -21,10 +38,25 @@ func RegionEndpoint(region string) string {
 	return "https://cognito-idp." + region + ".amazonaws.com/"
 }
 
-// Client calls a Cognito-compatible endpoint (a NewHandler server, or
-// Amazon Cognito itself) over the JSON 1.1 protocol. It implements
-// challenge.Service, so sign-in code can drive the engine in process or
-// over the network alike; Call reaches every other operation.
+// signedOperations are the IAM-authorized operations: the Admin*
+// operations and pool management. A test in package cognitohttp checks
+// this list against the server's dispatch table.
+var signedOperations = map[string]bool{
+	"AdminInitiateAuth": true, "AdminRespondToAuthChallenge": true,
+	"CreateUserPool": true, "DescribeUserPool": true, "ListUserPools": true, "UpdateUserPool": true, "DeleteUserPool": true,
+	"CreateUserPoolClient": true, "DescribeUserPoolClient": true, "ListUserPoolClients": true,
+	"UpdateUserPoolClient": true, "DeleteUserPoolClient": true, "SetUserPoolMfaConfig": true, "GetUserPoolMfaConfig": true,
+	"AdminCreateUser": true, "AdminGetUser": true, "AdminDeleteUser": true, "AdminDisableUser": true, "AdminEnableUser": true,
+	"AdminSetUserPassword": true, "AdminResetUserPassword": true, "AdminUpdateUserAttributes": true,
+	"AdminSetUserMFAPreference": true, "AdminUserGlobalSignOut": true, "ListUsers": true,
+	"AdminUpdateDeviceStatus": true, "AdminGetDevice": true, "AdminForgetDevice": true, "AdminListDevices": true,
+}
+
+// RequiresSignature reports whether an operation must carry a SigV4
+// Authorization header (Admin* and pool management operations).
+func RequiresSignature(operation string) bool { return signedOperations[operation] }
+
+// Client calls a Cognito-compatible endpoint over the JSON 1.1 protocol.
 //
 // Every error a Client returns is a *challenge.Error: the server's
 // exception name and message, or an InternalErrorException wrapping a
@@ -38,15 +70,17 @@ type Client struct {
 
 // signer holds the credentials of a signing Client.
 type signer struct {
-	region, accessKey, secret, sessionToken string
-	now                                     func() time.Time
+	region string
+	creds  aws.Credentials
+	v4     *v4.Signer
+	now    func() time.Time
 }
 
-// NewClient returns a Client for endpoint (for example
-// "http://127.0.0.1:9229" or RegionEndpoint("eu-west-1")). A nil
-// httpClient means http.DefaultClient. The Client signs nothing: the
-// IAM-authorized operations (RequiresSignature) need WithCredentials.
-func NewClient(endpoint string, httpClient *http.Client) *Client {
+// New returns a Client for endpoint (for example "http://127.0.0.1:9229"
+// or RegionEndpoint("eu-west-1")). A nil httpClient means
+// http.DefaultClient. The Client signs nothing: the IAM-authorized
+// operations (RequiresSignature) need WithCredentials.
+func New(endpoint string, httpClient *http.Client) *Client {
 	if httpClient == nil {
 		httpClient = http.DefaultClient
 	}
@@ -59,33 +93,10 @@ func NewClient(endpoint string, httpClient *http.Client) *Client {
 // operations stay unsigned, as the AWS SDKs send them.
 func (c *Client) WithCredentials(region, accessKeyID, secretAccessKey, sessionToken string) *Client {
 	cc := *c
-	cc.signer = &signer{region: region, accessKey: accessKeyID, secret: secretAccessKey, sessionToken: sessionToken, now: time.Now}
+	cc.signer = &signer{region: region, v4: v4.NewSigner(), now: time.Now,
+		creds: aws.Credentials{AccessKeyID: accessKeyID, SecretAccessKey: secretAccessKey, SessionToken: sessionToken}}
 	return &cc
 }
-
-// InitiateAuth implements challenge.Service.
-func (c *Client) InitiateAuth(ctx context.Context, in *challenge.InitiateAuthInput) (*challenge.InitiateAuthOutput, error) {
-	return call[challenge.InitiateAuthOutput](ctx, c, "InitiateAuth", in)
-}
-
-// AdminInitiateAuth implements challenge.Service. It needs WithCredentials
-// unless the server skips signature checks.
-func (c *Client) AdminInitiateAuth(ctx context.Context, in *challenge.AdminInitiateAuthInput) (*challenge.AdminInitiateAuthOutput, error) {
-	return call[challenge.AdminInitiateAuthOutput](ctx, c, "AdminInitiateAuth", in)
-}
-
-// RespondToAuthChallenge implements challenge.Service.
-func (c *Client) RespondToAuthChallenge(ctx context.Context, in *challenge.RespondToAuthChallengeInput) (*challenge.RespondToAuthChallengeOutput, error) {
-	return call[challenge.RespondToAuthChallengeOutput](ctx, c, "RespondToAuthChallenge", in)
-}
-
-// AdminRespondToAuthChallenge implements challenge.Service. It needs
-// WithCredentials unless the server skips signature checks.
-func (c *Client) AdminRespondToAuthChallenge(ctx context.Context, in *challenge.AdminRespondToAuthChallengeInput) (*challenge.AdminRespondToAuthChallengeOutput, error) {
-	return call[challenge.AdminRespondToAuthChallengeOutput](ctx, c, "AdminRespondToAuthChallenge", in)
-}
-
-var _ challenge.Service = (*Client)(nil)
 
 // call is Call with a typed result, nil on error.
 func call[Out any](ctx context.Context, c *Client, operation string, in any) (*Out, error) {
@@ -110,10 +121,13 @@ func (c *Client) Call(ctx context.Context, operation string, in, out any) error 
 	}
 	req.Header.Set("Content-Type", ContentType)
 	req.Header.Set("X-Amz-Target", TargetPrefix+operation)
-	req.Header.Set("User-Agent", "authflow-cognitohttp")
+	req.Header.Set("User-Agent", userAgent)
 	if c.signer != nil && RequiresSignature(operation) {
 		s := c.signer
-		signRequest(req, body, s.region, s.accessKey, s.secret, s.sessionToken, s.now())
+		sum := sha256.Sum256(body)
+		if err := s.v4.SignHTTP(ctx, s.creds, req, hex.EncodeToString(sum[:]), signingService, s.region, s.now()); err != nil {
+			return challenge.Wrap(challenge.ErrInternalError, "The request could not be signed.", err)
+		}
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
