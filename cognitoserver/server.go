@@ -177,7 +177,10 @@ func parseFlags(prog string, args []string, stderr io.Writer) (*options, error) 
 		return nil, envErr
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &FlagError{err}
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	if fs.NArg() > 0 {
@@ -194,6 +197,13 @@ func parseFlags(prog string, args []string, stderr io.Writer) (*options, error) 
 	}
 	return o, nil
 }
+
+// FlagError is a command line error that Run has already printed, with
+// the usage, on its stderr.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
 
 // usage prints the flags with the environment variable of each.
 func usage(fs *flag.FlagSet, prog string) {
@@ -212,7 +222,9 @@ func usage(fs *flag.FlagSet, prog string) {
 		}
 		fmt.Fprintln(w, line)
 		def := ""
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
+		if f.DefValue == "true" {
+			def = " (default on)"
+		} else if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
 			def = " (default " + strconv.Quote(f.DefValue) + ")"
 		}
 		fmt.Fprintf(w, "    \t%s%s\n", strings.ReplaceAll(u, "\n", "\n    \t"), def)
