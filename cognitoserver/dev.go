@@ -33,12 +33,12 @@ const (
 
 // devOptions are the -dev flags.
 type devOptions struct {
-	on                                   bool
-	poolID, clientID, user, password     string
-	email, code                          string
-	passwordGiven                        bool
-	memory                               bool
-	given                                []string
+	on                               bool
+	poolID, clientID, user, password string
+	email, code                      string
+	passwordGiven                    bool
+	memory                           bool
+	given                            []string
 }
 
 func (d *devOptions) register(fs *flag.FlagSet) {

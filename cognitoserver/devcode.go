@@ -6,4 +6,6 @@ import (
 	"github.com/authflow/authflow/flow"
 )
 
-func devCodes(next http.Handler, code string, outbox *Outbox, cat flow.Catalog) http.Handler { return next }
+func devCodes(next http.Handler, code string, outbox *Outbox, cat flow.Catalog) http.Handler {
+	return next
+}

@@ -70,8 +70,8 @@ func recordOf(ctx context.Context) *reqRecord {
 type captureHandler struct{}
 
 func (captureHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (captureHandler) WithAttrs([]slog.Attr) slog.Handler      { return captureHandler{} }
-func (captureHandler) WithGroup(string) slog.Handler           { return captureHandler{} }
+func (captureHandler) WithAttrs([]slog.Attr) slog.Handler       { return captureHandler{} }
+func (captureHandler) WithGroup(string) slog.Handler            { return captureHandler{} }
 func (captureHandler) Handle(ctx context.Context, r slog.Record) error {
 	rec := recordOf(ctx)
 	if rec == nil {
