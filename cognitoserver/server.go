@@ -396,6 +396,9 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 	case !serveOutbox:
 		log.Warn("the outbox is off: one-time codes (sign-up, forgotten password, MFA, invitations) are dropped; give -outbox to read them at /local/outbox")
 	}
+	if o.dev.code != "" && !serveOutbox {
+		return errors.New("-dev-code needs the outbox (dev mode on loopback, or -outbox)")
+	}
 	localIssuer := o.localIssuer || (o.dev.on && !o.set["local-issuer"])
 
 	// Tokens: each pool has its own signing keys, kept in the database.

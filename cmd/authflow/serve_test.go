@@ -125,6 +125,30 @@ func TestServeDev(t *testing.T) {
 	assert.Equal(t, "alice@example.com", extra.Email)
 }
 
+// TestServeDevCode: with -dev-code, the fixed code confirms a sign-up
+// (the engine still refuses a wrong one).
+func TestServeDevCode(t *testing.T) {
+	banner, _, stderr := devServer(t, "-dev-code", "123456")
+	assert.Contains(t, banner, "codes")
+	ctx := context.Background()
+	api := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(banner["endpoint"]),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+	client := aws.String(banner["app client"])
+	_, err := api.SignUp(ctx, &cip.SignUpInput{ClientId: client, Username: aws.String("bob"), Password: aws.String("Bobs-passw0rd"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bob@example.com")}}})
+	require.NoError(t, err)
+	_, err = api.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: client, Username: aws.String("bob"), ConfirmationCode: aws.String("654321")})
+	var mismatch *types.CodeMismatchException
+	require.ErrorAs(t, err, &mismatch)
+	_, err = api.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: client, Username: aws.String("bob"), ConfirmationCode: aws.String("123456")})
+	require.NoError(t, err)
+	res, err := api.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: client,
+		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Bobs-passw0rd"}})
+	require.NoError(t, err)
+	assert.NotNil(t, res.AuthenticationResult)
+	assert.Contains(t, stderr.String(), "-dev-code")
+}
+
 func getJSON(t *testing.T, url string, v any) {
 	t.Helper()
 	resp, err := http.Get(url)
