@@ -98,7 +98,7 @@ func (d *devOptions) check(o *options) error {
 // config is the Config of the dev pool, client and user.
 func (d *devOptions) config(region string) *Config {
 	_ = region
-	return &Config{Pools: []PoolConfig{{
+	return &Config{file: "the -dev flags", Pools: []PoolConfig{{
 		Id: d.poolID,
 		CreateUserPoolInput: challenge.CreateUserPoolInput{
 			PoolName:               devPoolNameName,

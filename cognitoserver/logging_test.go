@@ -2,6 +2,8 @@ package cognitoserver
 
 import (
 	"bufio"
+	"bytes"
+	"log/slog"
 	"context"
 	"encoding/json"
 	"os"
@@ -113,4 +115,8 @@ func TestRequestLogInfoHasNoTransitions(t *testing.T) {
 	lines := logLines(t, stderr.String())
 	assert.Len(t, find(lines, "request", map[string]string{"op": "RespondToAuthChallenge", "outcome": "tokens"}), 1)
 	assert.Empty(t, find(lines, "transition", nil))
+}
+
+func newTestLogger(w *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

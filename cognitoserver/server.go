@@ -465,6 +465,10 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 			name = "dev mode"
 		}
 		if err := cfg.Apply(ctx, engine, db, log); err != nil {
+			var ce *ConfigError
+			if errors.As(err, &ce) {
+				return err
+			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
