@@ -3,9 +3,9 @@ package cognitoserver
 import (
 	"bufio"
 	"bytes"
-	"log/slog"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
