@@ -495,7 +495,7 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		mux.Handle("GET /local/outbox", outbox)
 	}
 	if o.admin && (loopback || creds != nil) {
-		adm, err := newAdmin(adminConfig{engine: engine, catalog: db, outbox: outbox, outboxOn: serveOutbox,
+		adm, err := newAdmin(adminConfig{engine: engine, dir: db, catalog: db, outbox: outbox, outboxOn: serveOutbox,
 			signins: signins, credentials: creds, publicURL: publicURL, loopback: loopback, log: log})
 		if err != nil {
 			return err
