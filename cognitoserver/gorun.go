@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,14 +19,24 @@ import (
 // parentPoll is how often a server under go run checks its parent.
 const parentPoll = 250 * time.Millisecond
 
-// underGoRun reports whether this executable was built by "go run" (it
-// lives in the go command's temporary go-build*/.../exe directory).
+// underGoRun reports whether this process was started by "go run": its
+// parent is "go run" (Linux: /proc/<ppid>/cmdline), or its executable lives
+// where go run puts it (a go-build*/.../exe directory, or the build
+// cache's "<hash>-d" directory, as Go 1.24 and later cache go run's
+// executables).
 func underGoRun() bool {
+	if b, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/cmdline"); err == nil {
+		args := strings.Split(string(b), "\x00")
+		if len(args) >= 2 && strings.TrimSuffix(filepath.Base(args[0]), ".exe") == "go" && args[1] == "run" {
+			return true
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return false
 	}
-	return strings.Contains(exe, string(filepath.Separator)+"go-build") && filepath.Base(filepath.Dir(exe)) == "exe"
+	dir := filepath.Base(filepath.Dir(exe))
+	return strings.Contains(exe, "go-build") && (dir == "exe" || strings.HasSuffix(dir, "-d"))
 }
 
 // watchParent calls stop when the parent process changes (the go command

@@ -8,8 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -178,13 +181,26 @@ func TestServeUnderGoRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds with go run")
 	}
-	cmd := exec.Command("go", "run", ".", "serve", "-dev", "-addr", "127.0.0.1:0")
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
+	cmd := exec.Command("go", "run", ".", "serve", "-dev", "-addr", "127.0.0.1:0", "-log-format", "json")
+	// A file, not a pipe: Wait must not wait for the server, which
+	// inherits it.
+	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	require.NoError(t, err)
+	defer errFile.Close()
+	cmd.Stderr = errFile
+	stderr := func() string { b, _ := os.ReadFile(errFile.Name()); return string(b) }
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { cmd.Process.Kill() })
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		// Never leave an orphaned server behind, even when the test fails.
+		if m := regexp.MustCompile(`"pid":(\d+)`).FindStringSubmatch(stderr()); m != nil {
+			if pid, err := strconv.Atoi(m[1]); err == nil {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
 	var addr string
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
@@ -193,7 +209,7 @@ func TestServeUnderGoRun(t *testing.T) {
 			break
 		}
 	}
-	require.NotEmpty(t, addr, "no ready line; stderr:\n%s", stderr.String())
+	require.NotEmpty(t, addr, "no ready line; stderr:\n%s", stderr())
 	go io.Copy(io.Discard, stdout)
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
@@ -204,15 +220,14 @@ func TestServeUnderGoRun(t *testing.T) {
 	if err := cmd.Wait(); err != nil && !errors.As(err, &exitErr) {
 		t.Fatal(err)
 	}
-	// Wait returns once the go command is gone and the server has closed
-	// its stderr (which it inherited): it exited.
 	require.Eventually(t, func() bool {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
 			c.Close()
 		}
 		return err != nil
-	}, 30*time.Second, 50*time.Millisecond, "the server still listens; stderr:\n%s", stderr.String())
-	assert.Contains(t, stderr.String(), "the go command that started this server is gone")
-	assert.Contains(t, stderr.String(), "msg=stopped")
+	}, 30*time.Second, 50*time.Millisecond, "the server still listens after go run died; stderr:\n%s", stderr())
+	require.Eventually(t, func() bool { return strings.Contains(stderr(), `"msg":"stopped"`) }, 30*time.Second, 50*time.Millisecond,
+		"the server stops gracefully; stderr:\n%s", stderr())
+	assert.Contains(t, stderr(), "the go command that started this server is gone")
 }
