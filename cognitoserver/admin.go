@@ -103,6 +103,10 @@ func (a *admin) guard(next http.Handler) http.Handler {
 			http.Error(w, "admin page: unknown Host", http.StatusForbidden)
 			return
 		}
+		if a.credentials == nil && proxied(r) {
+			http.Error(w, "admin page: refused through a proxy without -credentials", http.StatusForbidden)
+			return
+		}
 		if o := r.Header.Get("Origin"); o != "" && o != a.origin(r) {
 			http.Error(w, "admin page: cross-origin requests are refused", http.StatusForbidden)
 			return
@@ -123,13 +127,15 @@ func (a *admin) guard(next http.Handler) http.Handler {
 // origin is this server's origin as the request reaches it.
 func (a *admin) origin(r *http.Request) string { return "http://" + r.Host }
 
-// hostAllowed accepts loopback names and the host of -public-url (a
-// DNS-rebinding page would send its own name).
+// hostAllowed accepts loopback names, and with credentials the host of
+// -public-url (a DNS-rebinding page would send its own name).
 func (a *admin) hostAllowed(host string) bool {
 	if host == "" {
 		return false
 	}
-	if host == a.host {
+	if host == a.host && a.credentials != nil {
+		// A public name reaches the page only behind credentials: on
+		// loopback without them, a reverse proxy would hand it to anyone.
 		return true
 	}
 	name := host
@@ -142,6 +148,17 @@ func (a *admin) hostAllowed(host string) bool {
 	}
 	ip := net.ParseIP(name)
 	return ip != nil && ip.IsLoopback()
+}
+
+// proxied reports whether a request came through a reverse proxy that
+// says so.
+func proxied(r *http.Request) bool {
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // authorized checks HTTP basic credentials against -credentials.

@@ -98,6 +98,8 @@ func TestAttackAdminCrossSite(t *testing.T) {
 		"DNS rebinding Host":      {"Host": "evil.example"},
 		"rebinding Host, port":    {"Host": "evil.example:9229"},
 		"private address as Host": {"Host": "192.168.1.5:9229"},
+		"through a proxy":         {"X-Forwarded-For": "203.0.113.9"},
+		"through a proxy (RFC)":   {"Forwarded": "for=203.0.113.9"},
 	} {
 		status, body, _, _ := adminGet(t, endpoint, hdr)
 		assert.Equal(t, http.StatusForbidden, status, name)
@@ -171,4 +173,24 @@ func TestAttackAdminBeyondLoopback(t *testing.T) {
 	getJSON(t, local+"/us-east-1"+devPoolSuffix+"/.well-known/openid-configuration", &doc)
 	assert.Equal(t, "http://localhost:"+u.Port()+"/us-east-1"+devPoolSuffix+"/.well-known/jwks.json", doc.JWKSURI)
 	assert.Equal(t, "http://localhost:"+u.Port()+"/us-east-1"+devPoolSuffix, doc.Issuer)
+}
+
+// TestAttackAdminPublicHostWithoutCredentials: on loopback without
+// -credentials, the -public-url host does not reach the admin page (a
+// reverse proxy forwarding that name would expose it to everyone).
+func TestAttackAdminPublicHostWithoutCredentials(t *testing.T) {
+	endpoint, _, _ := startInProcess(t, "-dev", "-addr", "127.0.0.1:0", "-public-url", "https://auth.example.com")
+	status, body, _, _ := adminGet(t, endpoint, map[string]string{"Host": "auth.example.com"})
+	assert.Equal(t, http.StatusForbidden, status)
+	assert.NotContains(t, body, devUser)
+
+	endpoint, _, _ = startInProcess(t, "-dev", "-addr", "127.0.0.1:0", "-public-url", "https://auth.example.com", "-credentials", "AKID:SECRET")
+	req, _ := http.NewRequest(http.MethodGet, endpoint+"/", nil)
+	req.Host = "auth.example.com"
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	req.SetBasicAuth("AKID", "SECRET")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "with credentials, the public name through a proxy works")
 }
