@@ -170,6 +170,10 @@ amazon-cognito-identity-js:
     endpoint: "{{.Endpoint}}",
   });
 
+A sign-in from the terminal:
+
+  authflow login -endpoint {{.Endpoint}} -pool {{.Pool}} -client-id {{.Client}}{{if .User}} -username {{.User}}{{end}}
+
 AWS CLI and SDKs (any credentials are accepted unless -credentials is given):
 
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws cognito-idp list-users \
