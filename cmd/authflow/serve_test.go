@@ -149,6 +149,17 @@ func TestServeDevCode(t *testing.T) {
 		AuthParameters: map[string]string{"USERNAME": "bob", "PASSWORD": "Bobs-passw0rd"}})
 	require.NoError(t, err)
 	assert.NotNil(t, res.AuthenticationResult)
+
+	// A forgotten password, reset with the fixed code.
+	_, err = api.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: client, Username: aws.String("alice")})
+	require.NoError(t, err)
+	_, err = api.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: client, Username: aws.String("alice"),
+		ConfirmationCode: aws.String("123456"), Password: aws.String("New-passw0rd!")})
+	require.NoError(t, err)
+	res, err = api.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: client,
+		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "New-passw0rd!"}})
+	require.NoError(t, err)
+	assert.NotNil(t, res.AuthenticationResult)
 	assert.Contains(t, stderr.String(), "-dev-code")
 }
 
