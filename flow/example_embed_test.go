@@ -47,7 +47,7 @@ func Example_embed() {
 }
 
 // An identity server: the engine with an issuer that keeps each pool's
-// signing keys in the directory's secret store (where directory.SQL would
+// signing keys in the directory's secret store (where sqldir.SQL would
 // share them between processes), served over HTTP by package cognitohttp
 // with its JWKS. The client signs in over HTTP with cognitoclient, as any
 // Cognito SDK would, and the access token verifies.
