@@ -6,7 +6,8 @@
 // hold the cryptography; session and directory implement the engine's
 // stores; flow is the engine; token issues Cognito-shaped JWTs;
 // cognitohttp speaks Cognito's JSON protocol; client drives sign-in from
-// the other side; examples/server is a runnable Cognito-compatible server.
+// the other side; cognitoserver (run by the authflow command, cmd/authflow) is a
+// runnable Cognito-compatible server.
 //
 // This root package holds no code: its test enforces the import rules
 // between those packages.

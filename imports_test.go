@@ -28,7 +28,8 @@ var allowed = map[string][]string{
 	"directory":           {"flow", "challenge"},
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
-	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
+	"cmd/authflow":        {"challenge", "client", "cognitoclient", "cognitoserver"},
+	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn"},
 	"cognitohttp":         {"challenge"},
 	"internal/gendiagram": {"flow"},
 

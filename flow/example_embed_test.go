@@ -49,8 +49,9 @@ func Example_embed() {
 
 // An identity server: the engine, inside the user-pool service (package
 // userpool), with an issuer that keeps each pool's signing keys in the
-// directory's secret store (where directory.SQL would share them between
-// processes), served over HTTP by package cognitohttp with its JWKS. The client signs in over HTTP with cognitoclient, as any
+// directory's secret store (where sqldir.SQL would share them between
+// processes), served over HTTP by package cognitohttp with its JWKS. The
+// client signs in over HTTP with cognitoclient, as any
 // Cognito SDK would, and the access token verifies.
 func Example_http() {
 	ctx := context.Background()

@@ -7,6 +7,7 @@
 //
 // The commands:
 //
+//	serve    run a local Cognito-compatible user-pool server (serve -dev: ready to use, in memory)
 //	login    sign in to a user pool from the terminal (this server or Amazon Cognito)
 //	version  print the version of authflow and of Go it was built with
 //
@@ -50,6 +51,7 @@ type command struct {
 // commands lists the subcommands in the order help shows them. A new
 // command is a file with its command value, added here.
 var commands = []command{
+	serveCommand,
 	loginCommand,
 	versionCommand,
 }

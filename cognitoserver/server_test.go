@@ -1,4 +1,4 @@
-package main
+package cognitoserver
 
 import (
 	"bufio"
@@ -87,7 +87,7 @@ func (s *syncBuffer) String() string {
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "authflow-server")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "../examples/server").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 	return bin
 }

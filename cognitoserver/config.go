@@ -1,4 +1,4 @@
-package main
+package cognitoserver
 
 import (
 	"bytes"
@@ -8,11 +8,16 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/directory"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/session"
+	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/userpool"
 )
 
@@ -58,6 +63,11 @@ type Config struct {
 	// CustomChallengeAnswer turns on the demo CUSTOM_AUTH hooks, as the
 	// flag -custom-challenge-answer does (the flag wins).
 	CustomChallengeAnswer string `json:"CustomChallengeAnswer,omitempty"`
+
+	fromFile bool             // read by LoadConfig
+	file     string           // its name, for errors
+	data     []byte           // its text, for positions
+	pos      map[string]int64 // the offset of each member, by path
 }
 
 // PoolConfig is one pool of a Config.
@@ -94,50 +104,253 @@ type UserConfig struct {
 // maxConfigBytes bounds a config file.
 const maxConfigBytes = 4 << 20
 
-// LoadConfig reads a Config file. Unknown members are errors, to catch typos.
+// ConfigError is an error in a config file: where it is (1-based line and
+// column of the member or value at fault, when known) and what is wrong.
+type ConfigError struct {
+	File      string // the file name ("" for ParseConfig's input)
+	Line, Col int    // 0 when the position is unknown
+	Path      string // the member, as in Pools[0].Clients[1]
+	Err       error
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if b.Len() == 0 {
+		b.WriteString("config")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// LoadConfig reads and checks a Config file. Unknown members are errors,
+// to catch typos; every error names the file, line and column.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > maxConfigBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxConfigBytes)
+		return nil, &ConfigError{File: path, Err: fmt.Errorf("larger than %d bytes", maxConfigBytes)}
 	}
-	return ParseConfig(data)
+	c, err := ParseConfig(data)
+	if err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			ce.File = path
+		}
+		return nil, err
+	}
+	c.fromFile = true
+	c.file = path
+	return c, nil
 }
 
-// ParseConfig parses a Config.
+// ParseConfig parses and checks a Config: JSON syntax, unknown members,
+// types, and the rules that need no server (IDs, names, duplicates). Its
+// errors are *ConfigError values with a line and column.
 func ParseConfig(data []byte) (*Config, error) {
+	pos, err := scanPositions(data, reflect.TypeFor[Config]())
+	if err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		ce := &ConfigError{Err: err}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// Name the member (its key) rather than the end of its value.
+			ce.Line, ce.Col = lineCol(data, te.Offset)
+			ce.Path = te.Field
+			last := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
+			best := int64(-1)
+			for path, off := range pos {
+				if (path == last || strings.HasSuffix(path, "."+last)) && off < te.Offset && off > best {
+					best, ce.Path = off, path
+				}
+			}
+			if best >= 0 {
+				ce.Line, ce.Col = lineCol(data, best)
+			}
+			ce.Err = fmt.Errorf("want %s, have a JSON %s", te.Type, te.Value)
+		}
+		return nil, ce
 	}
-	if dec.More() {
-		return nil, errors.New("config: more than one JSON value")
+	c.data, c.pos = data, pos
+	if err := c.check(); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
 
+// errAt returns an error at the member path of the config.
+func (c *Config) errAt(path string, err error) error {
+	ce := &ConfigError{File: c.file, Path: path, Err: err}
+	if off, ok := c.pos[path]; ok {
+		ce.Line, ce.Col = lineCol(c.data, off)
+	}
+	return ce
+}
+
+// check applies the rules that need no server to the whole config.
+func (c *Config) check() error {
+	poolIDs := map[string]bool{}
+	clientIDs := map[string]bool{}
+	for i := range c.Pools {
+		pc := &c.Pools[i]
+		at := fmt.Sprintf("Pools[%d]", i)
+		switch {
+		case pc.Id != "" && !validPoolID(pc.Id):
+			return c.errAt(at+".Id", errors.New(`pool Id must look like "us-east-1_Name1" (region, "_", letters and digits)`))
+		case pc.Id == "" && pc.PoolName == "":
+			return c.errAt(at, errors.New("a pool needs an Id or a PoolName"))
+		case pc.Id != "" && poolIDs[pc.Id]:
+			return c.errAt(at+".Id", fmt.Errorf("pool %s is declared twice", pc.Id))
+		}
+		poolIDs[pc.Id] = pc.Id != ""
+		for j := range pc.Clients {
+			cc := &pc.Clients[j]
+			at := fmt.Sprintf("Pools[%d].Clients[%d]", i, j)
+			switch {
+			case cc.ClientId != "" && !validClientID(cc.ClientId):
+				return c.errAt(at+".ClientId", errors.New("ClientId may hold letters, digits and +-_ only (at most 128)"))
+			case cc.ClientId != "" && clientIDs[cc.ClientId]:
+				return c.errAt(at+".ClientId", fmt.Errorf("client %s is declared twice", cc.ClientId))
+			case cc.ClientSecret != "" && cc.ClientId == "":
+				return c.errAt(at+".ClientSecret", errors.New("a fixed ClientSecret needs a fixed ClientId"))
+			case len(cc.ClientSecret) > 128 || strings.ContainsAny(cc.ClientSecret, " \t\r\n"):
+				return c.errAt(at+".ClientSecret", errors.New("ClientSecret must be at most 128 characters without spaces"))
+			case cc.ClientId == "" && cc.ClientName == "":
+				return c.errAt(at, errors.New("a client needs a ClientId or a ClientName"))
+			}
+			if cc.ClientId != "" {
+				clientIDs[cc.ClientId] = true
+			}
+		}
+		users := map[string]bool{}
+		for j := range pc.Users {
+			uc := &pc.Users[j]
+			at := fmt.Sprintf("Pools[%d].Users[%d]", i, j)
+			switch {
+			case uc.Username == "":
+				return c.errAt(at, errors.New("a user needs a Username"))
+			case users[uc.Username]:
+				return c.errAt(at+".Username", fmt.Errorf("user %q is declared twice", uc.Username))
+			}
+			users[uc.Username] = true
+		}
+	}
+	return nil
+}
+
 // Apply creates or updates everything c declares through the engine s,
 // using cat directly only to give pools and clients their fixed IDs and
-// secrets. Secrets and passwords never appear in its errors or logs.
+// secrets. It applies nothing when any part fails: the whole config is
+// first applied to a throw-away memory server (which refuses what the
+// engine would refuse: passwords against the policy, unknown attributes,
+// auth flows), and checked against the existing pools and clients, before
+// one pass on the real one. Secrets and passwords never appear in its
+// errors or logs.
 func (c *Config) Apply(ctx context.Context, s *userpool.Service, cat userpool.Catalog, log *slog.Logger) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	if err := c.checkAgainst(ctx, cat); err != nil {
+		return err
+	}
+	trial, trialCat, err := trialServer()
+	if err != nil {
+		return err
+	}
+	dry := *c
+	dry.Pools = clonePools(c.Pools)
+	if err := dry.apply(ctx, trial, trialCat, slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	}
+	return c.apply(ctx, s, cat, log)
+}
+
+// checkAgainst refuses a config whose fixed client IDs belong to another
+// pool of the server.
+func (c *Config) checkAgainst(ctx context.Context, cat userpool.Catalog) error {
+	for i := range c.Pools {
+		pc := &c.Pools[i]
+		for j := range pc.Clients {
+			cc := &pc.Clients[j]
+			if cc.ClientId == "" || pc.Id == "" {
+				continue
+			}
+			existing, err := cat.Client(ctx, cc.ClientId)
+			if err != nil {
+				return err
+			}
+			if existing != nil && existing.PoolID != pc.Id {
+				return c.errAt(fmt.Sprintf("Pools[%d].Clients[%d].ClientId", i, j), fmt.Errorf("ClientId is already used by pool %s", existing.PoolID))
+			}
+		}
+	}
+	return nil
+}
+
+// clonePools copies what apply changes (IDs and names it fills in).
+func clonePools(p []PoolConfig) []PoolConfig {
+	out := make([]PoolConfig, len(p))
+	copy(out, p)
+	for i := range out {
+		out[i].Clients = append([]ClientConfig(nil), p[i].Clients...)
+		out[i].Users = append([]UserConfig(nil), p[i].Users...)
+	}
+	return out
+}
+
+// trialServer is an engine on memory stores, for dry runs.
+func trialServer() (*userpool.Service, userpool.Catalog, error) {
+	mem := directory.NewMemory()
+	issuer, err := token.New(token.Config{PoolKeys: token.NewPoolKeys(mem, nil), State: token.NewMemoryState(time.Now)})
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := userpool.New(userpool.Config{Directory: mem, Catalog: mem, Sessions: session.NewMemory(), Issuer: issuer,
+		Sender: discardSender{}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, mem, nil
+}
+
+// discardSender drops codes (dry runs).
+type discardSender struct{}
+
+func (discardSender) Send(context.Context, flow.Message) error { return nil }
+
+// apply is one pass of Apply.
+func (c *Config) apply(ctx context.Context, s *userpool.Service, cat userpool.Catalog, log *slog.Logger) error {
 	for i := range c.Pools {
 		pc := &c.Pools[i]
 		id, err := pc.ensure(ctx, s, cat, log)
 		if err != nil {
-			return fmt.Errorf("pool %q: %w", pc.label(), err)
+			return c.errAt(fmt.Sprintf("Pools[%d]", i), fmt.Errorf("pool %q: %w", pc.label(), err))
 		}
+		pc.Id = id
 		for j := range pc.Clients {
 			if err := pc.Clients[j].ensure(ctx, s, cat, id, log); err != nil {
-				return fmt.Errorf("pool %s, client %q: %w", id, pc.Clients[j].label(), err)
+				return c.errAt(fmt.Sprintf("Pools[%d].Clients[%d]", i, j), fmt.Errorf("client %q: %w", pc.Clients[j].label(), err))
 			}
 		}
 		for j := range pc.Users {
 			if err := pc.Users[j].ensure(ctx, s, id, log); err != nil {
-				return fmt.Errorf("pool %s, user %q: %w", id, pc.Users[j].Username, err)
+				return c.errAt(fmt.Sprintf("Pools[%d].Users[%d]", i, j), fmt.Errorf("user %q: %w", pc.Users[j].Username, err))
 			}
 		}
 	}
