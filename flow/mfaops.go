@@ -40,9 +40,9 @@ func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byt
 
 // advanceSession spends handle and saves next under a new handle with the
 // same expiry rules as a sign-in step.
-func (s *Server) advanceSession(ctx context.Context, handle string, next *State, c *AppClient) (string, error) {
-	if err := checkTransition(evMFASelected, PhaseMFA, next.Phase); err != nil {
-		return "", errInternal(err)
+func (s *Server) advanceSession(ctx context.Context, event string, handle string, next *State, c *AppClient) (string, error) {
+	if err := s.take(event, PhaseMFA, next.Phase); err != nil {
+		return "", err
 	}
 	ok, err := s.sessions.Spend(ctx, handle)
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.Assoc
 		}
 		next := *st
 		next.Extra = map[string]string{extraTOTPPending: secret}
-		h, err := s.advanceSession(ctx, in.Session, &next, c)
+		h, err := s.advanceSession(ctx, evMFASetupAssociated, in.Session, &next, c)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +159,12 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 			next := *st
 			next.Wrong++
 			if int(next.Wrong) >= s.limits.MaxWrongAnswers {
+				if err := s.take(evFailed, PhaseMFA, PhaseFailed); err != nil {
+					return nil, err
+				}
 				s.sessions.Spend(ctx, in.Session)
+			} else if err := s.take(evMFASetupRejected, PhaseMFA, next.Phase); err != nil {
+				return nil, err
 			} else if blob, err := next.MarshalBinary(); err == nil {
 				if ok, _ := s.sessions.Swap(ctx, in.Session, prev, blob); !ok {
 					return nil, errInvalidSession()
@@ -171,7 +176,7 @@ func (s *Server) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySo
 		next.Wrong = 0
 		next.Extra = map[string]string{extraTOTPPending: pending, extraTOTPVerified: "1",
 			extraTOTPName: in.FriendlyDeviceName, "totp_step": strconv.FormatUint(step, 10)}
-		h, err := s.advanceSession(ctx, in.Session, &next, c)
+		h, err := s.advanceSession(ctx, evMFASetupVerified, in.Session, &next, c)
 		if err != nil {
 			return nil, err
 		}

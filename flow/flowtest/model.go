@@ -508,7 +508,7 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		}
 	}
 	e := New(rapidTB{TB: opts.TB, t: t}, env)
-	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{},
+	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{Source: e},
 		ctx: context.Background(), t: t, tolerate: map[string]bool{}}
 	for _, k := range opts.Tolerate {
 		m.tolerate[k] = true
