@@ -80,8 +80,8 @@ func TestEveryEdgeIsTaken(t *testing.T) {
 }
 
 // notYetTaken lists the declared edges that real flows take (a forced
-// password change or MFA after SRP, a remembered device after each first
-// factor, a passkey answered in SELECT_CHALLENGE) but no golden transcript
+// password change after a passwordless first factor, a remembered device
+// after each first factor, a passkey answered in SELECT_CHALLENGE) but no golden transcript
 // records yet. It may only shrink: TestEveryEdgeIsTaken fails when a
 // listed edge is taken, and when an edge not listed is not.
 var notYetTaken = map[string]bool{
@@ -92,8 +92,6 @@ var notYetTaken = map[string]bool{
 	"USER_AUTH -device_challenge-> DEVICE_SRP":                        true,
 	"SRP -device_challenge-> DEVICE_SRP":                              true,
 	"NEW_PASSWORD_REQUIRED -device_challenge-> DEVICE_SRP":            true,
-	"SRP -mfa_required-> MFA":                                         true,
-	"NEW_PASSWORD_REQUIRED -mfa_required-> MFA":                       true,
 	"SELECT_CHALLENGE -tokens_issued-> TOKENS":                        true,
 }
 

@@ -193,3 +193,25 @@ func TestTranscriptEdges(t *testing.T) {
 	requireCode(t, err, challenge.ErrUserNotFound, "User does not exist.")
 	r.tr.Golden(t, "edges")
 }
+
+// TestTranscriptEdgesMFA records MFA after SRP, and MFA after a forced
+// password change.
+func TestTranscriptEdgesMFA(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 14, Pool: mfaPool(flow.MFAOptional)})}
+	r.e.AddUser("tina", "Correct-horse1", flow.StatusConfirmed, nil)
+	totpUser(t, r.e, "tina")
+	r.e.AddUser("tom", "Temp-pass1", flow.StatusForceChangePassword, nil)
+	totpUser(t, r.e, "tom")
+
+	out, err := r.srp(t, "tina", "Correct-horse1")
+	require.NoError(t, err)
+	require.Equal(t, challenge.SoftwareTokenMFA, out.ChallengeName)
+
+	np, err := r.password("tom", "Temp-pass1")
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, np.ChallengeName)
+	mfa, err := r.answer(challenge.NewPasswordRequired, np.Session, map[string]string{"USERNAME": "tom", "NEW_PASSWORD": "New-password1"})
+	require.NoError(t, err)
+	require.Equal(t, challenge.SoftwareTokenMFA, mfa.ChallengeName)
+	r.tr.Golden(t, "edges_mfa")
+}
