@@ -215,3 +215,67 @@ func TestTranscriptEdgesMFA(t *testing.T) {
 	require.Equal(t, challenge.SoftwareTokenMFA, mfa.ChallengeName)
 	r.tr.Golden(t, "edges_mfa")
 }
+
+// TestTranscriptEdgesDevice records a remembered device asked to prove
+// itself after each kind of first factor: SRP, an EMAIL_OTP code, and a
+// forced password change; and a forced password change after a one-time
+// code.
+func TestTranscriptEdgesDevice(t *testing.T) {
+	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 15, Pool: func(p *flow.Pool) {
+		choicePool(p)
+		p.Devices = &flow.DeviceConfiguration{ChallengeRequiredOnNewDevice: true}
+	}, Client: func(c *flow.AppClient) {
+		c.ExplicitAuthFlows = []string{challenge.ExplicitAllowUserAuth, challenge.ExplicitAllowUserSRPAuth,
+			challenge.ExplicitAllowUserPasswordAuth, challenge.ExplicitAllowRefreshTokenAuth}
+	}})}
+	r.e.AddUser("dev", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "dev@example.com", "email_verified": "true"})
+	r.e.AddUser("fay", "Temp-pass1", flow.StatusForceChangePassword, map[string]string{"email": "fay@example.com", "email_verified": "true"})
+
+	first, err := r.password("dev", "Correct-horse1")
+	require.NoError(t, err)
+	d := confirmDevice(t, r, first.AuthenticationResult)
+
+	// SRP, with DEVICE_KEY in the PASSWORD_VERIFIER answer.
+	c, out, err := r.e.SRPStart(ctx, "dev")
+	r.record("InitiateAuth", map[string]string{"AuthFlow": "USER_SRP_AUTH", "USERNAME": "dev"}, out, err)
+	require.NoError(t, err)
+	resp, err := r.e.PasswordVerifierResponse(c, out.ChallengeParameters, "Correct-horse1")
+	require.NoError(t, err)
+	resp["DEVICE_KEY"] = d.key
+	dev, err := r.answer(challenge.PasswordVerifier, out.Session, resp)
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, dev.ChallengeName)
+
+	// An EMAIL_OTP first factor with DEVICE_KEY.
+	otp, err := r.userAuth(map[string]string{"USERNAME": "dev", "PREFERRED_CHALLENGE": "EMAIL_OTP", "DEVICE_KEY": d.key})
+	require.NoError(t, err)
+	msg, ok := r.e.Outbox.Last("dev", "OTP")
+	require.True(t, ok)
+	dev, err = r.answer(challenge.EmailOTP, otp.Session, map[string]string{"USERNAME": "dev", "EMAIL_OTP_CODE": msg.Code})
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, dev.ChallengeName)
+
+	// A temporary password again (an administrator set one): the new
+	// password, then the device.
+	_, err = r.e.Server.AdminSetUserPassword(ctx, &challenge.AdminSetUserPasswordInput{UserPoolId: r.e.Pool.ID, Username: "dev",
+		Password: "Temp-pass2", Permanent: false})
+	require.NoError(t, err)
+	np, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: r.e.Client.ID,
+		AuthParameters: map[string]string{"USERNAME": "dev", "PASSWORD": "Temp-pass2", "DEVICE_KEY": d.key}})
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, np.ChallengeName)
+	dev, err = r.answer(challenge.NewPasswordRequired, np.Session, map[string]string{"USERNAME": "dev", "NEW_PASSWORD": "New-password1"})
+	require.NoError(t, err)
+	require.Equal(t, challenge.DeviceSRPAuth, dev.ChallengeName)
+
+	// A temporary password's user proves an EMAIL_OTP code: the new
+	// password is still due.
+	otp, err = r.userAuth(map[string]string{"USERNAME": "fay", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+	require.NoError(t, err)
+	msg, ok = r.e.Outbox.Last("fay", "OTP")
+	require.True(t, ok)
+	np2, err := r.answer(challenge.EmailOTP, otp.Session, map[string]string{"USERNAME": "fay", "EMAIL_OTP_CODE": msg.Code})
+	require.NoError(t, err)
+	require.Equal(t, challenge.NewPasswordRequired, np2.ChallengeName)
+	r.tr.Golden(t, "edges_device")
+}
