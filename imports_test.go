@@ -29,7 +29,8 @@ var allowed = map[string][]string{
 	"cognitoclient":       {"challenge"},
 	"cmd/authflow":        {"challenge", "client", "cognitoclient"},
 	"cognitohttp":         {"challenge", "flow"},
-	"internal/gendiagram": {"flow"},
+	"internal/gendiagram": {"flow", "internal/diagram"},
+	"internal/diagram":    {},
 }
 
 // examples may import anything in the module.
