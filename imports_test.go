@@ -31,7 +31,8 @@ var allowed = map[string][]string{
 	"cmd/authflow":        {"challenge", "client", "cognitoclient", "cognitoserver"},
 	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn"},
 	"cognitohttp":         {"challenge"},
-	"internal/gendiagram": {"flow"},
+	"internal/gendiagram": {"flow", "internal/diagram"},
+	"internal/diagram":    {},
 
 	// Backends that link a driver, and the conformance suites every
 	// backend runs (issue 14). A package may also import the internal

@@ -172,11 +172,23 @@ func (rec *reqRecord) transitions(result string) []transition {
 	}
 	var out []transition
 	step := func(to string) {
-		ev, ok := edgeEvents[from+">"+to]
-		if !ok {
-			ev = "?"
+		if ev, ok := edgeEvents[from+">"+to]; ok {
+			out = append(out, transition{from, ev, to})
+			from = to
+			return
 		}
-		out = append(out, transition{from, ev, to})
+		// The one phase the engine passes through within a call and
+		// never stores: PASSWORD_VERIFIER, where a plain password is
+		// checked.
+		mid := flow.PhasePasswordVerifier.String()
+		first, ok1 := edgeEvents[from+">"+mid]
+		second, ok2 := edgeEvents[mid+">"+to]
+		if ok1 && ok2 {
+			out = append(out, transition{from, first, mid}, transition{mid, second, to})
+			from = to
+			return
+		}
+		out = append(out, transition{from, "?", to})
 		from = to
 	}
 	for _, p := range rec.saved {

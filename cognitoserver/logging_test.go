@@ -93,7 +93,8 @@ func TestRequestLogDebugsSignIn(t *testing.T) {
 		{"from": "START", "event": "srp_challenge", "to": "SRP", "username": "alice"},
 		{"from": "SRP", "event": "tokens_issued", "to": "TOKENS", "username": "alice"},
 		{"from": "START", "event": "failed", "to": "FAILED", "username": "alice"},
-		{"from": "START", "event": "new_password_required", "to": "NEW_PASSWORD_REQUIRED", "username": "temp"},
+		{"from": "START", "event": "password_received", "to": "PASSWORD_VERIFIER", "username": "temp"},
+		{"from": "PASSWORD_VERIFIER", "event": "new_password_required", "to": "NEW_PASSWORD_REQUIRED", "username": "temp"},
 	} {
 		assert.Len(t, find(lines, "transition", tr), 1, "%v\n%s", tr, logs)
 	}

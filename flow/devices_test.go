@@ -31,7 +31,7 @@ func confirmDevice(t *testing.T, r *recorder, res *challenge.AuthenticationResul
 		DeviceSecretVerifierConfig: &challenge.DeviceSecretVerifierConfigType{
 			PasswordVerifier: base64.StdEncoding.EncodeToString(verifier), Salt: base64.StdEncoding.EncodeToString(salt)}}
 	out, err := r.e.Server.ConfirmDevice(ctx, in)
-	r.tr.Record("ConfirmDevice", map[string]string{"DeviceKey": md.DeviceKey}, out, err)
+	r.record("ConfirmDevice", map[string]string{"DeviceKey": md.DeviceKey}, out, err)
 	require.NoError(t, err)
 	return device{key: md.DeviceKey, group: md.DeviceGroupKey, password: pw}
 }
@@ -147,7 +147,7 @@ func TestTranscriptDeviceNotRemembered(t *testing.T) {
 	require.NoError(t, err)
 	conf, err := r.e.Server.ConfirmDevice(ctx, &challenge.ConfirmDeviceInput{AccessToken: done.AuthenticationResult.AccessToken, DeviceKey: md.DeviceKey,
 		DeviceSecretVerifierConfig: &challenge.DeviceSecretVerifierConfigType{PasswordVerifier: base64.StdEncoding.EncodeToString(verifier), Salt: base64.StdEncoding.EncodeToString(salt)}})
-	r.tr.Record("ConfirmDevice", map[string]string{"DeviceKey": md.DeviceKey}, conf, err)
+	r.record("ConfirmDevice", map[string]string{"DeviceKey": md.DeviceKey}, conf, err)
 	require.NoError(t, err)
 	assert.True(t, conf.UserConfirmationNecessary)
 	d := device{key: md.DeviceKey, group: md.DeviceGroupKey, password: pw}

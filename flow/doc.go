@@ -67,9 +67,12 @@
 //   - PASSWORD_VERIFIER: a password sent in plain (USER_PASSWORD_AUTH,
 //     ADMIN_USER_PASSWORD_AUTH, the PASSWORD first factor) is checked by
 //     recomputing the user's stored SRP verifier from it. The engine keeps
-//     no password, only the verifier, so both prove the same secret. Today
-//     a plain password is checked within the step that receives it, so this
-//     state is declared but not yet entered.
+//     no password, only the verifier, so both prove the same secret. The
+//     check happens within the call that sends the password: that step
+//     goes START (or SELECT_CHALLENGE, USER_AUTH) -password_received->
+//     PASSWORD_VERIFIER and on from there in the same call, both edges
+//     checked and recorded in Outcome.Transitions; the state is never
+//     stored.
 //   - MFA: a second factor is due (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA),
 //     to be chosen (SELECT_MFA_TYPE) or to be set up (MFA_SETUP).
 //   - SELECT_CHALLENGE: choice-based sign-in (USER_AUTH) offers the first
@@ -81,9 +84,14 @@
 //   - CUSTOM: CUSTOM_AUTH, driven by the define, create and verify hooks.
 //
 // and two outcomes, tokens and failure. Every edge between them is declared
-// once, in [Transitions]; the machine checks the steps it takes against it
-// (a wrong answer that keeps the session is not checked yet), and
-// [Diagram] draws it. What comes after a proven
+// once, in [Transitions]; the machine checks every step it takes against
+// it, a wrong answer that keeps the session included (mfa_rejected,
+// first_factor_rejected, new_password_rejected: a phase to itself), and
+// so does the driver for the transitions it takes outside Step (the
+// MFA_SETUP session of AssociateSoftwareToken and VerifySoftwareToken,
+// the sessions of SignUp and ConfirmSignUp, which wait in START, and
+// refresh). Config.Trace sees each transition taken, and [Diagram] draws
+// the table. What comes after a proven
 // factor is decided in one place, in Cognito's order: a forced password
 // change, then MFA (unless a remembered device replaces it), then device
 // SRP for a tracked device, then the custom-auth decision or tokens.

@@ -61,7 +61,14 @@ type Event struct {
 // or keeps the session, applies Effects, saves Next under a new handle and
 // turns Grant into tokens.
 type Outcome struct {
-	Event string // the transition taken (a name in Transitions)
+	Event string // the last transition taken (a name in Transitions)
+	// Transitions are the edges of Transitions the step took, in order,
+	// each checked against the table: one for most steps, two when the
+	// step passes through a phase within the call (a plain password goes
+	// START -password_received-> PASSWORD_VERIFIER, then on from there).
+	// A retry (a wrong answer that keeps the session) is a transition from
+	// the phase to itself.
+	Transitions []Transition
 	// Next is the state after the step. For a terminal step its Phase is
 	// PhaseTokens or PhaseFailed.
 	Next *State
@@ -225,11 +232,19 @@ func Step(s *State, ev *Event) Outcome {
 }
 
 type machine struct {
-	ev *Event
-	st State // working copy of the state
+	ev   *Event
+	st   State        // working copy of the state
+	path []Transition // transitions passed through within this step
 }
 
-// finish validates the transition and fills in the state's bookkeeping.
+// pass takes a transition within the step: the machine enters phase to
+// and goes on from there in the same call (see PhasePasswordVerifier).
+func (m *machine) pass(event string, to Phase) {
+	m.path = append(m.path, Transition{Event: event, From: m.st.Phase, To: to})
+	m.st.Phase = to
+}
+
+// finish validates the transitions and fills in the state's bookkeeping.
 func (m *machine) finish(from Phase, o Outcome) Outcome {
 	// The lockout counter is cleared only by a completed sign-in: a proven
 	// password followed by a second factor must not clear the failures of
@@ -243,14 +258,32 @@ func (m *machine) finish(from Phase, o Outcome) Outcome {
 			o.Event = evFailed
 		}
 	}
-	if o.Retry {
-		// A kept session stays in its phase; it is not a transition.
-		return o
+	path := append(m.path, Transition{Event: o.Event, To: o.Next.Phase})
+	at := from
+	for i := range path {
+		if i == len(path)-1 {
+			path[i].From = at
+		}
+		if path[i].From != at {
+			return m.undeclared(from, errors.New("flow: transition from "+path[i].From.String()+" taken in "+at.String()))
+		}
+		if err := checkTransition(path[i].Event, path[i].From, path[i].To); err != nil {
+			return m.undeclared(from, err)
+		}
+		at = path[i].To
 	}
-	if err := checkTransition(o.Event, from, o.Next.Phase); err != nil {
-		return Outcome{Event: evFailed, Next: &State{Phase: PhaseFailed}, Err: errInternal(err)}
+	o.Transitions = path
+	if o.Retry {
+		// A kept session stays in the phase it was stored in.
+		o.Next.Phase = from
 	}
 	return o
+}
+
+// undeclared ends a step that left the table with an internal error.
+func (m *machine) undeclared(from Phase, err error) Outcome {
+	return Outcome{Event: evFailed, Next: &State{Phase: PhaseFailed}, Err: errInternal(err),
+		Transitions: []Transition{{Event: evFailed, From: from, To: PhaseFailed}}}
 }
 
 // fail ends the sign-in with err.
@@ -331,6 +364,7 @@ func (m *machine) startPassword() Outcome {
 	if password == "" {
 		return m.fail(errMissing(challenge.KeyPassword))
 	}
+	m.pass(evPasswordReceived, PhasePasswordVerifier)
 	u := m.ev.User
 	if u == nil {
 		if m.preventExistenceErrors() {

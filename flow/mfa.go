@@ -216,7 +216,7 @@ func (m *machine) checkSessionCode(key string) *Outcome {
 	case !m.ev.Now.Before(m.st.CodeExpires):
 		o = m.fail(challenge.New(challenge.ErrExpiredCode, challenge.MsgExpiredCode))
 	case len(code) > 16 || subtle.ConstantTimeCompare(sessionCodeHash(m.ev.DecoyKey, code), m.st.CodeHash) != 1:
-		o = m.retry(evMFARejected, challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
+		o = m.retry(rejected(m.st.Phase), challenge.New(challenge.ErrCodeMismatch, challenge.MsgInvalidCodeReceived))
 		o.Effects.RecordFailure = true // a wrong code counts towards the lockout
 	default:
 		return nil

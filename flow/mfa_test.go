@@ -178,7 +178,7 @@ func TestTranscriptMFASetup(t *testing.T) {
 	out, err = r.password("neo", "Correct-horse1")
 	require.NoError(t, err)
 	assoc, err := r.e.Server.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{Session: out.Session})
-	r.tr.Record("AssociateSoftwareToken", map[string]string{"Session": out.Session}, assoc, err)
+	r.record("AssociateSoftwareToken", map[string]string{"Session": out.Session}, assoc, err)
 	require.NoError(t, err)
 	assert.Regexp(t, `^[A-Z2-7]{52}$`, assoc.SecretCode)
 	require.NotEqual(t, out.Session, assoc.Session)
@@ -187,7 +187,7 @@ func TestTranscriptMFASetup(t *testing.T) {
 	requireCode(t, err, challenge.ErrEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA mfa")
 	verified, err := r.e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{Session: assoc.Session,
 		UserCode: code(t, assoc.SecretCode, r.e.Clock.Now()), FriendlyDeviceName: "phone"})
-	r.tr.Record("VerifySoftwareToken", map[string]string{"Session": assoc.Session}, verified, err)
+	r.record("VerifySoftwareToken", map[string]string{"Session": assoc.Session}, verified, err)
 	require.NoError(t, err)
 	assert.Equal(t, "SUCCESS", verified.Status)
 

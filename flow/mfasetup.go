@@ -107,9 +107,9 @@ func (s *Server) setupSession(ctx context.Context, handle string) (*State, []byt
 
 // advanceSession spends handle and saves next under a new handle with the
 // same expiry rules as a sign-in step.
-func (s *Server) advanceSession(ctx context.Context, handle string, next *State, c *AppClient) (string, error) {
-	if err := checkTransition(evMFASelected, PhaseMFA, next.Phase); err != nil {
-		return "", errInternal(err)
+func (s *Server) advanceSession(ctx context.Context, event string, handle string, next *State, c *AppClient) (string, error) {
+	if err := s.take(event, PhaseMFA, next.Phase); err != nil {
+		return "", err
 	}
 	ok, err := s.sessions.Spend(ctx, handle)
 	if err != nil {
@@ -142,7 +142,7 @@ func (s *Server) associateSetup(ctx context.Context, handle, secret string) (str
 	}
 	next := *st
 	next.Extra = map[string]string{extraTOTPPending: secret}
-	return s.advanceSession(ctx, handle, &next, c)
+	return s.advanceSession(ctx, evMFASetupAssociated, handle, &next, c)
 }
 
 // verifySetup checks a code of the secret an MFA_SETUP session holds and,
@@ -165,7 +165,12 @@ func (s *Server) verifySetup(ctx context.Context, handle, code, name string, now
 		next := *st
 		next.Wrong++
 		if int(next.Wrong) >= s.limits.MaxWrongAnswers {
+			if err := s.take(evFailed, PhaseMFA, PhaseFailed); err != nil {
+				return "", err
+			}
 			s.sessions.Spend(ctx, handle)
+		} else if err := s.take(evMFASetupRejected, PhaseMFA, next.Phase); err != nil {
+			return "", err
 		} else if blob, err := next.MarshalBinary(); err == nil {
 			if ok, _ := s.sessions.Swap(ctx, handle, prev, blob); !ok {
 				return "", errInvalidSession()
@@ -177,7 +182,7 @@ func (s *Server) verifySetup(ctx context.Context, handle, code, name string, now
 	next.Wrong = 0
 	next.Extra = map[string]string{extraTOTPPending: pending, extraTOTPVerified: "1",
 		extraTOTPName: name, "totp_step": strconv.FormatUint(step, 10)}
-	return s.advanceSession(ctx, handle, &next, c)
+	return s.advanceSession(ctx, evMFASetupVerified, handle, &next, c)
 }
 
 func errNoTOTP() error {

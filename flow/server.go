@@ -48,6 +48,9 @@ type Config struct {
 	// https://<relying party id> (e.g. a local development origin).
 	Passkeys       Passkeys
 	PasskeyOrigins []string
+	// Trace, when set, is called with the transitions of Transitions that
+	// each step takes (tests and transcripts record them).
+	Trace func([]Transition)
 }
 
 // Server is the sign-in engine's driver: it loads state, looks things up,
@@ -70,6 +73,7 @@ type Server struct {
 	passkeys Passkeys
 	origins  []string
 	pad      padder // unknown names' guesses take as long as users'
+	trace    func([]Transition)
 }
 
 // New checks cfg and returns a Server.
@@ -81,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 		dir: cfg.Directory, cat: cfg.Catalog, sessions: cfg.Sessions, issuer: cfg.Issuer,
 		sender: cfg.Sender, now: cfg.Now, rand: cfg.Rand, decoyKey: cfg.DecoyKey,
 		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks, srp: cfg.SRP,
-		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins, limiter: cfg.Limiter,
+		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins, limiter: cfg.Limiter, trace: cfg.Trace,
 	}
 	if s.srp == nil {
 		s.srp = DefaultSRP{}

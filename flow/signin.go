@@ -228,7 +228,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, "", nil, Step(nil, ev), g)
+	r, err := s.carryOut(ctx, c, ev, "", nil, s.step(nil, ev), g)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }
@@ -403,7 +403,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, c.session, blob, Step(&st, ev), g)
+	r, err := s.carryOut(ctx, c, ev, c.session, blob, s.step(&st, ev), g)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }
@@ -699,8 +699,8 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 		return nil, challenge.New(challenge.ErrPasswordResetRequired, challenge.MsgPasswordReset)
 	}
 	// The refresh runs through the machine's table like any other sign-in.
-	if err := checkTransition(evTokensIssued, PhaseStart, PhaseTokens); err != nil {
-		return nil, errInternal(err)
+	if err := s.take(evTokensIssued, PhaseStart, PhaseTokens); err != nil {
+		return nil, err
 	}
 	dk := rs.DeviceKey
 	if deviceKey != "" {

@@ -10,8 +10,12 @@ func (s *Server) signUpSession(ctx context.Context, c *AppClient, u *User, confi
 	now := s.now()
 	st := State{Phase: PhaseStart, PoolID: u.PoolID, ClientID: c.ID, Username: u.Username, Created: now,
 		Expires: now.Add(c.sessionValidity()), Extra: map[string]string{extraSignedUp: "pending"}}
+	event := evSignedUp
 	if confirmed {
-		st.Extra[extraSignedUp] = "confirmed"
+		st.Extra[extraSignedUp], event = "confirmed", evSignUpConfirmed
+	}
+	if err := s.take(event, PhaseStart, st.Phase); err != nil {
+		return "", err
 	}
 	blob, err := st.MarshalBinary()
 	if err != nil {

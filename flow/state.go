@@ -19,10 +19,10 @@ type Phase uint8
 // The phases, named as in the design: every pending wire challenge belongs
 // to exactly one of them.
 const (
-	PhaseStart               Phase = iota // before the first call; never persisted
+	PhaseStart               Phase = iota // before the first call; stored only by the sign-up sessions
 	PhaseUserAuth                         // a first factor chosen, awaiting it: PASSWORD, PASSWORD_SRP, EMAIL_OTP and SMS_OTP as first factors, WEB_AUTHN
 	PhaseSRP                              // SRP verifier sent (PASSWORD_VERIFIER challenge), awaiting the claim
-	PhasePasswordVerifier                 // awaiting a plain password to check against the verifier (ADMIN_NO_SRP_AUTH)
+	PhasePasswordVerifier                 // a plain password checked against the verifier, within the call that sent it
 	PhaseMFA                              // SMS_MFA, EMAIL_OTP (MFA), SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP
 	PhaseSelectChallenge                  // SELECT_CHALLENGE
 	PhaseNewPasswordRequired              // NEW_PASSWORD_REQUIRED

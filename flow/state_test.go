@@ -1,6 +1,12 @@
 package flow
 
 import (
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,4 +61,59 @@ func TestStepRefusesUndeclaredTransitions(t *testing.T) {
 	o := m.finish(PhaseNewPasswordRequired, Outcome{Event: evSRPChallenge, Next: &State{Phase: PhaseSRP}})
 	require.Equal(t, challenge.ErrInternalError, challenge.CodeOf(o.Err))
 	require.Equal(t, PhaseFailed, o.Next.Phase)
+}
+
+// goldenState sets every field of State.
+func goldenState() State {
+	return State{Phase: PhaseMFA, Challenge: challenge.SelectMFAType, PoolID: "us-east-1_Golden", ClientID: "golden-client",
+		Username: "golden", Admin: true, Flow: challenge.FlowUserSRPAuth,
+		Created: time.Unix(1700000000, 123).UTC(), Expires: time.Unix(1700000180, 0).UTC(), AuthTime: time.Unix(1700000001, 0).UTC(),
+		Steps: 3, Wrong: 1, Decoy: true, Proven: FactorPassword | FactorNewPassword,
+		Key: []byte("0123456789abcdef"), Secret: []byte{0, 1, 2, 254, 255}, DeviceKey: "us-east-1_device",
+		Proof: []byte{8, 7, 6, 5, 4, 3, 2, 1}, CodeHash: []byte{9, 9}, CodeExpires: time.Unix(1700000100, 0).UTC(),
+		Extra: map[string]string{"mfas": `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`, "z": ""}}
+}
+
+// TestGoldenStateBlob guards the session codec: a State with every field
+// set is encoded byte for byte as committed in testdata/state_v<N>.hex
+// (N the codec version), and that file decodes to the same State. A change
+// of the encoding without a version bump fails here; with a bump, commit
+// the new file (AUTHFLOW_UPDATE_GOLDEN=1) and keep refusing the old one.
+func TestGoldenStateBlob(t *testing.T) {
+	s := goldenState()
+	v := reflect.ValueOf(s)
+	for i := range v.NumField() {
+		require.False(t, v.Field(i).IsZero(), "goldenState leaves State.%s unset: set it, and encode it", v.Type().Field(i).Name)
+	}
+	b, err := s.MarshalBinary()
+	require.NoError(t, err)
+	path := filepath.Join("testdata", fmt.Sprintf("state_v%d.hex", stateVersion))
+	if os.Getenv("AUTHFLOW_UPDATE_GOLDEN") == "1" {
+		require.NoError(t, os.WriteFile(path, []byte(hex.EncodeToString(b)+"\n"), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "no golden blob for codec version %d", stateVersion)
+	golden, err := hex.DecodeString(strings.TrimSpace(string(want)))
+	require.NoError(t, err)
+	require.Equal(t, hex.EncodeToString(golden), hex.EncodeToString(b),
+		"the session codec changed without a version bump (stateVersion %d)", stateVersion)
+	var got State
+	require.NoError(t, got.UnmarshalBinary(golden))
+	require.Equal(t, s, got)
+	again, err := got.MarshalBinary()
+	require.NoError(t, err)
+	require.Equal(t, golden, again, "decode and re-encode is byte-identical")
+	// Blobs of other versions are refused, never misread.
+	olds, err := filepath.Glob(filepath.Join("testdata", "state_v*.hex"))
+	require.NoError(t, err)
+	for _, f := range olds {
+		if f == path {
+			continue
+		}
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		old, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+		require.NoError(t, err)
+		require.Error(t, new(State).UnmarshalBinary(old), "%s is of another version", f)
+	}
 }

@@ -214,6 +214,7 @@ func (m *machine) passwordAnswer() Outcome {
 	if password == "" {
 		return m.fail(errMissing(challenge.KeyPassword))
 	}
+	m.pass(evPasswordReceived, PhasePasswordVerifier)
 	if m.st.Decoy {
 		salt := m.decoySalt(m.st.Username)
 		srp.CheckPassword(salt, salt, srp.PoolName(m.ev.Pool.ID), m.st.Username, password)

@@ -146,13 +146,16 @@ func TestUserAuthRules(t *testing.T) {
 // the one ConfirmSignUp returns signs the user in without a password.
 func TestSignInAfterSignUp(t *testing.T) {
 	r := &recorder{e: flowtest.New(t, flowtest.Options{Seed: 146, Pool: choicePool, Client: userAuthClient})}
-	up, err := r.e.Server.SignUp(ctx, &challenge.SignUpInput{ClientId: r.e.Client.ID, Username: "xena",
-		UserAttributes: []challenge.AttributeType{{Name: "email", Value: "xena@example.com"}}})
+	upIn := &challenge.SignUpInput{ClientId: r.e.Client.ID, Username: "xena",
+		UserAttributes: []challenge.AttributeType{{Name: "email", Value: "xena@example.com"}}}
+	up, err := r.e.Server.SignUp(ctx, upIn)
+	r.record("SignUp", upIn, up, err)
 	require.NoError(t, err, "passwordless sign-up is allowed when the pool allows a passwordless factor")
 	require.NotEmpty(t, up.Session)
 	msg, _ := r.e.Outbox.Last("xena", "SIGN_UP")
-	conf, err := r.e.Server.ConfirmSignUp(ctx, &challenge.ConfirmSignUpInput{ClientId: r.e.Client.ID, Username: "xena",
-		ConfirmationCode: msg.Code, Session: up.Session})
+	confIn := &challenge.ConfirmSignUpInput{ClientId: r.e.Client.ID, Username: "xena", ConfirmationCode: msg.Code, Session: up.Session}
+	conf, err := r.e.Server.ConfirmSignUp(ctx, confIn)
+	r.record("ConfirmSignUp", confIn, conf, err)
 	require.NoError(t, err)
 	require.NotEmpty(t, conf.Session)
 	out, err := r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserAuth, ClientId: r.e.Client.ID,
@@ -170,4 +173,5 @@ func TestSignInAfterSignUp(t *testing.T) {
 	_, err = r.initiate(&challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserAuth, ClientId: r.e.Client.ID,
 		AuthParameters: map[string]string{"USERNAME": "yoko"}, Session: up2.Session})
 	requireCode(t, err, challenge.ErrNotAuthorized, "Invalid session for the user.")
+	r.tr.Golden(t, "sign_up")
 }

@@ -37,6 +37,9 @@ type Config struct {
 	// PasskeyOrigins are origins allowed besides https://<relying party id>.
 	Passkeys       flow.Passkeys
 	PasskeyOrigins []string
+	// Trace receives the transitions of every engine step (see
+	// flow.Config.Trace); nil means none.
+	Trace func([]flow.Transition)
 }
 
 // Service is the Cognito user-pool service: the management and
@@ -67,7 +70,7 @@ func New(cfg Config) (*Service, error) {
 		Directory: cfg.Directory, Catalog: cfg.Catalog, Sessions: cfg.Sessions, Issuer: cfg.Issuer,
 		Limiter: cfg.Limiter, Sender: cfg.Sender, Now: cfg.Now, Rand: cfg.Rand, DecoyKey: cfg.DecoyKey,
 		Region: cfg.Region, Limits: cfg.Limits, Hooks: cfg.Hooks, SRP: cfg.SRP,
-		Passkeys: cfg.Passkeys, PasskeyOrigins: cfg.PasskeyOrigins,
+		Passkeys: cfg.Passkeys, PasskeyOrigins: cfg.PasskeyOrigins, Trace: cfg.Trace,
 	})
 	if err != nil {
 		return nil, err

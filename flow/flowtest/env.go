@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"io"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,13 +61,51 @@ type Env struct {
 	// ClientRand drives the client side (SRP a values) separately from the
 	// server, so client choices do not shift the server's random stream.
 	ClientRand io.Reader
+
+	mu      sync.Mutex
+	pending []string       // transitions not yet taken by a transcript
+	taken   map[string]int // every transition the Server took, by edge
+}
+
+// trace is the Server's Config.Trace.
+func (e *Env) trace(ts []flow.Transition) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, t := range ts {
+		e.pending = append(e.pending, t.String())
+		e.taken[t.String()]++
+	}
+}
+
+// TakeTransitions returns the transitions of flow.Transitions the Server
+// took since the last call (as "FROM -event-> TO"), in order, and forgets
+// them. A Transcript with the Env as its Source records them with each
+// call.
+func (e *Env) TakeTransitions() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.pending
+	e.pending = nil
+	return out
+}
+
+// Taken counts every transition the Server took over the Env's life, by
+// edge ("FROM -event-> TO").
+func (e *Env) Taken() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]int, len(e.taken))
+	for k, v := range e.taken {
+		out[k] = v
+	}
+	return out
 }
 
 // New returns a fresh Env.
 func New(tb testing.TB, o Options) *Env {
 	tb.Helper()
 	clock := NewClock(time.Time{})
-	e := &Env{TB: tb, Clock: clock, Rand: Rand(o.Seed), ClientRand: Rand(o.Seed ^ 0x5eed), Outbox: &Outbox{}}
+	e := &Env{TB: tb, Clock: clock, Rand: Rand(o.Seed), ClientRand: Rand(o.Seed ^ 0x5eed), Outbox: &Outbox{}, taken: map[string]int{}}
 	e.Dir = directory.NewMemory()
 	e.Sessions = session.NewMemory(session.WithClock(clock.Now), session.WithRand(Rand(o.Seed^0x5e55)))
 	var issuer userpool.Issuer
@@ -102,7 +141,7 @@ func New(tb testing.TB, o Options) *Env {
 	e.Pool, e.Client = p, c
 	s, err := userpool.New(userpool.Config{Directory: e.Dir, Catalog: e.Dir, Sessions: e.Sessions, Issuer: issuer,
 		Sender: e.Outbox, Now: clock.Now, Rand: e.Rand, DecoyKey: []byte("flowtest decoy key"),
-		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP, Passkeys: o.Passkeys, PasskeyOrigins: o.PasskeyOrigins})
+		Limits: o.Limits, Hooks: o.Hooks, SRP: o.SRP, Passkeys: o.Passkeys, PasskeyOrigins: o.PasskeyOrigins, Trace: e.trace})
 	if err != nil {
 		tb.Fatal(err)
 	}

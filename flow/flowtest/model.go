@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -87,19 +88,20 @@ type ModelOptions struct {
 	TB testing.TB
 	// TOTP makes the pool's MFA OPTIONAL with TOTP enabled and adds a user
 	// "mike" with a verified software token, the TOTP actions and the
-	// invariants InvMFANeedsSecondFactor and InvTOTPDirectory
-	// (model_mfa.go).
+	// invariants InvMFANeedsSecondFactor and InvTOTPDirectory.
 	TOTP bool
 	// CustomAuth installs Define/Create/VerifyAuthChallenge hooks whose
 	// number of rounds (1 to 3) and handling of a wrong answer rapid draws
 	// per model, the CUSTOM_AUTH actions and the invariant
-	// InvCustomAllRounds (model_custom.go).
+	// InvCustomAllRounds. With custom-auth hooks of your own (in Hooks or
+	// Env.Hooks) leave it false: the model never replaces them, and
+	// NewModel fails when both are asked for.
 	CustomAuth bool
 	// Devices makes the pool track devices (ChallengeRequiredOnNewDevice,
 	// remembered at once) and adds the device actions (alice and mike
 	// confirm, use and forget devices; any confirmed user may send another
 	// user's key) and the invariants InvDeviceSecret, InvDeviceForgotten
-	// and InvDeviceDirectory (model_devices.go). A proven remembered device
+	// and InvDeviceDirectory. A proven remembered device
 	// replaces mike's TOTP.
 	Devices bool
 	// UserAuth lets the client use USER_AUTH, sets the pool's
@@ -108,12 +110,62 @@ type ModelOptions struct {
 	// 5 minutes, so that a one-time code can expire in a live session), and
 	// adds the USER_AUTH actions (preferred PASSWORD, PASSWORD_SRP and
 	// EMAIL_OTP, SELECT_CHALLENGE and its answers, one-time codes) and the
-	// invariant InvUserAuthProven (model_userauth.go).
+	// invariant InvUserAuthProven.
 	UserAuth bool
 	// Setup runs once the model has its Env, users and standard actions and
 	// invariants, before the first action: extensions add users, actions
 	// and invariants here.
 	Setup func(m *Model)
+	// Hooks are the embedder's own triggers, installed in the engine under
+	// test as given (over Env.Hooks) and never replaced by the model's. The
+	// model must know what they decide, so that InvPredictedAnswer and the
+	// other invariants hold with them: PreAuthentication needs
+	// Decide.PreAuthentication; PreTokenGeneration is installed as given
+	// and must not fail (the model reads no claims); custom-auth hooks
+	// are installed as given, with CustomAuth false, and the model runs no
+	// CUSTOM_AUTH actions against them unless Setup adds some. NewModel
+	// fails for a PostAuthentication or UserMigration hook, and for a
+	// PreAuthentication hook without its decision.
+	Hooks flow.Hooks
+	// Decide tells the model what Hooks (and Env.Hooks) decide.
+	Decide HookDecisions
+}
+
+// HookDecisions tell the model what the embedder's own hooks decide, one
+// predicate per hook, so that it predicts the engine's answers with them.
+type HookDecisions struct {
+	// PreAuthentication returns the error the PreAuthentication hook
+	// refuses u's sign-in with, or nil when it lets u through. u is the
+	// user as the directory holds it when the sign-in starts. The model
+	// then expects every InitiateAuth and AdminInitiateAuth of u (password,
+	// SRP, USER_AUTH or custom) to fail with it before any other check, as
+	// the engine runs the hook: a *challenge.Error as it is, any other
+	// error as UserLambdaValidationException "PreAuthentication failed
+	// with error <message>.". Unknown names never reach the hook.
+	PreAuthentication func(u *flow.User) error
+}
+
+// PreAuthRefusal is the answer the embedder's PreAuthentication hook gives
+// a sign-in of u, as Decide.PreAuthentication predicts it; nil when there
+// is no such hook or it lets u through.
+func (m *Model) PreAuthRefusal(u *UserState) *Expect {
+	if u == nil || m.Opts.Decide.PreAuthentication == nil {
+		return nil
+	}
+	err := m.Opts.Decide.PreAuthentication(m.Env.User(u.Name))
+	if err == nil {
+		return nil
+	}
+	var ce *challenge.Error
+	if errors.As(err, &ce) {
+		return expectErr(ce.Code, "the PreAuthentication hook refuses the user", ce.Message)
+	}
+	msg := err.Error()
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return expectErr(challenge.ErrUserLambdaValidation, "the PreAuthentication hook refuses the user",
+		"PreAuthentication failed with error "+msg+".")
 }
 
 // Model is a pgregory.net/rapid state machine of one user pool: it drives
@@ -463,13 +515,16 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	if opts.PasswordHistorySize == 0 {
 		history = rapid.SampledFrom([]int{0, 2, 0}).Draw(t, "passwordHistorySize")
 	}
+	env.Hooks = mergeHooks(env.Hooks, opts.Hooks)
+	opts.Env.Hooks = env.Hooks
+	if err := checkHooks(env.Hooks, opts); err != nil {
+		t.Fatalf("flowtest: %v", err)
+	}
 	var custom *customModel
 	if opts.CustomAuth {
 		custom = drawCustomModel(t)
-		if env.Hooks.DefineAuthChallenge == nil {
-			env.Hooks.DefineAuthChallenge, env.Hooks.CreateAuthChallenge, env.Hooks.VerifyAuthChallenge =
-				custom.define, custom.create, custom.verify
-		}
+		env.Hooks.DefineAuthChallenge, env.Hooks.CreateAuthChallenge, env.Hooks.VerifyAuthChallenge =
+			custom.define, custom.create, custom.verify
 	}
 	if env.Limits.CodeSends == 0 {
 		// The code budget has tests of its own; here it stays out of the way.
@@ -508,7 +563,7 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 		}
 	}
 	e := New(rapidTB{TB: opts.TB, t: t}, env)
-	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{},
+	m := &Model{Env: e, Opts: opts, Users: map[string]*UserState{}, Decoys: map[string]*UserState{}, Transcript: &Transcript{Source: e},
 		ctx: context.Background(), t: t, tolerate: map[string]bool{}}
 	for _, k := range opts.Tolerate {
 		m.tolerate[k] = true
@@ -546,6 +601,47 @@ func NewModel(t *rapid.T, opts ModelOptions) *Model {
 	return m
 }
 
+// mergeHooks returns base with every hook over sets replaced.
+func mergeHooks(base, over flow.Hooks) flow.Hooks {
+	if over.PreAuthentication != nil {
+		base.PreAuthentication = over.PreAuthentication
+	}
+	if over.PostAuthentication != nil {
+		base.PostAuthentication = over.PostAuthentication
+	}
+	if over.PreTokenGeneration != nil {
+		base.PreTokenGeneration = over.PreTokenGeneration
+	}
+	if over.UserMigration != nil {
+		base.UserMigration = over.UserMigration
+	}
+	if over.DefineAuthChallenge != nil {
+		base.DefineAuthChallenge = over.DefineAuthChallenge
+	}
+	if over.CreateAuthChallenge != nil {
+		base.CreateAuthChallenge = over.CreateAuthChallenge
+	}
+	if over.VerifyAuthChallenge != nil {
+		base.VerifyAuthChallenge = over.VerifyAuthChallenge
+	}
+	return base
+}
+
+// checkHooks refuses embedder hooks the model cannot predict.
+func checkHooks(h flow.Hooks, opts ModelOptions) error {
+	switch {
+	case h.PreAuthentication != nil && opts.Decide.PreAuthentication == nil:
+		return errors.New("a PreAuthentication hook needs ModelOptions.Decide.PreAuthentication, what it decides")
+	case h.PostAuthentication != nil:
+		return errors.New("the model cannot predict a PostAuthentication hook")
+	case h.UserMigration != nil:
+		return errors.New("the model cannot predict a UserMigration hook")
+	case opts.CustomAuth && (h.DefineAuthChallenge != nil || h.CreateAuthChallenge != nil || h.VerifyAuthChallenge != nil):
+		return errors.New("CustomAuth installs the model's custom-auth hooks and would replace yours: leave CustomAuth false")
+	}
+	return nil
+}
+
 // limitsWithDefaults mirrors the engine's documented Limits defaults.
 func limitsWithDefaults(l flow.Limits) flow.Limits {
 	if l.MaxWrongAnswers <= 0 {
@@ -570,6 +666,12 @@ func (m *Model) Tolerates(name string) bool { return m.tolerate[name] }
 // the model. Password verifiers are cached across models, so building a
 // fresh pool per rapid case stays cheap.
 func (m *Model) AddUser(name, password string, status flow.UserStatus) *UserState {
+	return m.AddUserWithAttributes(name, password, status, nil)
+}
+
+// AddUserWithAttributes is AddUser for a user with attributes (such as
+// an email address an embedder's hook looks at).
+func (m *Model) AddUserWithAttributes(name, password string, status flow.UserStatus, attrs map[string]string) *UserState {
 	e := m.Env
 	salt, verifier, err := cachedVerifier(e.Pool.ID, name, password)
 	if err != nil {
@@ -577,7 +679,7 @@ func (m *Model) AddUser(name, password string, status flow.UserStatus) *UserStat
 	}
 	now := e.Clock.Now()
 	u := &flow.User{PoolID: e.Pool.ID, Username: name, Sub: "sub-" + name, Status: status, Enabled: true,
-		Salt: salt, Verifier: verifier, Created: now, LastModified: now}
+		Attributes: attrs, Salt: salt, Verifier: verifier, Created: now, LastModified: now}
 	us := &UserState{Name: name, Password: password, Status: status, Enabled: true}
 	if status == flow.StatusForceChangePassword {
 		u.TemporaryPasswordExpires = now.Add(m.temporaryValidity())

@@ -138,6 +138,10 @@ func (m *Model) StepCustomStart(c *Call, name string, u *UserState, admin bool) 
 		}
 		s.User, s.Decoy = m.DecoyID(name), true
 	default:
+		if e := m.PreAuthRefusal(u); e != nil {
+			c.Expect = e
+			return
+		}
 		if g := m.Gate(u); g != nil {
 			c.Expect = g
 			return

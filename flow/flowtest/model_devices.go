@@ -32,8 +32,14 @@ import (
 
 // Names of the devices extension's invariants.
 const (
-	InvDeviceSecret    = "a device sign-in gets tokens only with the device's secret"
+	// InvDeviceSecret: a sign-in with DEVICE_KEY gets tokens only if its
+	// DEVICE_PASSWORD_VERIFIER was signed with that device's own secret.
+	InvDeviceSecret = "a device sign-in gets tokens only with the device's secret"
+	// InvDeviceForgotten: a forgotten device's key, another user's key or
+	// a key never confirmed never replaces MFA or yields tokens.
 	InvDeviceForgotten = "a forgotten or foreign device key never signs in"
+	// InvDeviceDirectory: the directory's devices (keys, remembered
+	// status) are the ones the model confirmed, updated and forgot.
 	InvDeviceDirectory = "the directory's devices are the model's"
 )
 

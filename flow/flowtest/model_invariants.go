@@ -11,18 +11,53 @@ import (
 	"github.com/authflow/authflow/challenge"
 )
 
-// The names of the standard invariants, as failures report them.
+// The names of the standard invariants, as failures report them. Each is
+// checked after every action of every sequence (StandardInvariants), except
+// InvSameSeedSameTranscript, which compares two runs.
 const (
-	InvNoTokensUnlessProven   = "no tokens unless every required factor was proven"
-	InvSpentSession           = "a spent session never works again"
-	InvExpiredSession         = "an expired session never works"
-	InvDocumentedErrors       = "every error code is one errors.md lists for that operation"
-	InvRevokedToken           = "a revoked token never works again"
-	InvPredictedAnswer        = "every answer is the one the pool's rules give"
-	InvDirectoryAgrees        = "the directory holds what the model holds"
-	InvSameSeedSameTranscript = "the same seed gives the same transcript" // checked by comparing two runs, see model_test.go
-	InvGuessesBounded         = "no more guesses of any code or password per user per window are evaluated than the lockout allows"
-	InvEntryPointBound        = "a session answers only at the entry point that opened it"
+	// InvNoTokensUnlessProven: a call gets an AuthenticationResult only if
+	// it proved every factor the pool requires (Call.Proof): the current
+	// password of an enabled, confirmed user, a valid new password after a
+	// proven temporary one, the second factor MFA asks for, a first factor
+	// of USER_AUTH, or a live refresh token of an enabled user.
+	InvNoTokensUnlessProven = "no tokens unless every required factor was proven"
+	// InvSpentSession: a session handle that answered once (or was ended
+	// by a wrong answer, an expiry or a failure) is refused with
+	// NotAuthorizedException ever after.
+	InvSpentSession = "a spent session never works again"
+	// InvExpiredSession: an answer sent after the session's validity
+	// (AuthSessionValidity, 3 minutes by default) is refused.
+	InvExpiredSession = "an expired session never works"
+	// InvDocumentedErrors: every error's code is one that Cognito's API
+	// reference lists for the operation called (challenge.ErrorsOf), so a
+	// client written against Cognito handles it.
+	InvDocumentedErrors = "every error code is one errors.md lists for that operation"
+	// InvRevokedToken: a refresh token revoked (RevokeToken, global sign-out,
+	// disabling the user) and the access tokens issued before it are
+	// refused.
+	InvRevokedToken = "a revoked token never works again"
+	// InvPredictedAnswer: each answer (challenge, tokens or error code and
+	// message) is the one the model's account of the pool predicts from
+	// Cognito's rules, in Cognito's order of checks; the embedder's hooks
+	// are predicted from what ModelOptions.Decide says they decide.
+	InvPredictedAnswer = "every answer is the one the pool's rules give"
+	// InvDirectoryAgrees: after each action the directory holds what the
+	// model holds for every user: status, enabled flag, lockout counter,
+	// and a password verifier for the current password.
+	InvDirectoryAgrees = "the directory holds what the model holds"
+	// InvSameSeedSameTranscript: two runs with the same seeds (and
+	// NoRaces) give byte-identical transcripts; the engine draws all its
+	// randomness from Config.Rand and its time from Config.Now.
+	InvSameSeedSameTranscript = "the same seed gives the same transcript"
+	// InvGuessesBounded: per user (and per unknown name) no more wrong
+	// guesses of a password, SRP claim or one-time code are evaluated in
+	// any window than the lockout allows (LockoutThreshold, then one per
+	// lockout period), whatever the concurrency.
+	InvGuessesBounded = "no more guesses of any code or password per user per window are evaluated than the lockout allows"
+	// InvEntryPointBound: a session opened by InitiateAuth answers only at
+	// RespondToAuthChallenge and one opened by AdminInitiateAuth only at
+	// AdminRespondToAuthChallenge; the other entry point refuses it.
+	InvEntryPointBound = "a session answers only at the entry point that opened it"
 )
 
 // StandardInvariants returns the model's invariants, in the order Check

@@ -21,8 +21,13 @@ import (
 
 // Names of the TOTP extension's invariants.
 const (
+	// InvMFANeedsSecondFactor: a user with MFA (mike's software token)
+	// gets tokens only after a correct, unused TOTP code in the same
+	// sign-in, or a proven remembered device.
 	InvMFANeedsSecondFactor = "an MFA user never gets tokens without a correct second factor"
-	InvTOTPDirectory        = "the directory's TOTP state is the model's"
+	// InvTOTPDirectory: the directory's TOTP secret, enabled flag and last
+	// accepted time step are the model's.
+	InvTOTPDirectory = "the directory's TOTP state is the model's"
 )
 
 // MFAUser is the user with a software token, and mikePassword his password.

@@ -279,7 +279,10 @@ func (m *Model) secondFactorDue(u *UserState) bool {
 // StepPasswordAuth applies USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH.
 func (m *Model) StepPasswordAuth(c *Call, name, password string) {
 	u := m.Lookup(name)
+	refused := m.PreAuthRefusal(u)
 	switch {
+	case refused != nil:
+		c.Expect = refused
 	case password == "":
 		c.Expect = expectErr(challenge.ErrInvalidParameter, "PASSWORD is missing", "Missing required parameter PASSWORD")
 	case u == nil && m.Prevent:
@@ -314,6 +317,10 @@ func (m *Model) StepSRPStart(c *Call, name string, s *Session) {
 		}
 		s.User, s.Decoy = m.DecoyID(name), true
 	default:
+		if e := m.PreAuthRefusal(u); e != nil {
+			c.Expect = e
+			return
+		}
 		if g := m.Gate(u); g != nil {
 			c.Expect = g
 			return

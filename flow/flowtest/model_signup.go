@@ -31,9 +31,16 @@ import (
 
 // The sign-up extension's invariants.
 const (
+	// InvVerifiedNotFromClient: email_verified or phone_number_verified is
+	// true only after the user proved a code sent there (or an
+	// administrator set it), never because a client said so at sign-up.
 	InvVerifiedNotFromClient = "a verified attribute never comes from an unauthenticated client"
-	InvVerifiedAliasUnique   = "no two users hold the same verified alias"
-	InvCodeGuessesBounded    = "no more than 9 wrong sign-up codes of a user are evaluated in any hour"
+	// InvVerifiedAliasUnique: in a pool where email is a sign-in alias, no
+	// two users hold the same email verified.
+	InvVerifiedAliasUnique = "no two users hold the same verified alias"
+	// InvCodeGuessesBounded: at most 9 wrong confirmation codes of one
+	// user are evaluated in any hour; more are refused unevaluated.
+	InvCodeGuessesBounded = "no more than 9 wrong sign-up codes of a user are evaluated in any hour"
 )
 
 // maxCodeGuessesPerHour is the most wrong codes of one user and purpose the

@@ -199,6 +199,10 @@ func (m *Model) StepUserAuth(c *Call, s *Session, u *UserState, pref challenge.N
 		c.Expect = expectErr(challenge.ErrUserNotFound, "unknown user, PreventUserExistenceErrors LEGACY", challenge.MsgUserNotFound)
 		return
 	}
+	if e := m.PreAuthRefusal(u); e != nil {
+		c.Expect = e
+		return
+	}
 	if g := m.gateOf(s, u); g != nil {
 		c.Expect = g
 		return

@@ -3,7 +3,6 @@ package flowtest
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,13 +10,23 @@ import (
 	"github.com/authflow/authflow/challenge"
 )
 
-// update rewrites golden transcripts instead of comparing: go test -update.
-var update = flag.Bool("update", false, "rewrite golden transcripts in testdata")
+// UpdateEnv names the environment variable that makes Golden rewrite the
+// golden files instead of comparing: AUTHFLOW_UPDATE_GOLDEN=1 go test ./...
+// (an environment variable, so that flowtest registers no command-line
+// flag in the test binaries that import it).
+const UpdateEnv = "AUTHFLOW_UPDATE_GOLDEN"
+
+// Updating reports whether golden files are to be rewritten (UpdateEnv is
+// set to 1).
+func Updating() bool { return os.Getenv(UpdateEnv) == "1" }
 
 // Transcript records a sequence of calls with their requests and answers,
 // so a whole flow can be compared against a committed file.
 type Transcript struct {
 	Steps []TranscriptStep `json:"steps"`
+	// Source, when set (an *Env is one), gives the transitions of
+	// flow.Transitions each recorded call took; they are recorded with it.
+	Source interface{ TakeTransitions() []string } `json:"-"`
 }
 
 // TranscriptStep is one call.
@@ -29,6 +38,9 @@ type TranscriptStep struct {
 		Code    challenge.Code `json:"code"`
 		Message string         `json:"message"`
 	} `json:"error,omitempty"`
+	// Transitions are the edges of flow.Transitions the call took
+	// ("FROM -event-> TO"), when the Transcript has a Source.
+	Transitions []string `json:"transitions,omitempty"`
 }
 
 // Record appends a call and returns err unchanged, so it can wrap a call:
@@ -45,25 +57,31 @@ func (t *Transcript) Record(op string, req, resp any, err error) {
 	} else {
 		s.Response = resp
 	}
+	if t.Source != nil {
+		s.Transitions = t.Source.TakeTransitions()
+	}
 	t.Steps = append(t.Steps, s)
 }
 
 // JSON renders the transcript as indented JSON.
 func (t *Transcript) JSON() []byte {
-	b, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // transitions read "FROM -event-> TO"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
 		panic(err)
 	}
-	return append(b, '\n')
+	return b.Bytes()
 }
 
 // Golden compares the transcript with testdata/transcripts/<name>.json, or
-// writes that file when the test runs with -update.
+// writes that file when UpdateEnv is set (AUTHFLOW_UPDATE_GOLDEN=1).
 func (t *Transcript) Golden(tb testing.TB, name string) {
 	tb.Helper()
 	path := filepath.Join("testdata", "transcripts", name+".json")
 	got := t.JSON()
-	if *update {
+	if Updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			tb.Fatal(err)
 		}
@@ -74,10 +92,10 @@ func (t *Transcript) Golden(tb testing.TB, name string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
+		tb.Fatalf("%v (run with `+UpdateEnv+`=1 to create it)", err)
 	}
 	if !bytes.Equal(want, got) {
-		tb.Errorf("transcript %s differs from %s (run go test -update after checking the change):\n%s", name, path, diffLines(string(want), string(got)))
+		tb.Errorf("transcript %s differs from %s (run with `+UpdateEnv+`=1 after checking the change):\n%s", name, path, diffLines(string(want), string(got)))
 	}
 }
 

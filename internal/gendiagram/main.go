@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/internal/diagram"
 )
 
 func main() {
@@ -26,7 +27,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	out, err := flow.ReplaceDiagram(string(b))
+	out, err := diagram.Replace(string(b), flow.Diagram())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, path+":", err)
 		os.Exit(1)
