@@ -11,7 +11,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Amplify } from 'aws-amplify';
 import { signIn, signOut, fetchAuthSession } from 'aws-amplify/auth';
-import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { JwtRsaVerifier, CognitoJwtVerifier } from 'aws-jwt-verify';
 import { repoRoot } from '../lib/server.js';
 
 // cliBinary returns the path of a built cmd/authflow: AUTHFLOW_CLI_BIN when
@@ -26,9 +26,9 @@ function cliBinary() {
 // startDev runs `authflow serve -dev` on a free loopback port and resolves
 // with its stdout once the banner is complete (the Amplify snippet, the
 // identity-js snippet and the user line have been printed).
-async function startDev() {
+async function startDev(extraArgs = []) {
   const bin = cliBinary();
-  const child = spawn(bin, ['serve', '-dev', '-addr', '127.0.0.1:0', '-log-level', 'info'],
+  const child = spawn(bin, ['serve', '-dev', '-addr', '127.0.0.1:0', '-log-level', 'info', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -171,4 +171,49 @@ test('the tokens verify offline with aws-jwt-verify, as the README says', async 
     const forged = Buffer.from(JSON.stringify({ ...claimsOf(tokens.id), 'cognito:username': 'mallory' })).toString('base64url');
     await assert.rejects(idVerifier.verify(`${h}.${forged}.${sig}`), /signature/i);
   });
+});
+
+// The README's second recipe: without the local issuer (-local-issuer=false)
+// tokens carry Cognito's issuer, and a CognitoJwtVerifier given this
+// server's JWKS through cacheJwks verifies them without calling AWS.
+test('with -local-issuer=false, CognitoJwtVerifier plus cacheJwks verifies offline', async () => {
+  try { await signOut(); } catch { /* not signed in */ }
+  const cog = await startDev(['-local-issuer=false']);
+  try {
+    const c = amplifyConfig(cog.banner).Auth.Cognito;
+    const [, user, pass] = /^(\S+) \/ (\S+)/.exec(field(cog.banner, 'user'));
+    const region = field(cog.banner, 'region');
+    const iss = `https://cognito-idp.${region}.amazonaws.com/${c.userPoolId}`;
+    assert.equal(field(cog.banner, 'issuer'), iss);
+    const jwksUri = field(cog.banner, 'jwks');
+    assert.equal(jwksUri, `${c.userPoolEndpoint}/${c.userPoolId}/.well-known/jwks.json`);
+
+    Amplify.configure(amplifyConfig(cog.banner));
+    const r = await signIn({ username: user, password: pass });
+    assert.equal(r.nextStep.signInStep, 'DONE', JSON.stringify(r.nextStep));
+    const s = await fetchAuthSession();
+    const idToken = s.tokens.idToken.toString();
+    const accessToken = s.tokens.accessToken.toString();
+
+    const idVerifier = CognitoJwtVerifier.create({ userPoolId: c.userPoolId, tokenUse: 'id', clientId: c.userPoolClientId });
+    const accessVerifier = CognitoJwtVerifier.create({ userPoolId: c.userPoolId, tokenUse: 'access', clientId: c.userPoolClientId });
+    const jwks = await (await fetch(jwksUri)).json();
+    idVerifier.cacheJwks(jwks);
+    accessVerifier.cacheJwks(jwks);
+    try { await signOut(); } catch { /* the tokens stay valid offline */ }
+    await cog.stop();
+
+    const id = await idVerifier.verify(idToken);
+    assert.equal(id.iss, iss);
+    assert.equal(id.token_use, 'id');
+    assert.equal(id.aud, c.userPoolClientId);
+    assert.equal(id['cognito:username'], user);
+    const access = await accessVerifier.verify(accessToken);
+    assert.equal(access.iss, iss);
+    assert.equal(access.token_use, 'access');
+    assert.equal(access.client_id, c.userPoolClientId);
+    assert.equal(access.username, user);
+  } finally {
+    await cog.stop();
+  }
 });
