@@ -39,7 +39,8 @@ func (s *Server) AssociateSoftwareToken(ctx context.Context, in *challenge.Assoc
 
 // VerifySoftwareToken, given the Session of an MFA_SETUP challenge, checks
 // a code of the secret AssociateSoftwareToken made (a wrong code counts as
-// a wrong answer) and returns the Session that completes the challenge
+// a wrong answer, and every code as a guess towards the user's lockout
+// before it is checked: NotAuthorizedException in a lockout) and returns the Session that completes the challenge
 // with RespondToAuthChallenge. The engine does not serve the AccessToken
 // form (InvalidParameterException; package userpool does). Errors:
 // EnableSoftwareTokenMFAException (wrong code), InvalidParameterException,
@@ -148,7 +149,7 @@ func (s *Server) associateSetup(ctx context.Context, handle, secret string) (str
 // verifySetup checks a code of the secret an MFA_SETUP session holds and,
 // when right, returns the handle that completes the challenge.
 func (s *Server) verifySetup(ctx context.Context, handle, code, name string, now time.Time) (string, error) {
-	st, prev, p, c, _, err := s.setupSession(ctx, handle)
+	st, prev, p, c, u, err := s.setupSession(ctx, handle)
 	if err != nil {
 		return "", err
 	}
@@ -156,9 +157,22 @@ func (s *Server) verifySetup(ctx context.Context, handle, code, name string, now
 	if !p.TOTPMFAEnabled || pending == "" {
 		return "", errNoTOTP()
 	}
+	// The code is a guess like any other: counted against the user's
+	// lockout before it is checked, so parallel sessions stop there.
+	g, err := s.reserve(ctx, p, u.Username, now)
+	if err != nil {
+		return "", err
+	}
 	step, ok, err := totp.DefaultConfig().ValidateOnce(pending, code, now, 0)
 	if err != nil {
+		_ = g.refund(ctx)
 		return "", errInternal(err)
+	}
+	if ok {
+		// Right: the sign-in goes on, so the guess is taken back.
+		if err := g.refund(ctx); err != nil {
+			return "", err
+		}
 	}
 	if !ok {
 		// A wrong code counts against the session like any wrong answer.

@@ -57,7 +57,9 @@ func errTOTPMismatch() error {
 // VerifySoftwareToken checks a code of the associated secret and makes it
 // the user's TOTP factor (AccessToken), or marks the MFA_SETUP session
 // verified and returns the Session that completes it. A code is valid in
-// a one-step window. Errors: EnableSoftwareTokenMFAException (wrong code),
+// a one-step window. Every code counts as a guess towards the user's
+// lockout before it is checked (NotAuthorizedException in a lockout); a
+// right one clears the count. Errors: EnableSoftwareTokenMFAException (wrong code),
 // CodeMismatchException, InvalidParameterException, NotAuthorizedException,
 // SoftwareTokenMFANotFoundException, InternalErrorException.
 func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifySoftwareTokenInput) (*challenge.VerifySoftwareTokenOutput, error) {
@@ -85,6 +87,20 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifyS
 	if !p.TOTPMFAEnabled || u.MFA.TOTPPending == "" {
 		return nil, errNoTOTP()
 	}
+	// The code is a guess like any other: counted against the user's
+	// lockout before it is checked, so parallel guesses stop there.
+	settle, err := s.kit.ReserveGuess(ctx, p, u.Username, now)
+	if err != nil {
+		return nil, err
+	}
+	// Read again: the reservation wrote the user.
+	if u, err = s.dir.User(ctx, p.ID, u.Username); err != nil {
+		return nil, errInternal(err)
+	} else if u == nil {
+		return nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
+	} else if u.MFA.TOTPPending == "" {
+		return nil, errNoTOTP()
+	}
 	step, ok, err := totp.DefaultConfig().ValidateOnce(u.MFA.TOTPPending, in.UserCode, now, 0)
 	if err != nil {
 		return nil, errInternal(err)
@@ -95,6 +111,9 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *challenge.VerifyS
 	u.MFA.TOTPSecret, u.MFA.TOTPPending, u.MFA.TOTPEnabled = u.MFA.TOTPPending, "", true
 	u.MFA.TOTPLastStep, u.MFA.TOTPFriendlyName = step, in.FriendlyDeviceName
 	if err := s.update(ctx, u, now); err != nil {
+		return nil, err
+	}
+	if err := settle(true); err != nil {
 		return nil, err
 	}
 	return &challenge.VerifySoftwareTokenOutput{Status: "SUCCESS"}, nil

@@ -174,3 +174,26 @@ func (s *Service) guessCode(c *flow.AppClient, u *flow.User, purpose, code strin
 	delete(u.Codes, purpose)
 	return nil
 }
+
+// selfServicePads holds the padding of each self-service operation (see
+// padAnswer): the durations of one operation say nothing of another's.
+type selfServicePads struct {
+	forgot, confirmForgot, confirmSignUp, resend flow.Padder
+}
+
+// padAnswer makes an answer about a name that does not exist take as long
+// as one about a user when the client hides existence (issue 12, item 5):
+// an answer about a user records its duration since start, and every
+// answer, success or failure, user or not, waits until the 90th
+// percentile of the recent users' durations of the operation has passed
+// (see flow.Padder). Durations are wall-clock time, not the Service's
+// clock. Call it deferred, once the client and the user are known.
+func padAnswer(ctx context.Context, pad *flow.Padder, hide, known bool, start time.Time) {
+	if !hide {
+		return
+	}
+	if known {
+		pad.Record(time.Since(start))
+	}
+	pad.Wait(ctx, start)
+}

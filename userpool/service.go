@@ -62,6 +62,7 @@ type Service struct {
 	hooks    flow.Hooks
 	passkeys flow.Passkeys
 	origins  []string
+	pads     selfServicePads
 }
 
 // New builds the engine from cfg and the service over it.

@@ -342,6 +342,7 @@ func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*chall
 // AliasExistsException (the email or phone is another user's verified
 // alias, without ForceAliasCreation).
 func (s *Service) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error) {
+	start := time.Now()
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -353,6 +354,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUp
 		return nil, err
 	}
 	hide := hidesExistence(c)
+	defer padAnswer(ctx, &s.pads.confirmSignUp, hide, u != nil, start)
 	if u == nil && !hide {
 		return nil, errUserNotFound()
 	}
@@ -424,6 +426,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUp
 // PreventUserExistenceErrors=ENABLED a name that does not exist, or a user
 // already confirmed, gets a decoy delivery and no code.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+	start := time.Now()
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -432,6 +435,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *challenge.User
 		return nil, err
 	}
 	hide := hidesExistence(c)
+	defer padAnswer(ctx, &s.pads.resend, hide, u != nil, start)
 	if u == nil && !hide {
 		return nil, errUserNotFound()
 	}
@@ -478,6 +482,7 @@ func (s *Service) deliverCode(ctx context.Context, c *flow.AppClient, p *flow.Po
 // to send it), UserNotFoundException (LEGACY), NotAuthorizedException,
 // LimitExceededException, CodeDeliveryFailureException.
 func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error) {
+	start := time.Now()
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -491,6 +496,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInpu
 		}
 	}
 	hide := hidesExistence(c)
+	defer padAnswer(ctx, &s.pads.forgot, hide, u != nil, start)
 	if u == nil && !hide {
 		return nil, errUserNotFound()
 	}
@@ -518,6 +524,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInpu
 // PasswordHistoryPolicyViolationException, UserNotFoundException (LEGACY),
 // NotAuthorizedException.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error) {
+	start := time.Now()
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
@@ -531,6 +538,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *challenge.Confi
 	if err != nil {
 		return nil, err
 	}
+	defer padAnswer(ctx, &s.pads.confirmForgot, hidesExistence(c), u != nil, start)
 	if u == nil && !hidesExistence(c) {
 		return nil, errUserNotFound()
 	}
