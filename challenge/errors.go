@@ -61,11 +61,12 @@ const (
 	ErrWebAuthnOriginNotAllowed        Code = "WebAuthnOriginNotAllowedException"
 	ErrWebAuthnRelyingPartyMismatch    Code = "WebAuthnRelyingPartyMismatchException"
 	ErrUnknownOperation                Code = "UnknownOperationException"
+	ErrGroupExists                     Code = "GroupExistsException"
 )
 
 // Codes lists every Code constant.
 var Codes = []Code{
-	ErrAliasExists, ErrCodeDeliveryFailure, ErrCodeMismatch, ErrConcurrentModification,
+	ErrAliasExists, ErrGroupExists, ErrCodeDeliveryFailure, ErrCodeMismatch, ErrConcurrentModification,
 	ErrEnableSoftwareTokenMFA, ErrExpiredCode, ErrFeatureUnavailableInTier, ErrForbidden,
 	ErrInternalError, ErrInvalidEmailRoleAccessPolicy, ErrInvalidLambdaResponse, ErrInvalidOAuthFlow,
 	ErrInvalidParameter, ErrInvalidPassword, ErrInvalidSmsRoleAccessPolicy,

@@ -14,8 +14,12 @@ type TokenGrant struct {
 	// (email, email_verified, ...); "sub" is not repeated here.
 	Attributes map[string]string
 	Groups     []string
-	DeviceKey  string    // the device used, if any (access token device_key)
-	AuthTime   time.Time // when the user authenticated (auth_time)
+	// Roles are the IAM roles of the groups (ID token cognito:roles) and
+	// PreferredRole the first of them (cognito:preferred_role).
+	Roles         []string
+	PreferredRole string
+	DeviceKey     string    // the device used, if any (access token device_key)
+	AuthTime      time.Time // when the user authenticated (auth_time)
 	// Origin is the origin_jti of the sign-in a refresh continues; empty for
 	// a new sign-in, for which the issuer makes a new origin and refresh token.
 	Origin string
@@ -45,6 +49,10 @@ type ClaimsShape struct {
 	ScopesToSuppress       []string
 	// GroupsOverride, when not nil, replaces the user's groups.
 	GroupsOverride []string
+	// RolesOverride, when not nil, replaces the roles (iamRolesToOverride)
+	// and PreferredRoleOverride, when not nil, the preferred role.
+	RolesOverride         []string
+	PreferredRoleOverride *string
 }
 
 // RefreshSession is what a valid refresh token is bound to.

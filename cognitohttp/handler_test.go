@@ -324,7 +324,9 @@ func TestSignedOperations(t *testing.T) {
 		want := strings.HasPrefix(name, "Admin") || slices.Contains([]string{
 			"CreateUserPool", "DescribeUserPool", "ListUserPools", "UpdateUserPool", "DeleteUserPool",
 			"CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "UpdateUserPoolClient",
-			"DeleteUserPoolClient", "SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "ListUsers"}, name)
+			"DeleteUserPoolClient", "SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "ListUsers",
+			// Groups.
+			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup"}, name)
 		assert.Equal(t, want, cognitohttp.RequiresSignature(name), name)
 	}
 	assert.False(t, cognitohttp.RequiresSignature("NoSuchOperation"))

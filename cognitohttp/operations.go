@@ -49,6 +49,17 @@ type Service interface {
 	AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
 	ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error)
 
+	// Groups.
+	CreateGroup(ctx context.Context, in *challenge.CreateGroupInput) (*challenge.GroupOutput, error)
+	GetGroup(ctx context.Context, in *challenge.GroupInput) (*challenge.GroupOutput, error)
+	UpdateGroup(ctx context.Context, in *challenge.UpdateGroupInput) (*challenge.GroupOutput, error)
+	DeleteGroup(ctx context.Context, in *challenge.GroupInput) (*challenge.Empty, error)
+	ListGroups(ctx context.Context, in *challenge.ListGroupsInput) (*challenge.ListGroupsOutput, error)
+	AdminAddUserToGroup(ctx context.Context, in *challenge.AdminUserGroupInput) (*challenge.Empty, error)
+	AdminRemoveUserFromGroup(ctx context.Context, in *challenge.AdminUserGroupInput) (*challenge.Empty, error)
+	AdminListGroupsForUser(ctx context.Context, in *challenge.AdminListGroupsForUserInput) (*challenge.ListGroupsOutput, error)
+	ListUsersInGroup(ctx context.Context, in *challenge.ListUsersInGroupInput) (*challenge.ListUsersInGroupOutput, error)
+
 	// The user's own operations (AccessToken or Session in the body).
 	GetUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.GetUserOutput, error)
 	ChangePassword(ctx context.Context, in *challenge.ChangePasswordInput) (*challenge.Empty, error)
@@ -166,6 +177,17 @@ func operations() []operation {
 		{"AdminSetUserMFAPreference", sigV4, op(Service.AdminSetUserMFAPreference)},
 		{"AdminUserGlobalSignOut", sigV4, op(Service.AdminUserGlobalSignOut)},
 		{"ListUsers", sigV4, op(Service.ListUsers)},
+
+		// Groups.
+		{"CreateGroup", sigV4, op(Service.CreateGroup)},
+		{"GetGroup", sigV4, op(Service.GetGroup)},
+		{"UpdateGroup", sigV4, op(Service.UpdateGroup)},
+		{"DeleteGroup", sigV4, op(Service.DeleteGroup)},
+		{"ListGroups", sigV4, op(Service.ListGroups)},
+		{"AdminAddUserToGroup", sigV4, op(Service.AdminAddUserToGroup)},
+		{"AdminRemoveUserFromGroup", sigV4, op(Service.AdminRemoveUserFromGroup)},
+		{"AdminListGroupsForUser", sigV4, op(Service.AdminListGroupsForUser)},
+		{"ListUsersInGroup", sigV4, op(Service.ListUsersInGroup)},
 
 		// The user's own operations (AccessToken or Session in the body).
 		{"GetUser", public, op(Service.GetUser)},

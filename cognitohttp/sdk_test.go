@@ -107,8 +107,11 @@ func requireAPIError[E smithy.APIError](t *testing.T, err error) E {
 
 // newSDKFixture starts a handler that verifies SigV4 with AKID/SECRET and
 // creates, over the wire, a pool and two app clients.
-func newSDKFixture(t *testing.T) *sdkFixture {
-	env, srv := setup(t, cognitohttp.Options{Credentials: map[string]string{"AKID": "SECRET"}}, flowtest.Options{})
+func newSDKFixture(t *testing.T) *sdkFixture { return newSDKFixtureWith(t, flowtest.Options{}) }
+
+// newSDKFixtureWith is newSDKFixture with engine options (e.g. a real token issuer).
+func newSDKFixtureWith(t *testing.T, fo flowtest.Options) *sdkFixture {
+	env, srv := setup(t, cognitohttp.Options{Credentials: map[string]string{"AKID": "SECRET"}}, fo)
 	f := &sdkFixture{t: t, env: env, api: newSDK(srv.URL, "AKID", "SECRET")}
 	ctx := f.ctx()
 

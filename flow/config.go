@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,9 +81,66 @@ type Pool struct {
 	// WebAuthn is the passkey configuration (relying party id, user verification).
 	WebAuthnRelyingPartyID   string
 	WebAuthnUserVerification string
+	// Groups are the pool's groups (CreateGroup), in name order.
+	Groups []Group `json:",omitempty"`
 
 	Created      time.Time
 	LastModified time.Time
+}
+
+// Group is a user pool group. Users name their groups in User.Groups.
+type Group struct {
+	Name        string
+	Description string `json:",omitempty"`
+	RoleArn     string `json:",omitempty"`
+	// Precedence orders a user's groups in tokens (lower first); nil when unset.
+	Precedence   *int32 `json:",omitempty"`
+	Created      time.Time
+	LastModified time.Time
+}
+
+// Group returns the pool's group called name, or nil.
+func (p *Pool) Group(name string) *Group {
+	for i := range p.Groups {
+		if p.Groups[i].Name == name {
+			return &p.Groups[i]
+		}
+	}
+	return nil
+}
+
+// TokenGroups orders a user's groups as tokens carry them: by precedence
+// (groups without one last), ties by name; groups the pool no longer has
+// are left out. It returns the groups, the role ARNs in the same order, and
+// the preferred role (that of the first group with one).
+func (p *Pool) TokenGroups(names []string) (groups, roles []string, preferred string) {
+	var gs []*Group
+	for _, n := range names {
+		if g := p.Group(n); g != nil {
+			gs = append(gs, g)
+		}
+	}
+	slices.SortFunc(gs, func(a, b *Group) int {
+		switch {
+		case a.Precedence != nil && b.Precedence == nil:
+			return -1
+		case a.Precedence == nil && b.Precedence != nil:
+			return 1
+		case a.Precedence != nil && *a.Precedence != *b.Precedence:
+			return cmp.Compare(*a.Precedence, *b.Precedence)
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	for _, g := range gs {
+		groups = append(groups, g.Name)
+		if g.RoleArn != "" && !slices.Contains(roles, g.RoleArn) {
+			roles = append(roles, g.RoleArn)
+			if preferred == "" {
+				preferred = g.RoleArn
+			}
+		}
+	}
+	return groups, roles, preferred
 }
 
 // Region returns the region part of the pool ID.

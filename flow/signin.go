@@ -616,7 +616,7 @@ func (s *Server) issue(ctx context.Context, c call, ev *Event, st *State) (*chal
 	if st.Proven&FactorNewPassword != 0 {
 		source = "NewPasswordChallenge"
 	}
-	g := s.grant(ev.Client, u, st.AuthTime, st.DeviceKey)
+	g := s.grant(ev.Pool, ev.Client, u, st.AuthTime, st.DeviceKey)
 	if err := s.shapeClaims(ctx, &g, source, c.metadata); err != nil {
 		return nil, err
 	}
@@ -624,16 +624,18 @@ func (s *Server) issue(ctx context.Context, c call, ev *Event, st *State) (*chal
 }
 
 // grant builds the token grant for a user.
-func (s *Server) grant(cl *AppClient, u *User, authTime time.Time, deviceKey string) challenge.TokenGrant {
+// The user's groups are ordered by the pool's precedence.
+func (s *Server) grant(p *Pool, cl *AppClient, u *User, authTime time.Time, deviceKey string) challenge.TokenGrant {
 	attrs := map[string]string{}
 	for k, v := range u.Attributes {
 		if len(cl.ReadAttributes) == 0 || contains(cl.ReadAttributes, k) {
 			attrs[k] = v
 		}
 	}
+	groups, roles, preferred := p.TokenGroups(u.Groups)
 	return challenge.TokenGrant{
 		PoolID: u.PoolID, ClientID: cl.ID, Username: u.Username, Sub: u.Sub,
-		Attributes: attrs, Groups: append([]string(nil), u.Groups...), DeviceKey: deviceKey,
+		Attributes: attrs, Groups: groups, Roles: roles, PreferredRole: preferred, DeviceKey: deviceKey,
 		AuthTime: authTime, AccessValidity: cl.AccessTokenValidity, IDValidity: cl.IDTokenValidity,
 		RefreshValidity: cl.RefreshTokenValidity,
 	}
@@ -709,7 +711,7 @@ func (s *Server) refresh(ctx context.Context, cl *AppClient, p *Pool, token, sec
 		}
 		dk = deviceKey
 	}
-	g := s.grant(cl, u, rs.AuthTime, dk)
+	g := s.grant(p, cl, u, rs.AuthTime, dk)
 	g.Origin = rs.Origin
 	g.Refresh = token
 	g.RotateRefresh = rotate

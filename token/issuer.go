@@ -475,6 +475,8 @@ const (
 	claimUsername        = "username"
 	claimDeviceKey       = "device_key"
 	claimGroups          = "cognito:groups"
+	claimRoles           = "cognito:roles"
+	claimPreferredRole   = "cognito:preferred_role"
 	claimCognitoUsername = "cognito:username"
 )
 
@@ -564,6 +566,13 @@ func idClaims(g *challenge.TokenGrant, b baseClaims, exp int64, jti string) (jwt
 	if groups := groupsOf(g); len(groups) > 0 {
 		c[claimGroups] = groups
 	}
+	roles, preferred := rolesOf(g)
+	if len(roles) > 0 {
+		c[claimRoles] = roles
+	}
+	if preferred != "" {
+		c[claimPreferredRole] = preferred
+	}
 	if g.Shape != nil {
 		if err := shape(c, g.Shape.IDClaimsToAdd, g.Shape.IDClaimsToSuppress, ReservedIDClaim); err != nil {
 			return nil, err
@@ -593,6 +602,19 @@ func groupsOf(g *challenge.TokenGrant) []string {
 		groups = g.Shape.GroupsOverride
 	}
 	return append([]string(nil), groups...)
+}
+
+// rolesOf returns the cognito:roles and cognito:preferred_role of the ID
+// token: the overrides when there are.
+func rolesOf(g *challenge.TokenGrant) ([]string, string) {
+	roles, preferred := g.Roles, g.PreferredRole
+	if g.Shape != nil && g.Shape.RolesOverride != nil {
+		roles = g.Shape.RolesOverride
+	}
+	if g.Shape != nil && g.Shape.PreferredRoleOverride != nil {
+		preferred = *g.Shape.PreferredRoleOverride
+	}
+	return append([]string(nil), roles...), preferred
 }
 
 // scopes returns the scope claim: AdminScope plus ScopesToAdd minus

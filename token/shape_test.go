@@ -151,3 +151,37 @@ func TestReservedClaims(t *testing.T) {
 		require.False(t, token.ReservedIDClaim(name), name)
 	}
 }
+
+// TestRolesInIDTokenOnly: cognito:roles and cognito:preferred_role are in
+// the ID token, not the access token; the hook's overrides replace them.
+func TestRolesInIDTokenOnly(t *testing.T) {
+	iss, _ := setup(t)
+	g := fullGrant()
+	g.Roles, g.PreferredRole = []string{"arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"}, "arn:aws:iam::1:role/a"
+	res, err := iss.Issue(context.Background(), g)
+	require.NoError(t, err)
+	jwks, _ := iss.JWKS()
+	_, access := verifyWithJose(t, jwks, res.AccessToken)
+	require.NotContains(t, access, "cognito:roles")
+	require.NotContains(t, access, "cognito:preferred_role")
+	_, id := verifyWithJose(t, jwks, res.IdToken)
+	require.Equal(t, []any{"arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"}, id["cognito:roles"])
+	require.Equal(t, "arn:aws:iam::1:role/a", id["cognito:preferred_role"])
+
+	preferred := "arn:aws:iam::1:role/c"
+	g.Shape = &challenge.ClaimsShape{RolesOverride: []string{preferred}, PreferredRoleOverride: &preferred}
+	res, err = iss.Issue(context.Background(), g)
+	require.NoError(t, err)
+	_, id = verifyWithJose(t, jwks, res.IdToken)
+	require.Equal(t, []any{preferred}, id["cognito:roles"])
+	require.Equal(t, preferred, id["cognito:preferred_role"])
+
+	// An empty override removes them.
+	empty := ""
+	g.Shape = &challenge.ClaimsShape{RolesOverride: []string{}, PreferredRoleOverride: &empty}
+	res, err = iss.Issue(context.Background(), g)
+	require.NoError(t, err)
+	_, id = verifyWithJose(t, jwks, res.IdToken)
+	require.NotContains(t, id, "cognito:roles")
+	require.NotContains(t, id, "cognito:preferred_role")
+}

@@ -16,6 +16,11 @@
 //     AdminSetUserPassword, AdminResetUserPassword,
 //     AdminUpdateUserAttributes, AdminSetUserMFAPreference,
 //     AdminUserGlobalSignOut, ListUsers;
+//   - groups: CreateGroup, GetGroup, UpdateGroup, DeleteGroup, ListGroups,
+//     AdminAddUserToGroup, AdminRemoveUserFromGroup,
+//     AdminListGroupsForUser, ListUsersInGroup. Groups are stored in the
+//     pool record (flow.Pool.Groups), memberships in flow.User.Groups;
+//     tokens carry them ordered by precedence (flow.Pool.TokenGroups);
 //   - a user's own operations with an AccessToken: GetUser,
 //     ChangePassword, GlobalSignOut, SetUserMFAPreference, software tokens,
 //     devices, passkey registration, listing and deletion;

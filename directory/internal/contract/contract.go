@@ -90,6 +90,14 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 	c.AliasAttributes = cloneStrings(p.AliasAttributes)
 	c.AutoVerifiedAttributes = cloneStrings(p.AutoVerifiedAttributes)
 	c.SchemaRequired = cloneStrings(p.SchemaRequired)
+	c.Groups = nil
+	for _, g := range p.Groups {
+		if g.Precedence != nil {
+			n := *g.Precedence
+			g.Precedence = &n
+		}
+		c.Groups = append(c.Groups, g)
+	}
 	return &c
 }
 
