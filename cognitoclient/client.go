@@ -50,6 +50,8 @@ var signedOperations = map[string]bool{
 	"AdminSetUserPassword": true, "AdminResetUserPassword": true, "AdminUpdateUserAttributes": true,
 	"AdminSetUserMFAPreference": true, "AdminUserGlobalSignOut": true, "ListUsers": true,
 	"AdminUpdateDeviceStatus": true, "AdminGetDevice": true, "AdminForgetDevice": true, "AdminListDevices": true,
+	// The user's own attributes and account.
+	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4
