@@ -47,3 +47,16 @@ type AdminDeleteUserAttributesInput struct {
 	Username           string   `json:"Username"`
 	UserAttributeNames []string `json:"UserAttributeNames"`
 }
+
+// SetUserSettingsInput is the request of the deprecated SetUserSettings.
+type SetUserSettingsInput struct {
+	AccessToken string          `json:"AccessToken"`
+	MFAOptions  []MFAOptionType `json:"MFAOptions"`
+}
+
+// AdminSetUserSettingsInput is the request of the deprecated AdminSetUserSettings.
+type AdminSetUserSettingsInput struct {
+	UserPoolId string          `json:"UserPoolId"`
+	Username   string          `json:"Username"`
+	MFAOptions []MFAOptionType `json:"MFAOptions"`
+}

@@ -51,7 +51,7 @@ var signedOperations = map[string]bool{
 	"AdminSetUserMFAPreference": true, "AdminUserGlobalSignOut": true, "ListUsers": true,
 	"AdminUpdateDeviceStatus": true, "AdminGetDevice": true, "AdminForgetDevice": true, "AdminListDevices": true,
 	// The user's own attributes and account.
-	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true,
+	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true, "AdminSetUserSettings": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4

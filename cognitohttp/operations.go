@@ -56,6 +56,8 @@ type Service interface {
 	VerifyUserAttribute(ctx context.Context, in *challenge.VerifyUserAttributeInput) (*challenge.Empty, error)
 	DeleteUserAttributes(ctx context.Context, in *challenge.DeleteUserAttributesInput) (*challenge.Empty, error)
 	AdminDeleteUserAttributes(ctx context.Context, in *challenge.AdminDeleteUserAttributesInput) (*challenge.Empty, error)
+	SetUserSettings(ctx context.Context, in *challenge.SetUserSettingsInput) (*challenge.Empty, error)
+	AdminSetUserSettings(ctx context.Context, in *challenge.AdminSetUserSettingsInput) (*challenge.Empty, error)
 	ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error)
 
 	// The user's own operations (AccessToken or Session in the body).
@@ -184,6 +186,8 @@ func operations() []operation {
 		{"VerifyUserAttribute", public, op(Service.VerifyUserAttribute)},
 		{"DeleteUserAttributes", public, op(Service.DeleteUserAttributes)},
 		{"AdminDeleteUserAttributes", sigV4, op(Service.AdminDeleteUserAttributes)},
+		{"SetUserSettings", public, op(Service.SetUserSettings)},
+		{"AdminSetUserSettings", sigV4, op(Service.AdminSetUserSettings)},
 
 		// The user's own operations (AccessToken or Session in the body).
 		{"GetUser", public, op(Service.GetUser)},

@@ -95,3 +95,34 @@ func TestSDKUserAttributesAndDeleteUser(t *testing.T) {
 	_, err = f.passwordSignIn(f.public, "bea", pw)
 	require.Error(t, err)
 }
+
+// TestSDKSetUserSettings: the deprecated MFAOptions turn SMS MFA on and off.
+func TestSDKSetUserSettings(t *testing.T) {
+	f := newSDKFixture(t)
+	ctx := f.ctx()
+	const pw = "Passw0rd!"
+	f.createUser("cy", pw, true, "")
+	_, err := f.api.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(f.pool), Username: aws.String("cy"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("phone_number"), Value: aws.String("+15555550101")}}})
+	require.NoError(t, err)
+	sms := []types.MFAOptionType{{DeliveryMedium: types.DeliveryMediumTypeSms, AttributeName: aws.String("phone_number")}}
+	in, err := f.passwordSignIn(f.public, "cy", pw)
+	require.NoError(t, err)
+	tok := in.AuthenticationResult.AccessToken
+
+	_, err = f.api.SetUserSettings(ctx, &cip.SetUserSettingsInput{AccessToken: tok, MFAOptions: sms})
+	require.NoError(t, err)
+	got, err := f.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(f.pool), Username: aws.String("cy")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"SMS_MFA"}, got.UserMFASettingList)
+
+	_, err = f.api.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsInput{UserPoolId: aws.String(f.pool), Username: aws.String("cy"), MFAOptions: []types.MFAOptionType{}})
+	require.NoError(t, err)
+	got, err = f.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(f.pool), Username: aws.String("cy")})
+	require.NoError(t, err)
+	assert.Empty(t, got.UserMFASettingList)
+
+	_, err = f.api.AdminSetUserSettings(ctx, &cip.AdminSetUserSettingsInput{UserPoolId: aws.String(f.pool), Username: aws.String("cy"),
+		MFAOptions: []types.MFAOptionType{{DeliveryMedium: types.DeliveryMediumTypeEmail, AttributeName: aws.String("email")}}})
+	requireAPIError[*types.InvalidParameterException](t, err)
+}
