@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -16,14 +17,30 @@ import (
 // VerifyUserAttribute, DeleteUserAttributes, AdminDeleteUserAttributes.
 //
 // A code that verifies an attribute is kept in User.Codes under
-// "verify:<attribute>", valid for attributeCodeValidity, and sent through
+// "verify:<attribute>\x00<value>" (so it verifies only the value it was
+// sent to, whoever changes the attribute since), valid for
+// attributeCodeValidity, and sent through
 // the Sender with purpose "VERIFY_ATTRIBUTE". Its guesses are counted as
 // confirmation codes are (reserveCodeGuess) and its requests as
 // ResendConfirmationCode's are (takeCodeRequest).
 
 const attributeCodeValidity = 24 * time.Hour
 
+// attributePurpose names the guess budget of attr's codes.
 func attributePurpose(attr string) string { return "verify:" + attr }
+
+// attributeCodeKey is the User.Codes key of a code for attr's value v.
+func attributeCodeKey(attr, v string) string { return attributePurpose(attr) + "\x00" + v }
+
+// dropAttributeCodes removes every pending code of attr from u.
+func dropAttributeCodes(u *flow.User, attr string) {
+	prefix := attributePurpose(attr) + "\x00"
+	for k := range u.Codes {
+		if strings.HasPrefix(k, prefix) {
+			delete(u.Codes, k)
+		}
+	}
+}
 
 // verifiableMedium returns the delivery medium of a verifiable attribute.
 func verifiableMedium(attr string) (string, bool) {
@@ -110,8 +127,9 @@ func (s *Service) newAttributeCode(p *flow.Pool, u *flow.User, attr string, now 
 	if u.Codes == nil {
 		u.Codes = map[string]flow.PendingCode{}
 	}
-	purpose := attributePurpose(attr)
-	u.Codes[purpose] = flow.PendingCode{Hash: s.kit.CodeHash(purpose, code), Expires: now.Add(attributeCodeValidity)}
+	dropAttributeCodes(u, attr)
+	key := attributeCodeKey(attr, u.Attributes[attr])
+	u.Codes[key] = flow.PendingCode{Hash: s.kit.CodeHash(key, code), Expires: now.Add(attributeCodeValidity)}
 	return flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: u.Attributes[attr],
 		Purpose: "VERIFY_ATTRIBUTE", Code: code}, nil
 }
@@ -180,7 +198,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.Update
 	var msgs []flow.Message
 	var attrs []string
 	for _, attr := range changed {
-		delete(u.Codes, attributePurpose(attr))
+		dropAttributeCodes(u, attr)
 		flag, _ := flow.VerifiedFlag(attr)
 		if u.Attributes[attr] == "" {
 			delete(u.Attributes, flag)
@@ -293,8 +311,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *challenge.VerifyU
 	if err != nil {
 		return nil, err
 	}
-	purpose := attributePurpose(in.AttributeName)
-	settle, err := s.reserveCodeGuess(ctx, p, u.Username, purpose)
+	settle, err := s.reserveCodeGuess(ctx, p, u.Username, attributePurpose(in.AttributeName))
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +322,8 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *challenge.VerifyU
 		return nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
 	}
 	now := s.now()
-	if err := s.guessCode(c, u, purpose, in.Code, now); err != nil {
+	// The code is looked up by the value the user has now.
+	if err := s.guessCode(c, u, attributeCodeKey(in.AttributeName, u.Attributes[in.AttributeName]), in.Code, now); err != nil {
 		return nil, err
 	}
 	flag, _ := flow.VerifiedFlag(in.AttributeName)
@@ -341,7 +359,7 @@ func (s *Service) deleteAttributes(ctx context.Context, p *flow.Pool, u *flow.Us
 		delete(u.Attributes, n)
 		if flag, ok := flow.VerifiedFlag(n); ok {
 			delete(u.Attributes, flag)
-			delete(u.Codes, attributePurpose(n))
+			dropAttributeCodes(u, n)
 		}
 	}
 	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, false)

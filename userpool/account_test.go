@@ -156,3 +156,21 @@ func withoutSub(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestAttackVerifyCodeDoesNotOutliveItsValue: a code sent to one email must
+// not verify another one an administrator wrote since.
+func TestAttackVerifyCodeDoesNotOutliveItsValue(t *testing.T) {
+	e := flowtest.New(t, flowtest.Options{Seed: 156, Pool: func(p *flow.Pool) { p.AutoVerifiedAttributes = []string{"email"} }})
+	e.AddUser("hal", "Correct-horse1", flow.StatusConfirmed, map[string]string{"email": "hal@example.com"})
+	tok := signedIn(t, e, "hal", "Correct-horse1")
+	_, err := e.Server.GetUserAttributeVerificationCode(ctx, &challenge.GetUserAttributeVerificationCodeInput{AccessToken: tok, AttributeName: "email"})
+	require.NoError(t, err)
+	msg, ok := e.Outbox.Last("hal", "VERIFY_ATTRIBUTE")
+	require.True(t, ok)
+	_, err = e.Server.AdminUpdateUserAttributes(ctx, &challenge.AdminUpdateUserAttributesInput{UserPoolId: e.Pool.ID, Username: "hal",
+		UserAttributes: []challenge.AttributeType{{Name: "email", Value: "victim@example.com"}}})
+	require.NoError(t, err)
+	_, err = e.Server.VerifyUserAttribute(ctx, &challenge.VerifyUserAttributeInput{AccessToken: tok, AttributeName: "email", Code: msg.Code})
+	requireCode(t, err, challenge.ErrCodeMismatch, "")
+	assert.NotEqual(t, "true", e.User("hal").Attributes["email_verified"])
+}
