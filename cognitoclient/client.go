@@ -53,6 +53,8 @@ var signedOperations = map[string]bool{
 	// Groups.
 	"CreateGroup": true, "GetGroup": true, "UpdateGroup": true, "DeleteGroup": true, "ListGroups": true,
 	"AdminAddUserToGroup": true, "AdminRemoveUserFromGroup": true, "AdminListGroupsForUser": true, "ListUsersInGroup": true,
+	// The user's own attributes and account.
+	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true, "AdminSetUserSettings": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4

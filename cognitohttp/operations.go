@@ -47,6 +47,17 @@ type Service interface {
 	AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error)
 	AdminSetUserMFAPreference(ctx context.Context, in *challenge.SetUserMFAPreferenceInput) (*challenge.Empty, error)
 	AdminUserGlobalSignOut(ctx context.Context, in *challenge.AdminUserInput) (*challenge.Empty, error)
+
+	// The user's own attributes and account.
+	AdminConfirmSignUp(ctx context.Context, in *challenge.AdminConfirmSignUpInput) (*challenge.Empty, error)
+	DeleteUser(ctx context.Context, in *challenge.AccessTokenInput) (*challenge.Empty, error)
+	UpdateUserAttributes(ctx context.Context, in *challenge.UpdateUserAttributesInput) (*challenge.UpdateUserAttributesOutput, error)
+	GetUserAttributeVerificationCode(ctx context.Context, in *challenge.GetUserAttributeVerificationCodeInput) (*challenge.CodeDeliveryOutput, error)
+	VerifyUserAttribute(ctx context.Context, in *challenge.VerifyUserAttributeInput) (*challenge.Empty, error)
+	DeleteUserAttributes(ctx context.Context, in *challenge.DeleteUserAttributesInput) (*challenge.Empty, error)
+	AdminDeleteUserAttributes(ctx context.Context, in *challenge.AdminDeleteUserAttributesInput) (*challenge.Empty, error)
+	SetUserSettings(ctx context.Context, in *challenge.SetUserSettingsInput) (*challenge.Empty, error)
+	AdminSetUserSettings(ctx context.Context, in *challenge.AdminSetUserSettingsInput) (*challenge.Empty, error)
 	ListUsers(ctx context.Context, in *challenge.ListUsersInput) (*challenge.ListUsersOutput, error)
 
 	// Groups.
@@ -188,6 +199,17 @@ func operations() []operation {
 		{"AdminRemoveUserFromGroup", sigV4, op(Service.AdminRemoveUserFromGroup)},
 		{"AdminListGroupsForUser", sigV4, op(Service.AdminListGroupsForUser)},
 		{"ListUsersInGroup", sigV4, op(Service.ListUsersInGroup)},
+
+		// The user's own attributes and account.
+		{"AdminConfirmSignUp", sigV4, op(Service.AdminConfirmSignUp)},
+		{"DeleteUser", public, op(Service.DeleteUser)},
+		{"UpdateUserAttributes", public, op(Service.UpdateUserAttributes)},
+		{"GetUserAttributeVerificationCode", public, op(Service.GetUserAttributeVerificationCode)},
+		{"VerifyUserAttribute", public, op(Service.VerifyUserAttribute)},
+		{"DeleteUserAttributes", public, op(Service.DeleteUserAttributes)},
+		{"AdminDeleteUserAttributes", sigV4, op(Service.AdminDeleteUserAttributes)},
+		{"SetUserSettings", public, op(Service.SetUserSettings)},
+		{"AdminSetUserSettings", sigV4, op(Service.AdminSetUserSettings)},
 
 		// The user's own operations (AccessToken or Session in the body).
 		{"GetUser", public, op(Service.GetUser)},

@@ -628,7 +628,7 @@ func TestSDKSignatureRefused(t *testing.T) {
 
 	// An unknown operation reaches the SDK as a generic API error with our code.
 	var api smithy.APIError
-	_, err = bad.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: aws.String(f.pool), Username: aws.String("x")})
+	_, err = bad.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: aws.String(f.pool), JobId: aws.String("import-x")})
 	require.True(t, errors.As(err, &api))
 	assert.Equal(t, "UnknownOperationException", api.ErrorCode())
 

@@ -24,6 +24,11 @@
 //   - a user's own operations with an AccessToken: GetUser,
 //     ChangePassword, GlobalSignOut, SetUserMFAPreference, software tokens,
 //     devices, passkey registration, listing and deletion;
+//   - the user's own attributes and account: UpdateUserAttributes,
+//     GetUserAttributeVerificationCode, VerifyUserAttribute,
+//     DeleteUserAttributes, DeleteUser, the deprecated SetUserSettings,
+//     and as an administrator AdminConfirmSignUp,
+//     AdminDeleteUserAttributes, AdminSetUserSettings;
 //   - sign-up and forgotten passwords: SignUp, ConfirmSignUp,
 //     ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword;
 //   - tokens: GetTokensFromRefreshToken, RevokeToken.

@@ -367,7 +367,7 @@ test('user operations served today: fetchUserAttributes, updatePassword, resetPa
 });
 
 test('user operations: updateUserAttributes, confirmUserAttribute, deleteUserAttributes, deleteUser',
-  { todo: 'issue 15: UpdateUserAttributes, GetUserAttributeVerificationCode, VerifyUserAttribute, DeleteUserAttributes, DeleteUser are not served yet' }, async () => {
+  async () => {
     const name = uniqueName('ops2');
     await api.user(POOLS.plain.id, name, PASSWORD);
     use('plain');

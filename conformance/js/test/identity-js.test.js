@@ -356,9 +356,7 @@ test('user operations served today: attributes, user data, change and forgotten 
   assertSuccess(await signIn(b.user(name), 'Reset-pass1'));
 });
 
-// The server does not serve these operations yet (issue 15: UpdateUserAttributes,
-// GetUserAttributeVerificationCode, VerifyUserAttribute, DeleteUserAttributes, DeleteUser).
-test('user operations: update, verify and delete attributes, delete the user', { todo: 'issue 15: UpdateUserAttributes, VerifyUserAttribute, DeleteUserAttributes, DeleteUser are not served yet' }, async () => {
+test('user operations: update, verify and delete attributes, delete the user', async () => {
   const b = browserFor('plain');
   const name = uniqueName('ops2');
   await api.user(POOLS.plain.id, name, PASSWORD);
