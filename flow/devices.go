@@ -145,6 +145,12 @@ func (m *machine) deviceAnswer() Outcome {
 			return *bad // a wrong device proof counts towards the lockout
 		}
 		m.st.Proven |= FactorDevice
+		if _, due := m.mfaNext(); due {
+			// The device was remembered when the sign-in began and
+			// replaced MFA; it no longer is (UpdateDeviceStatus meanwhile),
+			// so it cannot stand in for MFA: the sign-in ends.
+			return m.fail(errNotAuthorized("The device is no longer remembered; sign in again."))
+		}
 		o := m.next()
 		o.Effects.DeviceAuthenticated = d.Key
 		return o

@@ -46,6 +46,11 @@ const (
 // MsgNoDevice is the message of ResourceNotFoundException for an unknown device.
 const MsgNoDevice = "Device does not exist."
 
+// MsgDeviceNoLongerRemembered answers a device proof whose device replaced
+// MFA when the sign-in began but was marked not remembered before it
+// finished.
+const MsgDeviceNoLongerRemembered = "The device is no longer remembered; sign in again."
+
 // deviceUsers are the users who confirm devices.
 var deviceUsers = []string{"alice", MFAUser}
 
@@ -487,6 +492,11 @@ func (m *Model) StepDeviceVerifier(c *Call, s *Session, key string, right bool) 
 		// A wrong device secret counts towards the lockout.
 		m.RecordFailure(m.Users[s.User])
 		c.Expect = expectIncorrect("the device password is wrong")
+		return
+	}
+	if s.Extra["mfa"] != true && m.secondFactorDue(m.Users[s.User]) && !m.dev.find(key).Remembered {
+		c.Expect = expectErr(challenge.ErrNotAuthorized, "the device stopped being remembered during the sign-in: it no longer replaces MFA",
+			MsgDeviceNoLongerRemembered)
 		return
 	}
 	m.grantTo(c, s.User)
