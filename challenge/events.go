@@ -214,3 +214,68 @@ type ResourceArnInput struct {
 type ListTagsForResourceOutput struct {
 	Tags map[string]string `json:"Tags"`
 }
+
+// Clone returns a deep copy (nil for nil).
+func (c *AccountTakeoverRiskConfigurationType) Clone() *AccountTakeoverRiskConfigurationType {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if c.Actions != nil {
+		a := *c.Actions
+		a.HighAction, a.LowAction, a.MediumAction = cloneAction(a.HighAction), cloneAction(a.LowAction), cloneAction(a.MediumAction)
+		out.Actions = &a
+	}
+	if c.NotifyConfiguration != nil {
+		n := *c.NotifyConfiguration
+		n.BlockEmail, n.MfaEmail, n.NoActionEmail = cloneEmail(n.BlockEmail), cloneEmail(n.MfaEmail), cloneEmail(n.NoActionEmail)
+		out.NotifyConfiguration = &n
+	}
+	return &out
+}
+
+func cloneAction(a *AccountTakeoverActionType) *AccountTakeoverActionType {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	return &c
+}
+
+func cloneEmail(e *NotifyEmailType) *NotifyEmailType {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	return &c
+}
+
+// Clone returns a deep copy (nil for nil).
+func (c *CompromisedCredentialsRiskConfigurationType) Clone() *CompromisedCredentialsRiskConfigurationType {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if c.Actions != nil {
+		a := *c.Actions
+		out.Actions = &a
+	}
+	out.EventFilter = cloneStrings(c.EventFilter)
+	return &out
+}
+
+// Clone returns a deep copy (nil for nil).
+func (c *RiskExceptionConfigurationType) Clone() *RiskExceptionConfigurationType {
+	if c == nil {
+		return nil
+	}
+	return &RiskExceptionConfigurationType{BlockedIPRangeList: cloneStrings(c.BlockedIPRangeList),
+		SkippedIPRangeList: cloneStrings(c.SkippedIPRangeList)}
+}
+
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string{}, s...)
+}
