@@ -47,3 +47,8 @@ func CognitoOperation(name string) bool {
 	_, ok := slices.BinarySearch(cognitoOperations, name)
 	return ok
 }
+
+// CognitoOperationNames returns the names of Cognito's user-pool
+// operations (see CognitoOperation), sorted; with Operations, what is not
+// served.
+func CognitoOperationNames() []string { return slices.Clone(cognitoOperations) }

@@ -303,7 +303,9 @@ func TestRiskConfigurationValidation(t *testing.T) {
 		"compromised action": func(in *challenge.SetRiskConfigurationInput) {
 			in.CompromisedCredentialsRiskConfiguration.Actions.EventAction = "MFA_REQUIRED"
 		},
-		"compromised actions missing": func(in *challenge.SetRiskConfigurationInput) { in.CompromisedCredentialsRiskConfiguration.Actions = nil },
+		"compromised actions missing": func(in *challenge.SetRiskConfigurationInput) {
+			in.CompromisedCredentialsRiskConfiguration.Actions = nil
+		},
 		"event filter": func(in *challenge.SetRiskConfigurationInput) {
 			in.CompromisedCredentialsRiskConfiguration.EventFilter = []string{"SIGN_OUT"}
 		},
