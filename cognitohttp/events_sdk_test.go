@@ -167,7 +167,7 @@ func sdkEventsScenario(t *testing.T, b eventsBackend) {
 	// Risk configuration and tags, then a restart.
 	_, err = s.api.SetRiskConfiguration(ctx, &cip.SetRiskConfigurationInput{UserPoolId: aws.String(pool),
 		CompromisedCredentialsRiskConfiguration: &types.CompromisedCredentialsRiskConfigurationType{
-			Actions: &types.CompromisedCredentialsActionsType{EventAction: types.CompromisedCredentialsEventActionTypeBlock},
+			Actions:     &types.CompromisedCredentialsActionsType{EventAction: types.CompromisedCredentialsEventActionTypeBlock},
 			EventFilter: []types.EventFilterType{types.EventFilterTypeSignIn}},
 		RiskExceptionConfiguration: &types.RiskExceptionConfigurationType{BlockedIPRangeList: []string{"192.0.2.0/24"}}})
 	require.NoError(t, err)
