@@ -221,6 +221,19 @@ func (s *Service) setFeedback(ctx context.Context, u *flow.User, eventID, value,
 	return &challenge.Empty{}, nil
 }
 
+// noteEvent adds a Pass event of eventType to u, to be saved with it, in a
+// pool with threat protection (nothing otherwise).
+func (s *Service) noteEvent(p *flow.Pool, u *flow.User, eventType string) {
+	if !p.ThreatProtection() {
+		return
+	}
+	id, err := uuid.NewRandomFromReader(s.rand)
+	if err != nil {
+		return
+	}
+	u.ApplyEvent(flow.EventUpdate{ID: id.String(), Type: eventType, Now: s.now(), Response: challenge.EventResponsePass})
+}
+
 // recordEvent records an event of a self-service operation (SignUp,
 // ForgotPassword, ...) of a pool with threat protection: one event, Pass
 // or Fail, at once. It does nothing for other pools, and a failure to

@@ -418,3 +418,47 @@ func TestTags(t *testing.T) {
 	_, err = e.Server.UntagResource(ctx, &challenge.UntagResourceInput{ResourceArn: unknown, TagKeys: []string{"a"}})
 	requireCode(t, err, challenge.ErrResourceNotFound, "")
 }
+
+// TestSelfServiceEvents: SignUp, ResendConfirmationCode, ForgotPassword
+// and ChangePassword each record an event in a pool with threat
+// protection, and none without.
+func TestSelfServiceEvents(t *testing.T) {
+	for _, mode := range []string{"AUDIT", "OFF"} {
+		e := flowtest.New(t, flowtest.Options{Seed: 33, Pool: func(p *flow.Pool) {
+			p.AdvancedSecurityMode = mode
+			p.AutoVerifiedAttributes = []string{"email"}
+		}})
+		_, err := e.Server.SignUp(ctx, &challenge.SignUpInput{ClientId: e.Client.ID, Username: "ana", Password: eventsPassword,
+			UserAttributes: []challenge.AttributeType{{Name: "email", Value: "ana@example.com"}}})
+		require.NoError(t, err)
+		e.Clock.Advance(time.Second)
+		_, err = e.Server.ResendConfirmationCode(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "ana"})
+		require.NoError(t, err)
+		msg, ok := e.Outbox.Last("ana", "SIGN_UP")
+		require.True(t, ok)
+		_, err = e.Server.ConfirmSignUp(ctx, &challenge.ConfirmSignUpInput{ClientId: e.Client.ID, Username: "ana", ConfirmationCode: msg.Code})
+		require.NoError(t, err)
+		e.Clock.Advance(time.Second)
+		_, err = e.Server.ForgotPassword(ctx, &challenge.UsernameInput{ClientId: e.Client.ID, Username: "ana"})
+		require.NoError(t, err)
+		e.Clock.Advance(time.Second)
+		signIn, err := e.PasswordSignIn(ctx, "ana", eventsPassword)
+		require.NoError(t, err)
+		e.Clock.Advance(time.Second)
+		_, err = e.Server.ChangePassword(ctx, &challenge.ChangePasswordInput{AccessToken: signIn.AuthenticationResult.AccessToken,
+			PreviousPassword: eventsPassword, ProposedPassword: "Another-horse2"})
+		require.NoError(t, err)
+
+		if mode == "OFF" {
+			assert.Empty(t, e.User("ana").AuthEvents)
+			continue
+		}
+		var types []string
+		for _, ev := range listEvents(t, e, 0, "").AuthEvents {
+			types = append(types, ev.EventType)
+			assert.Equal(t, challenge.EventResponsePass, ev.EventResponse, ev.EventType)
+		}
+		assert.Equal(t, []string{challenge.EventTypePasswordChange, challenge.EventTypeSignIn, challenge.EventTypeForgotPassword,
+			challenge.EventTypeResendCode, challenge.EventTypeSignUp}, types)
+	}
+}
