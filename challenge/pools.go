@@ -68,6 +68,7 @@ type CreateUserPoolInput struct {
 	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
 	Schema                 []SchemaAttributeType      `json:"Schema,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
 }
 
 // UpdateUserPoolInput is the request of UpdateUserPool. Omitted members are
@@ -101,6 +102,7 @@ type UserPoolType struct {
 	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
 	SchemaAttributes       []SchemaAttributeType      `json:"SchemaAttributes,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
 	EstimatedNumberOfUsers int                        `json:"EstimatedNumberOfUsers"`
 	CreationDate           Time                       `json:"CreationDate"`
 	LastModifiedDate       Time                       `json:"LastModifiedDate"`

@@ -37,6 +37,9 @@ type TokenGrant struct {
 	RefreshValidity time.Duration
 	// Claims shaping from a pre token generation hook.
 	Shape *ClaimsShape
+	// EventID, when not empty, is the event_id claim: the auth event the
+	// sign-in recorded. Empty means a fresh random one.
+	EventID string
 }
 
 // ClaimsShape is what a pre token generation hook may change.

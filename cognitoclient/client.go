@@ -55,6 +55,9 @@ var signedOperations = map[string]bool{
 	"AdminAddUserToGroup": true, "AdminRemoveUserFromGroup": true, "AdminListGroupsForUser": true, "ListUsersInGroup": true,
 	// The user's own attributes and account.
 	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true, "AdminSetUserSettings": true,
+	// Threat protection and tags.
+	"AdminListUserAuthEvents": true, "AdminUpdateAuthEventFeedback": true, "SetRiskConfiguration": true,
+	"DescribeRiskConfiguration": true, "TagResource": true, "UntagResource": true, "ListTagsForResource": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4

@@ -86,7 +86,9 @@ type handler struct {
 // (500 for InternalErrorException, which SDKs retry) with the body
 // {"__type":"<Exception>","message":"<text>"} and the header
 // x-amzn-ErrorType "<Exception>:". An unknown or missing target is an
-// UnknownOperationException; a body over challenge.MaxRequestBytes, not
+// UnknownOperationException, and so is one of Cognito's operations that
+// the handler does not serve (CognitoOperation), whose message names it
+// in full as not supported by authflow; a body over challenge.MaxRequestBytes, not
 // JSON, or with a member of the wrong type is an InvalidParameterException;
 // a missing, malformed or (with Options.Credentials) wrong signature on an
 // IAM-authorized operation is a NotAuthorizedException, and so is such an
@@ -231,9 +233,12 @@ func (h *handler) post(x *exchange) {
 	o, known := h.ops[name]
 	if !ok || !known {
 		x.op = sanitize(target)
-		if target == "" {
+		switch {
+		case target == "":
 			x.fail(challenge.New(challenge.ErrUnknownOperation, "Missing X-Amz-Target header."))
-		} else {
+		case ok && CognitoOperation(name):
+			x.fail(challenge.New(challenge.ErrUnknownOperation, "Operation "+target+" is not supported by authflow."))
+		default:
 			x.fail(challenge.New(challenge.ErrUnknownOperation, "Unknown operation "+sanitize(target)+"."))
 		}
 		return

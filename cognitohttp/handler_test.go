@@ -326,7 +326,9 @@ func TestSignedOperations(t *testing.T) {
 			"CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "UpdateUserPoolClient",
 			"DeleteUserPoolClient", "SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "ListUsers",
 			// Groups.
-			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup"}, name)
+			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup",
+			// Risk configuration and tags.
+			"SetRiskConfiguration", "DescribeRiskConfiguration", "TagResource", "UntagResource", "ListTagsForResource"}, name)
 		assert.Equal(t, want, cognitohttp.RequiresSignature(name), name)
 	}
 	assert.False(t, cognitohttp.RequiresSignature("NoSuchOperation"))

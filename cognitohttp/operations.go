@@ -107,6 +107,16 @@ type Service interface {
 	// Tokens.
 	GetTokensFromRefreshToken(ctx context.Context, in *challenge.GetTokensFromRefreshTokenInput) (*challenge.GetTokensFromRefreshTokenOutput, error)
 	RevokeToken(ctx context.Context, in *challenge.RevokeTokenInput) (*challenge.Empty, error)
+
+	// Threat protection (auth events, risk configuration) and tags.
+	AdminListUserAuthEvents(ctx context.Context, in *challenge.AdminListUserAuthEventsInput) (*challenge.AdminListUserAuthEventsOutput, error)
+	AdminUpdateAuthEventFeedback(ctx context.Context, in *challenge.AdminUpdateAuthEventFeedbackInput) (*challenge.Empty, error)
+	UpdateAuthEventFeedback(ctx context.Context, in *challenge.UpdateAuthEventFeedbackInput) (*challenge.Empty, error)
+	SetRiskConfiguration(ctx context.Context, in *challenge.SetRiskConfigurationInput) (*challenge.RiskConfigurationOutput, error)
+	DescribeRiskConfiguration(ctx context.Context, in *challenge.DescribeRiskConfigurationInput) (*challenge.RiskConfigurationOutput, error)
+	TagResource(ctx context.Context, in *challenge.TagResourceInput) (*challenge.Empty, error)
+	UntagResource(ctx context.Context, in *challenge.UntagResourceInput) (*challenge.Empty, error)
+	ListTagsForResource(ctx context.Context, in *challenge.ResourceArnInput) (*challenge.ListTagsForResourceOutput, error)
 }
 
 // handlerFunc runs one operation of s on a raw JSON request body and
@@ -247,6 +257,16 @@ func operations() []operation {
 		// Tokens.
 		{"GetTokensFromRefreshToken", public, op(Service.GetTokensFromRefreshToken)},
 		{"RevokeToken", public, op(Service.RevokeToken)},
+
+		// Threat protection (auth events, risk configuration) and tags.
+		{"AdminListUserAuthEvents", sigV4, op(Service.AdminListUserAuthEvents)},
+		{"AdminUpdateAuthEventFeedback", sigV4, op(Service.AdminUpdateAuthEventFeedback)},
+		{"UpdateAuthEventFeedback", public, op(Service.UpdateAuthEventFeedback)},
+		{"SetRiskConfiguration", sigV4, op(Service.SetRiskConfiguration)},
+		{"DescribeRiskConfiguration", sigV4, op(Service.DescribeRiskConfiguration)},
+		{"TagResource", sigV4, op(Service.TagResource)},
+		{"UntagResource", sigV4, op(Service.UntagResource)},
+		{"ListTagsForResource", sigV4, op(Service.ListTagsForResource)},
 	}
 }
 

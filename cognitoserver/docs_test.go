@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,6 +34,15 @@ func operationsDoc() string {
 		}
 		b.WriteString("| `" + op + "` | " + access + " |\n")
 	}
+	var rest []string
+	for _, op := range cognitohttp.CognitoOperationNames() {
+		if !slices.Contains(cognitohttp.Operations(), op) {
+			rest = append(rest, "`"+op+"`")
+		}
+	}
+	b.WriteString("\nNot served (" + strconv.Itoa(len(rest)) + " of Cognito's " + strconv.Itoa(len(cognitohttp.CognitoOperationNames())) +
+		" operations; each is answered 400 `UnknownOperationException`, \"Operation AWSCognitoIdentityProviderService.<Operation> is not\n" +
+		"supported by authflow.\"): " + strings.Join(rest, ", ") + ".\n")
 	b.WriteString("\nAlso: `GET /<poolId>/.well-known/jwks.json`, `GET /<poolId>/.well-known/openid-configuration`,\n")
 	b.WriteString("`GET /local/outbox?pool=<poolId>&username=<name>` (with `-outbox`), and the admin page at `GET /`.\n")
 	return b.String()

@@ -83,9 +83,24 @@ type Pool struct {
 	WebAuthnUserVerification string
 	// Groups are the pool's groups (CreateGroup), in name order.
 	Groups []Group `json:",omitempty"`
+	// RiskConfigurations are the risk configurations of the pool (ClientID
+	// "") and of its app clients (SetRiskConfiguration), kept as given:
+	// the engine does not act on risk. Tags are the pool's tags.
+	RiskConfigurations []RiskConfiguration `json:",omitempty"`
+	Tags               map[string]string   `json:",omitempty"`
 
 	Created      time.Time
 	LastModified time.Time
+}
+
+// RiskConfiguration is the risk configuration of a pool or of one of its
+// app clients, as SetRiskConfiguration stored it.
+type RiskConfiguration struct {
+	ClientID               string                                                 `json:",omitempty"`
+	AccountTakeover        *challenge.AccountTakeoverRiskConfigurationType        `json:",omitempty"`
+	CompromisedCredentials *challenge.CompromisedCredentialsRiskConfigurationType `json:",omitempty"`
+	RiskException          *challenge.RiskExceptionConfigurationType              `json:",omitempty"`
+	LastModified           time.Time
 }
 
 // Group is a user pool group. Users name their groups in User.Groups.

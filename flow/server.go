@@ -51,6 +51,9 @@ type Config struct {
 	// Trace, when set, is called with the transitions of Transitions that
 	// each step takes (tests and transcripts record them).
 	Trace func([]Transition)
+	// Events records the sign-in events of pools with threat protection
+	// (DirectoryEvents keeps them in the user record); nil records none.
+	Events EventRecorder
 }
 
 // Server is the sign-in engine's driver: it loads state, looks things up,
@@ -74,6 +77,7 @@ type Server struct {
 	origins  []string
 	pad      padder // unknown names' guesses take as long as users'
 	trace    func([]Transition)
+	events   EventRecorder
 }
 
 // New checks cfg and returns a Server.
@@ -86,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 		sender: cfg.Sender, now: cfg.Now, rand: cfg.Rand, decoyKey: cfg.DecoyKey,
 		region: cfg.Region, limits: cfg.Limits.withDefaults(), hooks: cfg.Hooks, srp: cfg.SRP,
 		passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins, limiter: cfg.Limiter, trace: cfg.Trace,
+		events: cfg.Events,
 	}
 	if s.srp == nil {
 		s.srp = DefaultSRP{}

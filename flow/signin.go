@@ -24,6 +24,7 @@ type call struct {
 	params     map[string]string
 	metadata   map[string]string
 	session    string
+	ctxData    challenge.EventContextDataType // where the call came from (auth events)
 }
 
 // reply is the answer to a call, before it is shaped into one of the four
@@ -45,7 +46,7 @@ func (s *Server) InitiateAuth(ctx context.Context, in *challenge.InitiateAuthInp
 		return nil, errParam("Missing request.")
 	}
 	r, err := s.initiate(ctx, call{clientID: in.ClientId, flow: in.AuthFlow, params: in.AuthParameters,
-		metadata: in.ClientMetadata, session: in.Session})
+		metadata: in.ClientMetadata, session: in.Session, ctxData: EventContext(in.UserContextData, nil)})
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Server) AdminInitiateAuth(ctx context.Context, in *challenge.AdminIniti
 		return nil, errMissing("UserPoolId")
 	}
 	r, err := s.initiate(ctx, call{admin: true, poolID: in.UserPoolId, clientID: in.ClientId, flow: in.AuthFlow,
-		params: in.AuthParameters, metadata: in.ClientMetadata, session: in.Session})
+		params: in.AuthParameters, metadata: in.ClientMetadata, session: in.Session, ctxData: EventContext(nil, in.ContextData)})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (s *Server) RespondToAuthChallenge(ctx context.Context, in *challenge.Respo
 		return nil, errParam("Missing request.")
 	}
 	r, err := s.respond(ctx, call{clientID: in.ClientId, answer: in.ChallengeName, params: in.ChallengeResponses,
-		metadata: in.ClientMetadata, session: in.Session})
+		metadata: in.ClientMetadata, session: in.Session, ctxData: EventContext(in.UserContextData, nil)})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func (s *Server) AdminRespondToAuthChallenge(ctx context.Context, in *challenge.
 		return nil, errMissing("UserPoolId")
 	}
 	r, err := s.respond(ctx, call{admin: true, poolID: in.UserPoolId, clientID: in.ClientId, answer: in.ChallengeName,
-		params: in.ChallengeResponses, metadata: in.ClientMetadata, session: in.Session})
+		params: in.ChallengeResponses, metadata: in.ClientMetadata, session: in.Session, ctxData: EventContext(nil, in.ContextData)})
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,10 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, "", nil, s.step(nil, ev), g)
+	start0 := s.eventStart(ev)
+	o := s.step(start0, ev)
+	r, err := s.carryOut(ctx, c, ev, "", nil, o, g)
+	s.recordEvent(ctx, c, ev, start0, o, err)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }
@@ -403,7 +407,10 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, c.session, blob, s.step(&st, ev), g)
+	prev := st
+	o := s.step(&st, ev)
+	r, err := s.carryOut(ctx, c, ev, c.session, blob, o, g)
+	s.recordEvent(ctx, c, ev, &prev, o, err)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }
@@ -617,6 +624,7 @@ func (s *Server) issue(ctx context.Context, c call, ev *Event, st *State) (*chal
 		source = "NewPasswordChallenge"
 	}
 	g := s.grant(ev.Pool, ev.Client, u, st.AuthTime, st.DeviceKey)
+	g.EventID = st.EventID
 	if err := s.shapeClaims(ctx, &g, source, c.metadata); err != nil {
 		return nil, err
 	}

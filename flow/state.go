@@ -89,10 +89,14 @@ type State struct {
 	// Extra holds step-specific values (MFA choices, custom-challenge
 	// history) as key/value strings.
 	Extra map[string]string
+	// EventID is the auth event this sign-in records (pools with threat
+	// protection; see EventRecorder), empty otherwise. Tokens carry it as
+	// event_id.
+	EventID string
 }
 
 // stateVersion is the first byte of every encoded State.
-const stateVersion = 1
+const stateVersion = 2
 
 // maxStateBytes bounds an encoded state.
 const maxStateBytes = 64 << 10
@@ -127,6 +131,7 @@ func (s *State) MarshalBinary() ([]byte, error) {
 		b = appendString(b, k)
 		b = appendString(b, s.Extra[k])
 	}
+	b = appendString(b, s.EventID)
 	if len(b) > maxStateBytes {
 		return nil, errors.New("flow: session state too large")
 	}
@@ -174,6 +179,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 			n.Extra[k] = d.string()
 		}
 	}
+	n.EventID = d.string()
 	if d.err != nil || len(d.b) != 0 || n.Phase >= phaseCount {
 		return errBadState
 	}

@@ -71,7 +71,7 @@ func goldenState() State {
 		Steps: 3, Wrong: 1, Decoy: true, Proven: FactorPassword | FactorNewPassword,
 		Key: []byte("0123456789abcdef"), Secret: []byte{0, 1, 2, 254, 255}, DeviceKey: "us-east-1_device",
 		Proof: []byte{8, 7, 6, 5, 4, 3, 2, 1}, CodeHash: []byte{9, 9}, CodeExpires: time.Unix(1700000100, 0).UTC(),
-		Extra: map[string]string{"mfas": `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`, "z": ""}}
+		Extra: map[string]string{"mfas": `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`, "z": ""}, EventID: "0f8fad5b-d9cb-469f-a165-70867728950e"}
 }
 
 // TestGoldenStateBlob guards the session codec: a State with every field

@@ -64,6 +64,10 @@ type User struct {
 	Passkeys       []challenge.PasskeyCredential
 	PendingPasskey *PendingCeremony
 
+	// AuthEvents are the newest sign-in events, oldest first (pools with
+	// threat protection; see EventRecorder).
+	AuthEvents []AuthEvent `json:",omitempty"`
+
 	Created      time.Time
 	LastModified time.Time
 }
@@ -154,6 +158,15 @@ func (u *User) Clone() *User {
 		pp := *u.PendingPasskey
 		pp.Session = append([]byte(nil), pp.Session...)
 		c.PendingPasskey = &pp
+	}
+	c.AuthEvents = nil
+	for _, e := range u.AuthEvents {
+		e.Challenges = append([]challenge.ChallengeResponseType(nil), e.Challenges...)
+		if e.Feedback != nil {
+			f := *e.Feedback
+			e.Feedback = &f
+		}
+		c.AuthEvents = append(c.AuthEvents, e)
 	}
 	c.Devices = nil
 	for _, d := range u.Devices {

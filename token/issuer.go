@@ -273,6 +273,9 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 		sess.Origin = formatUUID(take(16))
 	}
 	eventID := formatUUID(take(16))
+	if g.EventID != "" {
+		eventID = g.EventID
+	}
 	accessJTI := formatUUID(take(16))
 	idJTI := formatUUID(take(16))
 	var refreshToken string

@@ -319,3 +319,29 @@ func TestNothingSecretIsPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestIssueEventIDFromGrant: a grant's EventID (the auth event a sign-in
+// recorded) is the event_id of both tokens; without one each issue makes
+// its own, and the rest of the randomness is drawn the same either way.
+func TestIssueEventIDFromGrant(t *testing.T) {
+	const event = "0f8fad5b-d9cb-469f-a165-70867728950e"
+	iss, _ := setup(t)
+	other, _ := setup(t)
+	g := grant("bob")
+	g.EventID = event
+	res, err := iss.Issue(context.Background(), g)
+	require.NoError(t, err)
+	plain, err := other.Issue(context.Background(), grant("bob"))
+	require.NoError(t, err)
+	jwks, err := iss.JWKS()
+	require.NoError(t, err)
+	_, access := verifyWithJose(t, jwks, res.AccessToken)
+	_, id := verifyWithJose(t, jwks, res.IdToken)
+	require.Equal(t, event, access["event_id"])
+	require.Equal(t, event, id["event_id"])
+	_, plainAccess := verifyWithJose(t, jwks, plain.AccessToken)
+	require.NotEqual(t, event, plainAccess["event_id"])
+	require.Regexp(t, `^[0-9a-f-]{36}$`, plainAccess["event_id"])
+	require.Equal(t, plainAccess["jti"], access["jti"], "the same randomness is drawn")
+	require.Equal(t, plain.RefreshToken, res.RefreshToken)
+}

@@ -31,7 +31,18 @@
 //     AdminDeleteUserAttributes, AdminSetUserSettings;
 //   - sign-up and forgotten passwords: SignUp, ConfirmSignUp,
 //     ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword;
-//   - tokens: GetTokensFromRefreshToken, RevokeToken.
+//   - tokens: GetTokensFromRefreshToken, RevokeToken;
+//   - threat protection and tags: AdminListUserAuthEvents,
+//     AdminUpdateAuthEventFeedback, UpdateAuthEventFeedback (with
+//     [Service.FeedbackToken]), SetRiskConfiguration,
+//     DescribeRiskConfiguration, TagResource, UntagResource,
+//     ListTagsForResource. In a pool whose AdvancedSecurityMode is AUDIT or
+//     ENFORCED the engine records every sign-in as an auth event (kept in
+//     the user record, the newest flow.MaxAuthEvents), and SignUp,
+//     ResendConfirmationCode, ForgotPassword and ChangePassword record
+//     theirs. Risk is not evaluated: events read NoRisk, Low, no
+//     compromised credentials, and risk configurations are stored and
+//     returned as given, with nothing acting on them.
 //
 // Its ports ([Directory], [Catalog], [Issuer]) are the engine's widened by
 // what these operations need besides sign-in: listing users, creating and

@@ -161,6 +161,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *challenge.CreateUserPo
 		in.UserPoolTier, in.AdminCreateUserConfig, in.DeletionProtection, in.UserPoolAddOns); err != nil {
 		return nil, err
 	}
+	if err := setPoolTags(p, in.UserPoolTags); err != nil {
+		return nil, err
+	}
 	if p.MFA != flow.MFAOff {
 		// Cognito asks for a factor with MFA on; SMS is the one configured
 		// at creation.
@@ -199,6 +202,7 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 		DeletionProtection: p.DeletionProtection, UserPoolAddOns: &challenge.UserPoolAddOnsType{AdvancedSecurityMode: p.AdvancedSecurityMode},
 		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified),
 	}
+	t.UserPoolTags = poolTags(p)
 	if p.Devices != nil {
 		t.DeviceConfiguration = &challenge.DeviceConfigurationType{ChallengeRequiredOnNewDevice: p.Devices.ChallengeRequiredOnNewDevice,
 			DeviceOnlyRememberedOnUserPrompt: p.Devices.DeviceOnlyRememberedOnUserPrompt}

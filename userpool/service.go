@@ -72,6 +72,7 @@ func New(cfg Config) (*Service, error) {
 		Limiter: cfg.Limiter, Sender: cfg.Sender, Now: cfg.Now, Rand: cfg.Rand, DecoyKey: cfg.DecoyKey,
 		Region: cfg.Region, Limits: cfg.Limits, Hooks: cfg.Hooks, SRP: cfg.SRP,
 		Passkeys: cfg.Passkeys, PasskeyOrigins: cfg.PasskeyOrigins, Trace: cfg.Trace,
+		Events: flow.DirectoryEvents{Directory: cfg.Directory},
 	})
 	if err != nil {
 		return nil, err

@@ -153,6 +153,7 @@ func (s *Service) ChangePassword(ctx context.Context, in *challenge.ChangePasswo
 	}
 	flow.SetPassword(u, p, flow.PasswordRecord{Salt: salt, Verifier: verifier})
 	u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	s.noteEvent(p, u, challenge.EventTypePasswordChange)
 	if err := s.update(ctx, u, now); err != nil {
 		return nil, err
 	}
@@ -322,6 +323,7 @@ func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*chall
 			return nil, err
 		}
 	}
+	s.noteEvent(p, u, challenge.EventTypeSignUp)
 	if err := s.dir.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: u}); err != nil {
 		return nil, challenge.Wrap(challenge.ErrUsernameExists, "User already exists", err)
 	}
@@ -448,8 +450,10 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *challenge.User
 	if u.Status != flow.StatusUnconfirmed {
 		return nil, errParam("User is already confirmed.")
 	}
-	return s.deliverCode(ctx, c, p, u, in.Username, purposeSignUp, false,
+	out, err := s.deliverCode(ctx, c, p, u, in.Username, purposeSignUp, false,
 		"Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
+	s.recordEvent(ctx, p, u.Username, challenge.EventTypeResendCode, err)
+	return out, err
 }
 
 // deliverCode sends a code for purpose, saves the user with it, and says
@@ -509,8 +513,10 @@ func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInpu
 	if !u.Enabled {
 		return nil, errNotAuthorized(challenge.MsgUserDisabled)
 	}
-	return s.deliverCode(ctx, c, p, u, in.Username, purposeReset, true,
+	out, err := s.deliverCode(ctx, c, p, u, in.Username, purposeReset, true,
 		"Cannot reset password for the user as there is no registered/verified email or phone_number")
+	s.recordEvent(ctx, p, u.Username, challenge.EventTypeForgotPassword, err)
+	return out, err
 }
 
 // ConfirmForgotPassword sets a new password with a reset code (from

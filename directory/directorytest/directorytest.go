@@ -106,8 +106,16 @@ func fullUser(pool, username string) *flow.User {
 			RelyingPartyID: "auth.example.com", FriendlyName: "phone", Created: t0.Add(-time.Hour),
 		}},
 		PendingPasskey: &flow.PendingCeremony{Session: []byte{5, 5}, ClientID: "client-1", Expires: t0.Add(time.Minute)},
-		Created:        t0.Add(-24 * time.Hour),
-		LastModified:   t0,
+		AuthEvents: []flow.AuthEvent{{
+			ID: "0f8fad5b-d9cb-469f-a165-70867728950e", Type: challenge.EventTypeSignIn, Created: t0.Add(-time.Minute),
+			Response: challenge.EventResponsePass,
+			Challenges: []challenge.ChallengeResponseType{{ChallengeName: challenge.EventChallengePassword, ChallengeResponse: challenge.EventChallengeSuccess},
+				{ChallengeName: challenge.EventChallengeMfa, ChallengeResponse: challenge.EventChallengeFailure}},
+			Context:  challenge.EventContextDataType{IpAddress: "192.0.2.7", DeviceName: "Mozilla/5.0 (X11) ✓"},
+			Feedback: &flow.EventFeedback{Value: challenge.FeedbackInvalid, Provider: "Admin", Date: t0},
+		}},
+		Created:      t0.Add(-24 * time.Hour),
+		LastModified: t0,
 	}
 }
 

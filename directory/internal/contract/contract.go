@@ -6,6 +6,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/authflow/authflow/flow"
 )
@@ -98,6 +99,12 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 		}
 		c.Groups = append(c.Groups, g)
 	}
+	c.RiskConfigurations = nil
+	for _, r := range p.RiskConfigurations {
+		r.AccountTakeover, r.CompromisedCredentials, r.RiskException = r.AccountTakeover.Clone(), r.CompromisedCredentials.Clone(), r.RiskException.Clone()
+		c.RiskConfigurations = append(c.RiskConfigurations, r)
+	}
+	c.Tags = maps.Clone(p.Tags)
 	return &c
 }
 
