@@ -192,7 +192,7 @@ func TestWalkthrough(t *testing.T) {
 	aws := newCLI(t, endpoint)
 
 	pool := str(aws.run("create-user-pool", "--pool-name", "cli-walkthrough",
-		"--auto-verified-attributes", "email"), "UserPool", "Id")
+		"--auto-verified-attributes", "email", "--user-pool-add-ons", "AdvancedSecurityMode=AUDIT"), "UserPool", "Id")
 	require.NotEmpty(t, pool)
 	client := str(aws.run("create-user-pool-client", "--user-pool-id", pool, "--client-name", "app",
 		"--explicit-auth-flows", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), "UserPoolClient", "ClientId")
@@ -214,6 +214,21 @@ func TestWalkthrough(t *testing.T) {
 	for _, tok := range []string{"IdToken", "AccessToken"} {
 		assert.Equal(t, []any{"admins", "readers"}, claims(t, str(res, tok))["cognito:groups"], tok)
 	}
+
+	// admin-list-user-auth-events lists the sign-ins, newest first: a
+	// wrong password, then the sign-in whose tokens carry its event id,
+	// then the sign-up.
+	_ = aws.fail("initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", client,
+		"--auth-parameters", "USERNAME=alice,PASSWORD=Wrong-horse1")
+	events := aws.run("admin-list-user-auth-events", "--user-pool-id", pool, "--username", "alice")["AuthEvents"].([]any)
+	require.Len(t, events, 3)
+	newest, first, signUp := events[0].(map[string]any), events[1].(map[string]any), events[2].(map[string]any)
+	assert.Equal(t, "SignUp", signUp["EventType"])
+	assert.Equal(t, "SignIn", newest["EventType"])
+	assert.Equal(t, "SignIn", first["EventType"])
+	assert.Equal(t, "Fail", newest["EventResponse"])
+	assert.Equal(t, "Pass", first["EventResponse"])
+	assert.Equal(t, claims(t, str(res, "IdToken"))["event_id"], first["EventId"])
 
 	// update-user-attributes of the email sends a code; verify-user-attribute accepts it.
 	access := str(res, "AccessToken")
