@@ -17,7 +17,7 @@ func ExampleStep() {
 	salt, verifier, _ := srp.NewPasswordVerifier(flowtest.Rand(1), "Example", "tess", "Temp-pass1")
 	user := &flow.User{PoolID: pool.ID, Username: "tess", Status: flow.StatusForceChangePassword, Enabled: true,
 		Salt: salt, Verifier: verifier}
-	o := flow.Step(nil, &flow.Event{Flow: challenge.FlowUserPasswordAuth, Now: flowtest.Epoch, Rand: flowtest.Rand(2),
+	o := flow.Step(nil, &flow.Event{Flow: challenge.FlowUserPasswordAuth, Now: flowtest.Epoch,
 		Pool: pool, Client: client, User: user,
 		Params: map[string]string{"USERNAME": "tess", "PASSWORD": "Temp-pass1"}})
 	fmt.Println(o.Event, o.Next.Phase, o.Challenge, o.Err == nil)

@@ -148,10 +148,12 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 	return true
 }
 
-func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *User) *Event {
+func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
+	h := &s.hooks
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
-		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
-		Hooks: &s.hooks, Ctx: ctx, Metadata: c.metadata, Passkeys: s.passkeys, Origins: s.origins}
+		Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
+		Metadata: c.metadata, Origins: s.origins, CanPasskey: s.passkeys != nil,
+		CanCustomAuth: h.DefineAuthChallenge != nil && h.CreateAuthChallenge != nil && h.VerifyAuthChallenge != nil}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -207,7 +209,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 			return nil, err
 		}
 	}
-	ev := s.event(ctx, c, cl, p, u)
+	ev := s.event(c, cl, p, u)
 	if c.session != "" {
 		// The Session of a confirmed sign-up signs the user in with USER_AUTH.
 		if c.flow != challenge.FlowUserAuth || u == nil {
@@ -228,7 +230,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, "", nil, s.step(nil, ev), g)
+	r, err := s.carryOut(ctx, c, ev, "", nil, s.step(ctx, nil, ev), g)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }
@@ -385,7 +387,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 			c.params = params
 		}
 	}
-	ev := s.event(ctx, c, cl, p, u)
+	ev := s.event(c, cl, p, u)
 	if st.Decoy && !guesses(&st, ev) {
 		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, st.Username); err != nil {
 			return nil, err
@@ -403,7 +405,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		}
 		return nil, err
 	}
-	r, err := s.carryOut(ctx, c, ev, c.session, blob, s.step(&st, ev), g)
+	r, err := s.carryOut(ctx, c, ev, c.session, blob, s.step(ctx, &st, ev), g)
 	s.padGuess(ctx, g, start, err)
 	return r, err
 }

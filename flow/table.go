@@ -163,13 +163,6 @@ func (s *Server) take(event string, from, to Phase) error {
 	return nil
 }
 
-// step runs the machine and reports the transitions it took.
-func (s *Server) step(st *State, ev *Event) Outcome {
-	o := Step(st, ev)
-	s.traceSteps(o.Transitions)
-	return o
-}
-
 func (s *Server) traceSteps(ts []Transition) {
 	if s.trace != nil && len(ts) > 0 {
 		s.trace(ts)

@@ -3,7 +3,6 @@ package flow
 import (
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"slices"
 	"strings"
 
@@ -49,7 +48,7 @@ func (m *machine) firstFactors() []challenge.Name {
 	if slices.Contains(allowed, "SMS_OTP") && m.ev.CanSend && u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
 		out = append(out, challenge.SMSOTP)
 	}
-	if slices.Contains(allowed, "WEB_AUTHN") && m.ev.Passkeys != nil && p.WebAuthnRelyingPartyID != "" && len(u.Passkeys) > 0 {
+	if slices.Contains(allowed, "WEB_AUTHN") && m.ev.CanPasskey && p.WebAuthnRelyingPartyID != "" && len(u.Passkeys) > 0 {
 		out = append(out, challenge.WebAuthn)
 	}
 	return out
@@ -118,9 +117,9 @@ func (m *machine) offerChoice(available []challenge.Name) Outcome {
 	o.Available = available
 	o.Next.Extra = map[string]string{extraAvailable: string(list)}
 	if slices.Contains(available, challenge.WebAuthn) {
-		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
-		if err != nil {
-			return m.fail(err)
+		opts, session, bad := m.beginPasskey()
+		if bad != nil {
+			return *bad
 		}
 		o.Params[challenge.KeyCredentialRequestOptions] = string(opts)
 		o.Next.Extra[extraWebAuthn] = base64.StdEncoding.EncodeToString(session)
@@ -151,9 +150,9 @@ func (m *machine) startFactor(name challenge.Name) Outcome {
 		if m.param(challenge.KeyCredential) != "" && m.st.Extra[extraWebAuthn] != "" {
 			return m.passkeyAnswer()
 		}
-		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
-		if err != nil {
-			return m.fail(err)
+		opts, session, bad := m.beginPasskey()
+		if bad != nil {
+			return *bad
 		}
 		o := m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.WebAuthn,
 			map[string]string{challenge.KeyCredentialRequestOptions: string(opts)})
@@ -234,10 +233,15 @@ func (m *machine) passkeyAnswer() Outcome {
 		return m.fail(errMissing(challenge.KeyCredential))
 	}
 	session, err := base64.StdEncoding.DecodeString(m.st.Extra[extraWebAuthn])
-	if err != nil || len(session) == 0 || m.ev.Passkeys == nil {
+	if err != nil || len(session) == 0 || !m.ev.CanPasskey {
 		return m.fail(errInvalidSession())
 	}
-	id, count, err := m.ev.Passkeys.FinishLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User), session, []byte(cred))
+	r, ok := m.reply(Request{Kind: NeedPasskeyFinish, Passkey: &PasskeyRequest{RP: relyingParty(m.ev.Pool, m.ev.Origins),
+		User: passkeyUser(m.ev.User), Session: session, Credential: []byte(cred)}})
+	if !ok {
+		return Outcome{}
+	}
+	id, count, err := r.CredentialID, r.SignCount, r.Err
 	if err != nil {
 		// The respond operations list no WebAuthn* exception: a refused
 		// assertion is NotAuthorizedException, its reason in the message.
@@ -247,6 +251,22 @@ func (m *machine) passkeyAnswer() Outcome {
 		return m.failWith(err, Effects{RecordFailure: true})
 	}
 	return m.passwordlessProven(Effects{PasskeyUsed: &PasskeyUse{ID: id, SignCount: count}})
+}
+
+// beginPasskey asks for the options and session data of a WebAuthn
+// assertion (the Passkeys port's BeginLogin). bad is the outcome to
+// return: a failure, or the step's end at the request.
+func (m *machine) beginPasskey() (opts, session []byte, bad *Outcome) {
+	r, ok := m.reply(Request{Kind: NeedPasskeyBegin, Passkey: &PasskeyRequest{RP: relyingParty(m.ev.Pool, m.ev.Origins),
+		User: passkeyUser(m.ev.User)}})
+	if !ok {
+		return nil, nil, &Outcome{}
+	}
+	if r.Err != nil {
+		o := m.fail(r.Err)
+		return nil, nil, &o
+	}
+	return r.Options, r.Session, nil
 }
 
 // passwordlessProven records a one-time code or passkey as the first
@@ -289,10 +309,7 @@ func (m *machine) decoyCodeChallenge(name challenge.Name) Outcome {
 		challenge.KeyCodeDeliveryDeliveryMedium: medium,
 		challenge.KeyCodeDeliveryDestination:    mask(medium, dest),
 	})
-	secret := make([]byte, 32)
-	if _, err := io.ReadFull(m.ev.Rand, secret); err != nil {
-		return m.fail(errInternal(err))
-	}
+	secret := m.draw(32)
 	o.Next.CodeHash = sessionCodeHash(secret, "decoy")
 	o.Next.CodeExpires = m.ev.Now.Add(codeValidity(m.ev.Pool))
 	o.DecoyCode = true
