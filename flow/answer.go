@@ -11,6 +11,10 @@ import (
 // decision; a step that asks for more is a defect, not a sign-in.
 const maxRequests = 12
 
+// stepFunc is the machine the driver runs: Step, or in this package's
+// tests Step wrapped in flowtest.CheckStep (export_test.go).
+var stepFunc = Step
+
 // step runs the machine for one call: it answers the requests the
 // machine makes (random bytes from Config.Rand, the custom-auth hooks,
 // the passkey ceremonies), stepping again with each answer, until the
@@ -18,7 +22,7 @@ const maxRequests = 12
 // ev is the driver's own Event; step appends the answers to it.
 func (s *Server) step(ctx context.Context, st *State, ev *Event) Outcome {
 	for range maxRequests {
-		o := Step(st, ev)
+		o := stepFunc(st, ev)
 		if o.Need == nil {
 			s.traceSteps(o.Transitions)
 			return o

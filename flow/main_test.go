@@ -1,0 +1,46 @@
+package flow_test
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/flow/flowtest"
+)
+
+// stepChecks counts the steps whose invariants the tests checked, and
+// keeps the first invariant broken.
+var stepChecks struct {
+	sync.Mutex
+	n     int
+	first error
+}
+
+// TestMain runs every test of the package with the driver's machine
+// wrapped in flowtest.CheckStep: every step any test takes, through the
+// Server or the transcripts, is checked to leave its inputs alone, to be
+// deterministic, to record table edges only and to decide nothing when
+// it makes a request. A broken invariant fails the run.
+func TestMain(m *testing.M) {
+	restore := flow.SetStepForTest(func(s *flow.State, ev *flow.Event) flow.Outcome {
+		o, err := flowtest.CheckStep(s, ev)
+		stepChecks.Lock()
+		stepChecks.n++
+		if err != nil && stepChecks.first == nil {
+			stepChecks.first = err
+		}
+		stepChecks.Unlock()
+		return o
+	})
+	code := m.Run()
+	restore()
+	if stepChecks.first != nil {
+		fmt.Fprintln(os.Stderr, "a step broke an invariant of the machine:", stepChecks.first)
+		code = 1
+	} else if code == 0 && testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "the invariants of flow.Step held on %d steps\n", stepChecks.n)
+	}
+	os.Exit(code)
+}
