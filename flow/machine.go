@@ -364,7 +364,11 @@ func (m *machine) start() Outcome {
 	case challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
 		return m.startPassword()
 	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
-		// Refresh is proven by the issuer before the machine runs.
+		// Refresh is proven by the issuer before the machine runs (the
+		// driver does it without Step); it needs the token's user.
+		if ev.User == nil {
+			return m.fail(errNotAuthorized(challenge.MsgInvalidRefreshToken))
+		}
 		return m.tokens()
 	case challenge.FlowCustomAuth:
 		return m.startCustom()

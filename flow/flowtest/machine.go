@@ -3,7 +3,9 @@ package flowtest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/authflow/authflow/flow"
@@ -255,4 +257,65 @@ func diff(path string, a, b reflect.Value) (string, reflect.Value, reflect.Value
 		return path, a, b
 	}
 	return "", a, b
+}
+
+// Drive runs one call through the machine as a driver does: it steps,
+// answers each request (random bytes from random, anything else with
+// answer), and steps again until the machine decides. Every step is
+// checked with CheckStep, and the decision with InvStepReplayStable and
+// InvStepRandomExact. ev is the call's event; Drive works on a copy of
+// it and returns the event the decision was made with (its Random and
+// Replies filled in).
+func Drive(s *flow.State, ev flow.Event, random io.Reader, answer func(flow.Request) flow.Reply) (flow.Outcome, flow.Event, error) {
+	var asked []flow.Request
+	for range 16 {
+		o, err := CheckStep(s, &ev)
+		if err != nil {
+			return o, ev, err
+		}
+		if o.Need == nil {
+			return o, ev, checkDecision(s, ev, o, asked)
+		}
+		if o.Need.Kind == flow.NeedRandom {
+			if o.Need.Random <= 0 {
+				return o, ev, &StepError{InvStepRandomExact, "a request for no random bytes"}
+			}
+			b := make([]byte, o.Need.Random)
+			if _, err := io.ReadFull(random, b); err != nil {
+				return o, ev, err
+			}
+			ev.Random = append(slices.Clip(ev.Random), b...)
+			continue
+		}
+		asked = append(asked, *o.Need)
+		ev.Replies = append(slices.Clip(ev.Replies), answer(*o.Need))
+	}
+	return flow.Outcome{}, ev, &StepError{InvStepReplayStable, "the machine kept asking (16 requests)"}
+}
+
+// checkDecision checks that a decision needed every answer and byte it
+// was given: without the last reply the step asks for it again, the
+// earlier replies replay to the same requests, and with a random byte
+// fewer it asks for more.
+func checkDecision(s *flow.State, ev flow.Event, o flow.Outcome, asked []flow.Request) error {
+	for k := range asked {
+		e := ev
+		e.Replies = ev.Replies[:k]
+		got := flow.Step(s, &e)
+		if got.Need == nil || !reflect.DeepEqual(*got.Need, asked[k]) {
+			return &StepError{InvStepReplayStable, fmt.Sprintf("with %d replies the step does not ask for request %d (%s) again", k, k, asked[k].Kind)}
+		}
+	}
+	if n := len(ev.Random); n > 0 {
+		e := ev
+		e.Random = ev.Random[:n-1]
+		got := flow.Step(s, &e)
+		if got.Need == nil || got.Need.Kind != flow.NeedRandom {
+			return &StepError{InvStepRandomExact, fmt.Sprintf("the decision was given %d random bytes and decides the same with one fewer", n)}
+		}
+	}
+	if o.Grant && len(asked) > 0 && len(ev.Replies) != len(asked) {
+		return &StepError{InvStepReplayStable, "tokens granted with requests unanswered"}
+	}
+	return nil
 }
