@@ -162,3 +162,21 @@ func TestStepAsksForTheHooks(t *testing.T) {
 	require.NoError(t, done.Err)
 	require.True(t, done.Grant)
 }
+
+// TestStepSignedUpIgnoresDeviceKey: the sign-in a confirmed sign-up's
+// Session starts (USER_AUTH) does not ask a DEVICE_KEY to prove itself,
+// even one of the user's confirmed devices: the user was just created,
+// so the sign-in is on a new device and goes from START to tokens with
+// new device metadata (the table has no START -> DEVICE_SRP edge).
+func TestStepSignedUpIgnoresDeviceKey(t *testing.T) {
+	pool, client, user := stepWorld(t, flow.StatusConfirmed)
+	pool.Devices = &flow.DeviceConfiguration{}
+	user.Devices = []flow.Device{{Key: "us-east-1_known", GroupKey: "-group", Salt: []byte{1}, Verifier: []byte{2}}}
+	o := drive(t, nil, &flow.Event{Flow: challenge.FlowUserAuth, SignedUp: true, Now: flowtest.Epoch, Pool: pool, Client: client, User: user,
+		Params: map[string]string{"USERNAME": "tess", "DEVICE_KEY": "us-east-1_known"}}, flowtest.Rand(8))
+	require.NoError(t, o.Err)
+	require.True(t, o.Grant)
+	require.Equal(t, []flow.Transition{{Event: "tokens_issued", From: flow.PhaseStart, To: flow.PhaseTokens}}, o.Transitions)
+	require.NotNil(t, o.NewDevice)
+	require.NotEqual(t, "us-east-1_known", o.NewDevice.DeviceKey)
+}

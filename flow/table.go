@@ -63,7 +63,7 @@ var Transitions = fsm.Events{
 	{Name: evNewPasswordRequired, Src: []string{sSelect, sUserAuth, sSRP, sPasswordVer}, Dst: sNewPassword},
 	{Name: evNewPasswordRejected, Src: []string{sNewPassword}, Dst: sNewPassword},
 	{Name: evCustomChallenge, Src: []string{sStart, sSRP, sCustom}, Dst: sCustom},
-	{Name: evDeviceChallenge, Src: []string{sStart, sSelect, sUserAuth, sSRP, sPasswordVer, sNewPassword, sMFA}, Dst: sDeviceSRP},
+	{Name: evDeviceChallenge, Src: []string{sSelect, sUserAuth, sSRP, sPasswordVer, sNewPassword, sMFA}, Dst: sDeviceSRP},
 	{Name: evDeviceVerifier, Src: []string{sDeviceSRP}, Dst: sDeviceSRP},
 	{Name: evMFARequired, Src: []string{sSRP, sPasswordVer, sNewPassword}, Dst: sMFA},
 	{Name: evMFASelected, Src: []string{sMFA}, Dst: sMFA},

@@ -91,7 +91,13 @@ func (m *machine) startUserAuth() Outcome {
 			return m.fail(err)
 		}
 		if m.ev.SignedUp {
-			// ConfirmSignUp proved the user with the code just sent.
+			// ConfirmSignUp proved the user with the code just sent. The
+			// user was created by the SignUp this session began with, so
+			// no device of theirs can be remembered: a DEVICE_KEY is not
+			// asked to prove itself here (the sign-in is on a new device,
+			// whose metadata comes with the tokens), and a sign-in never
+			// goes from START to DEVICE_SRP.
+			m.st.DeviceKey = ""
 			m.st.Proven |= FactorPasswordless
 			m.st.AuthTime = m.ev.Now
 			if err := m.statusGate(); err != nil {
