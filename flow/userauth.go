@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ import (
 // Extra keys of State used by choice-based sign-in.
 const (
 	extraAvailable = "available" // JSON list offered by SELECT_CHALLENGE
-	extraWebAuthn  = "webauthn"  // base64 WebAuthn session data of the pending assertion
+	extraWebAuthn  = "webauthn"  // WebAuthn session data of the pending assertion (raw bytes)
 	extraSignedUp  = "signed_up" // "confirmed" in a session that ConfirmSignUp returned
 )
 
@@ -128,7 +127,7 @@ func (m *machine) offerChoice(available []challenge.Name) Outcome {
 			return *bad
 		}
 		o.Params[challenge.KeyCredentialRequestOptions] = string(opts)
-		o.Next.Extra[extraWebAuthn] = base64.StdEncoding.EncodeToString(session)
+		o.Next.Extra[extraWebAuthn] = string(session)
 	}
 	return o
 }
@@ -162,7 +161,7 @@ func (m *machine) startFactor(name challenge.Name) Outcome {
 		}
 		o := m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.WebAuthn,
 			map[string]string{challenge.KeyCredentialRequestOptions: string(opts)})
-		o.Next.Extra = map[string]string{extraWebAuthn: base64.StdEncoding.EncodeToString(session)}
+		o.Next.Extra = map[string]string{extraWebAuthn: string(session)}
 		return o
 	}
 	return m.fail(errParam("The challenge " + truncate(string(name), 32) + " is not available for the user."))
@@ -238,8 +237,8 @@ func (m *machine) passkeyAnswer() Outcome {
 	if cred == "" {
 		return m.fail(errMissing(challenge.KeyCredential))
 	}
-	session, err := base64.StdEncoding.DecodeString(m.st.Extra[extraWebAuthn])
-	if err != nil || len(session) == 0 || !m.ev.CanPasskey {
+	session := []byte(m.st.Extra[extraWebAuthn])
+	if len(session) == 0 || !m.ev.CanPasskey {
 		return m.fail(errInvalidSession())
 	}
 	r, ok := m.reply(Request{Kind: NeedPasskeyFinish, Passkey: &PasskeyRequest{RP: relyingParty(m.ev.Pool, m.ev.Origins),
