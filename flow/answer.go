@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 )
 
 // maxRequests bounds the requests the driver answers for one call: the
@@ -68,24 +69,30 @@ func (s *Server) answer(ctx context.Context, req Request) Reply {
 			r.Err = notConfigured
 			break
 		}
+		in := *req.Define
+		in.ClientMetadata = maps.Clone(in.ClientMetadata) // the hook may keep or change it; the Event's stays
 		r.Define, r.Err = callHook("DefineAuthChallenge", func() (*DefineAuthChallengeOutput, error) {
-			return s.hooks.DefineAuthChallenge(ctx, *req.Define)
+			return s.hooks.DefineAuthChallenge(ctx, in)
 		})
 	case NeedCreate:
 		if s.hooks.CreateAuthChallenge == nil || req.Create == nil {
 			r.Err = notConfigured
 			break
 		}
+		in := *req.Create
+		in.ClientMetadata = maps.Clone(in.ClientMetadata)
 		r.Create, r.Err = callHook("CreateAuthChallenge", func() (*CreateAuthChallengeOutput, error) {
-			return s.hooks.CreateAuthChallenge(ctx, *req.Create)
+			return s.hooks.CreateAuthChallenge(ctx, in)
 		})
 	case NeedVerify:
 		if s.hooks.VerifyAuthChallenge == nil || req.Verify == nil {
 			r.Err = notConfigured
 			break
 		}
+		in := *req.Verify
+		in.ClientMetadata = maps.Clone(in.ClientMetadata)
 		r.Verify, r.Err = callHook("VerifyAuthChallengeResponse", func() (*VerifyAuthChallengeOutput, error) {
-			return s.hooks.VerifyAuthChallenge(ctx, *req.Verify)
+			return s.hooks.VerifyAuthChallenge(ctx, in)
 		})
 	case NeedPasskeyBegin:
 		if s.passkeys == nil || req.Passkey == nil {
