@@ -20,17 +20,17 @@ const (
 	// Event and the Pool, AppClient and User it points to, its
 	// parameters, replies and random bytes are deeply equal before and
 	// after the step.
-	InvStepPure = "step-pure"
+	InvStepPure = "Step writes through none of its inputs"
 	// InvStepDeterministic: Step is a function of its inputs. The same
 	// State and Event (deep copies of them) give a deeply equal Outcome.
-	InvStepDeterministic = "step-deterministic"
+	InvStepDeterministic = "the same State and Event give the same Outcome"
 	// InvStepTableEdges: a decision's Transitions are declared edges of
 	// flow.Transitions, one after another, from the State's phase to the
 	// Outcome's next phase (for a retry, back to the State's phase).
-	InvStepTableEdges = "step-table-edges"
+	InvStepTableEdges = "a step takes declared edges only, from its phase to its next state's"
 	// InvStepNeedAlone: an Outcome with a request (Need) decides nothing:
 	// no next state, transitions, challenge, grant, effects or error.
-	InvStepNeedAlone = "step-need-alone"
+	InvStepNeedAlone = "a step that makes a request decides nothing"
 	// InvStepReplayStable: stepping again with the answers to the
 	// requests so far takes the same path. With the first k replies of a
 	// call, Step asks for exactly the request it asked for with k-1 of
@@ -38,12 +38,12 @@ const (
 	// and replay), and a Grant only comes from a Step that had every
 	// request it made answered: a pending request is answered before
 	// tokens.
-	InvStepReplayStable = "step-replay-stable"
+	InvStepReplayStable = "a step replayed with the answers so far asks the same requests"
 	// InvStepRandomExact: a decision uses every random byte it was given,
 	// and asks for none it does not use: with one byte fewer, the same
 	// step asks for more (NeedRandom), so a driver that draws exactly what
 	// is asked keeps its random stream as it would be with direct reads.
-	InvStepRandomExact = "step-random-exact"
+	InvStepRandomExact = "a step uses every random byte it is given and asks for no more"
 )
 
 // StepError is an invariant of flow.Step broken by one step.
