@@ -8,8 +8,9 @@ import (
 
 // The CUSTOM part of the machine: CUSTOM_AUTH driven by the define, create
 // and verify hooks, including the SRP_A variant that runs
-// PASSWORD_VERIFIER inside the custom flow. The hooks are called through
-// the Event, like every other outside fact.
+// PASSWORD_VERIFIER inside the custom flow. The machine asks for each
+// hook's answer with a Request (NeedDefine, NeedCreate, NeedVerify) and
+// reads it from Event.Replies; it never calls a hook.
 
 // Extra keys of State used by custom authentication.
 const (
@@ -21,10 +22,7 @@ const (
 // maxCustomRounds bounds the custom challenges of one sign-in.
 const maxCustomRounds = 8
 
-func (m *machine) customHooks() bool {
-	h := m.ev.Hooks
-	return h != nil && h.DefineAuthChallenge != nil && h.CreateAuthChallenge != nil && h.VerifyAuthChallenge != nil
-}
+func (m *machine) customHooks() bool { return m.ev.CanCustomAuth }
 
 func (m *machine) history() []CustomChallengeResult {
 	var h []CustomChallengeResult
@@ -78,13 +76,15 @@ func (m *machine) customDefine(history []CustomChallengeResult) Outcome {
 	if m.ev.Answer != "" {
 		metadata = m.ev.Metadata
 	}
-	def, err := callHook("DefineAuthChallenge", func() (*DefineAuthChallengeOutput, error) {
-		return m.ev.Hooks.DefineAuthChallenge(m.ev.Ctx, DefineAuthChallengeInput{TriggerUser: m.trigger(),
-			Session: history, UserNotFound: m.st.Decoy, ClientMetadata: metadata})
-	})
-	if err != nil {
-		return m.fail(err)
+	r, ok := m.reply(Request{Kind: NeedDefine, Define: &DefineAuthChallengeInput{TriggerUser: m.trigger(),
+		Session: history, UserNotFound: m.st.Decoy, ClientMetadata: metadata}})
+	if !ok {
+		return Outcome{}
 	}
+	if r.Err != nil {
+		return m.fail(r.Err)
+	}
+	def := r.Define
 	switch {
 	case def == nil || (def.IssueTokens && def.FailAuthentication):
 		return m.fail(invalidLambda("DefineAuthChallenge", "exactly one of IssueTokens, FailAuthentication or ChallengeName is needed"))
@@ -126,13 +126,15 @@ func marshalHistory(h []CustomChallengeResult) string {
 
 // customCreate asks the create hook for the next CUSTOM_CHALLENGE.
 func (m *machine) customCreate(history []CustomChallengeResult, metadata map[string]string) Outcome {
-	c, err := callHook("CreateAuthChallenge", func() (*CreateAuthChallengeOutput, error) {
-		return m.ev.Hooks.CreateAuthChallenge(m.ev.Ctx, CreateAuthChallengeInput{TriggerUser: m.trigger(),
-			ChallengeName: string(challenge.CustomChallenge), Session: history, UserNotFound: m.st.Decoy, ClientMetadata: metadata})
-	})
-	if err != nil {
-		return m.fail(err)
+	r, ok := m.reply(Request{Kind: NeedCreate, Create: &CreateAuthChallengeInput{TriggerUser: m.trigger(),
+		ChallengeName: string(challenge.CustomChallenge), Session: history, UserNotFound: m.st.Decoy, ClientMetadata: metadata}})
+	if !ok {
+		return Outcome{}
 	}
+	if r.Err != nil {
+		return m.fail(r.Err)
+	}
+	c := r.Create
 	if c == nil {
 		return m.fail(invalidLambda("CreateAuthChallenge", "no challenge"))
 	}
@@ -167,13 +169,15 @@ func (m *machine) customAnswer() Outcome {
 	}
 	var private map[string]string
 	_ = json.Unmarshal([]byte(m.st.Extra[extraPrivate]), &private)
-	v, err := callHook("VerifyAuthChallengeResponse", func() (*VerifyAuthChallengeOutput, error) {
-		return m.ev.Hooks.VerifyAuthChallenge(m.ev.Ctx, VerifyAuthChallengeInput{TriggerUser: m.trigger(),
-			PrivateChallengeParameters: private, ChallengeAnswer: answer, UserNotFound: m.st.Decoy, ClientMetadata: m.ev.Metadata})
-	})
-	if err != nil {
-		return m.fail(err)
+	r, ok := m.reply(Request{Kind: NeedVerify, Verify: &VerifyAuthChallengeInput{TriggerUser: m.trigger(),
+		PrivateChallengeParameters: private, ChallengeAnswer: answer, UserNotFound: m.st.Decoy, ClientMetadata: m.ev.Metadata}})
+	if !ok {
+		return Outcome{}
 	}
+	if r.Err != nil {
+		return m.fail(r.Err)
+	}
+	v := r.Verify
 	if v == nil {
 		return m.fail(invalidLambda("VerifyAuthChallengeResponse", "no answer"))
 	}

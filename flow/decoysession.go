@@ -131,7 +131,7 @@ func (s *Server) openDecoy(handle string, cl *AppClient, p *Pool, username strin
 	issued := st.Expires.Add(-cl.sessionValidity())
 	switch st.Challenge {
 	case challenge.SelectChallenge:
-		m := &machine{ev: &Event{Pool: p, CanSend: s.sender != nil, Passkeys: s.passkeys}}
+		m := &machine{ev: &Event{Pool: p, CanSend: s.sender != nil, CanPasskey: s.passkeys != nil}}
 		list, _ := json.Marshal(m.firstFactors())
 		st.Extra = map[string]string{extraAvailable: string(list)}
 	case challenge.EmailOTP, challenge.SMSOTP:

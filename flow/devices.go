@@ -44,7 +44,7 @@ func deviceGroupKey(key []byte, u *User) string {
 
 // newDevice makes the metadata of a device the client has not confirmed.
 func (m *machine) newDevice() (*challenge.NewDeviceMetadata, error) {
-	id, err := newUUID(m.ev.Rand)
+	id, err := newUUID(m.rng)
 	if err != nil {
 		return nil, err
 	}
@@ -121,13 +121,9 @@ func (m *machine) deviceAnswer() Outcome {
 		if err != nil {
 			return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
 		}
-		B, key, err := m.ev.SRP.Handshake(m.ev.Rand, A, new(big.Int).SetBytes(d.Verifier))
-		if err != nil {
-			return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
-		}
-		secret, err := m.ev.SRP.SecretBlock(m.ev.Rand)
-		if err != nil {
-			return m.fail(errInternal(err))
+		B, key, secret, bad := m.srpChallenge(A, new(big.Int).SetBytes(d.Verifier))
+		if bad != nil {
+			return *bad
 		}
 		next := m.st
 		next.Challenge = challenge.DevicePasswordVerifier

@@ -45,15 +45,28 @@
 //
 // [Step] takes the [State] a sign-in is in and an [Event] (one call, with
 // every fact the driver looked up: the pool, the app client, the user, the
-// parameters, the time, the randomness) and returns an [Outcome]: the next
-// state, the challenge to send or the tokens to grant, the changes to make
-// to the user, the error to answer with. Step does no I/O of its own, reads no
-// clock and draws no randomness of its own: time and randomness come in
-// the Event. Today the custom-auth hooks and the passkey ceremonies are
-// also reached through the Event (Event.Hooks, Event.Passkeys), which Step
-// calls; turning them into requests that the Outcome carries and the
-// driver answers (as etcd raft's Ready and Advance) is planned. With a
-// seeded Event.Rand, the same State and Event give the same Outcome.
+// parameters, the time) and returns an [Outcome]: the next state, the
+// challenge to send or the tokens to grant, the changes to make to the
+// user, the error to answer with. Step is a function of its arguments
+// alone: it does no I/O, reads no clock, holds no context, calls no hook
+// or port, and writes through none of its inputs. The same State and Event
+// give the same Outcome.
+//
+// What a step needs from outside it asks for as data, as etcd raft hands
+// its Ready to the application: an Outcome whose Need is a [Request]
+// decides nothing, and the driver performs the request and steps again
+// with the answer added to the Event. The requests are the custom-auth
+// hooks' decisions (NeedDefine, NeedCreate, NeedVerify), the passkey
+// ceremonies of the [Passkeys] port (NeedPasskeyBegin, NeedPasskeyFinish),
+// answered in Event.Replies, and random bytes (NeedRandom: an SRP
+// exponent, a SECRET_BLOCK, a one-time code, a device key, a salt),
+// appended to Event.Random. A repeated step takes the same path up to the
+// request and goes on with its answer; a step asks for exactly the random
+// bytes it uses. Zero values are safe: zero [Limits] are the defaults, a
+// nil Event.SRP is [DefaultSRP], no random bytes make the step ask for
+// them, and an Event without a Pool or an AppClient is an internal error,
+// never a panic. Package flowtest checks these properties (its InvStep
+// invariants) on random sign-ins.
 //
 // The states ([Phase]) are the design's:
 //
@@ -81,6 +94,9 @@
 //     replaced.
 //   - DEVICE_SRP: a remembered device proves its own secret by SRP
 //     (DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER) in place of MFA.
+//     It follows a proven factor, never START: the one sign-in proven at
+//     START (a confirmed sign-up's Session) is of a user just created,
+//     whose DEVICE_KEY is not asked to prove itself.
 //   - CUSTOM: CUSTOM_AUTH, driven by the define, create and verify hooks.
 //
 // and two outcomes, tokens and failure. Every edge between them is declared
@@ -105,8 +121,9 @@
 // clients, users, sign-up, passwords, devices, tokens) are not the
 // engine's: package userpool serves them over it. For each call it looks up the app client and its pool,
 // loads the state stored under the call's Session, looks up the user by
-// name or alias, steps the machine, answers its requests, and then carries
-// the outcome out: it spends the session handle before anything else, so
+// name or alias, steps the machine, answers its requests (random bytes
+// from Config.Rand, the hooks with the call's context, the Passkeys
+// port), and then carries the outcome out: it spends the session handle before anything else, so
 // that of two concurrent correct answers only one gets tokens; it applies
 // the user's changes with [Directory.Apply], all or nothing; it saves the
 // next state under a new handle; and it turns a grant into tokens through
@@ -135,14 +152,16 @@
 //     that do not exist, new sign-ins). Config.Sessions when it is one.
 //   - [Sender]: deliver one-time codes; without one, SMS and email codes
 //     are never offered.
-//   - [Passkeys]: WebAuthn ceremonies (package webauthn); without one,
-//     WEB_AUTHN is never offered.
-//   - [SRP]: the server side of SRP; [DefaultSRP] (package srp) unless
-//     replaced.
+//   - [Passkeys]: WebAuthn ceremonies (package webauthn), run by the
+//     driver when the machine asks; without one, WEB_AUTHN is never
+//     offered.
+//   - [SRP]: the server side of SRP, arithmetic on the random bytes the
+//     machine hands it; [DefaultSRP] (package srp) unless replaced.
 //
 // The Cognito triggers are func fields of [Hooks] (nil: disabled):
 // pre- and post-authentication, pre token generation, user migration and
-// the three custom-auth hooks.
+// the three custom-auth hooks. The driver calls them all: the first four
+// around the machine, the custom-auth hooks when the machine asks.
 //
 // # State and sessions
 //

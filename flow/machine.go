@@ -1,14 +1,12 @@
 package flow
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"math/big"
 	"slices"
 	"strings"
@@ -20,38 +18,58 @@ import (
 	"github.com/authflow/authflow/srp"
 )
 
-// Event is one call to the machine with every fact the driver looked up.
-// The machine does no I/O: time and randomness come in here.
+// Event is one call to the machine: every fact the driver looked up, and
+// nothing else. It holds no context, no port and no hook: what the machine
+// needs from outside it asks for with Outcome.Need, and the answers come
+// back in Random and Replies. Step never writes to an Event, nor to the
+// Pool, AppClient and User it points to.
+//
+// The zero value of every field is safe: zero Limits are the defaults, a
+// nil SRP is DefaultSRP, no Random bytes make the step ask for them. Pool
+// and Client are required (without them the step fails with an internal
+// error).
 type Event struct {
 	Admin  bool
 	Flow   challenge.AuthFlow // set for InitiateAuth / AdminInitiateAuth
 	Answer challenge.Name     // set for the respond operations
 	Params map[string]string  // AuthParameters or ChallengeResponses
 	Now    time.Time
-	Rand   io.Reader
-	Pool   *Pool
-	Client *AppClient
+	// Random are random bytes for the step, read in order (an SRP
+	// exponent, a SECRET_BLOCK, a one-time code, a device key, a salt).
+	// When they run short the step asks for more (NeedRandom) and the
+	// driver appends them; a step that needs none takes none.
+	Random []byte
+	// Replies answer the requests this step made so far (Outcome.Need),
+	// in order: a hook's decision or a passkey ceremony.
+	Replies []Reply
+	Pool    *Pool
+	Client  *AppClient
 	// User is the user the call is about; nil when there is no such user.
-	User   *User
+	User *User
+	// Limits bound the sign-in; a zero field is its default.
 	Limits Limits
-	// DecoyKey keys the decoy salts shown for unknown users.
+	// DecoyKey keys the decoy salts shown for unknown users, and the
+	// one-time codes kept in a session.
 	DecoyKey []byte
-	// SRP is the server side of SRP (nil: DefaultSRP).
+	// SRP is the server side of SRP (nil: DefaultSRP): pure arithmetic on
+	// the bytes it is given, no I/O.
 	SRP SRP
-	// Hooks are the custom-authentication triggers the machine calls, with
-	// Ctx; Metadata is the call's ClientMetadata.
-	Hooks    *Hooks
-	Ctx      context.Context
+	// Metadata is the call's ClientMetadata, passed to the hooks.
 	Metadata map[string]string
-	// Passkeys runs WebAuthn ceremonies (nil: no passkeys); Origins are
-	// extra allowed origins besides https://<relying party id>.
-	Passkeys Passkeys
-	Origins  []string
+	// Origins are extra allowed WebAuthn origins besides
+	// https://<relying party id>.
+	Origins []string
 	// SignedUp says the call carries the Session of a confirmed sign-up.
 	SignedUp bool
 	// CanSend says a Sender is configured; without one, challenges that
 	// deliver codes are never offered.
 	CanSend bool
+	// CanCustomAuth says the define, create and verify hooks are all
+	// configured; without them CUSTOM_AUTH is refused.
+	CanCustomAuth bool
+	// CanPasskey says a Passkeys port is configured; without one,
+	// WEB_AUTHN is never offered.
+	CanPasskey bool
 	// DecoyLocked says the unknown name of a decoy sign-in is locked out
 	// by its failures, as a user would be (the driver reads the Limiter).
 	DecoyLocked bool
@@ -60,7 +78,13 @@ type Event struct {
 // Outcome is what one step decided. The driver carries it out: it spends
 // or keeps the session, applies Effects, saves Next under a new handle and
 // turns Grant into tokens.
+//
+// An Outcome whose Need is set decides nothing: the step stopped at a
+// request. Its other fields are zero; the driver answers the request and
+// steps again with the same State and the Event with the answer added.
 type Outcome struct {
+	// Need is the request the step stopped at, or nil for a decision.
+	Need  *Request
 	Event string // the last transition taken (a name in Transitions)
 	// Transitions are the edges of Transitions the step took, in order,
 	// each checked against the table: one for most steps, two when the
@@ -209,15 +233,31 @@ func (l Limits) withDefaults() Limits {
 }
 
 // Step is the pure sign-in machine: the current state (nil or a zero
-// PhaseStart state for InitiateAuth) and one event give the outcome. Every
-// transition it takes is checked against Transitions.
+// PhaseStart state for InitiateAuth) and one event give the outcome. It
+// is a function of its arguments alone: no clock, no I/O, no randomness
+// but Event.Random, and no writes through s or ev. Every transition it
+// takes is checked against Transitions.
+//
+// When the step needs something from outside (a hook, a passkey
+// ceremony, more random bytes) the Outcome carries only Need; answer it
+// and call Step again with the same s and the Event with the answer
+// appended (Event.Replies, or Event.Random for NeedRandom).
 func Step(s *State, ev *Event) Outcome {
-	m := &machine{ev: ev}
-	if ev.SRP == nil {
-		e := *ev
-		e.SRP = DefaultSRP{}
-		m.ev = &e
+	if ev == nil || ev.Pool == nil || ev.Client == nil {
+		from := PhaseStart
+		if s != nil {
+			from = s.Phase
+		}
+		return Outcome{Event: evFailed, Next: &State{Phase: PhaseFailed},
+			Err:         errInternal(errors.New("flow: Step needs an Event with a Pool and a Client")),
+			Transitions: []Transition{{Event: evFailed, From: from, To: PhaseFailed}}}
 	}
+	e := *ev // the machine's own copy: ev is never written to
+	e.Limits = e.Limits.withDefaults()
+	if e.SRP == nil {
+		e.SRP = DefaultSRP{}
+	}
+	m := &machine{ev: &e, rng: &entropy{src: ev.Random}}
 	if s == nil {
 		s = &State{Phase: PhaseStart}
 	}
@@ -228,13 +268,24 @@ func Step(s *State, ev *Event) Outcome {
 	} else {
 		o = m.respond()
 	}
+	switch {
+	case m.rng.short > 0:
+		// Random bytes first: the path to any later request may depend
+		// on them.
+		return Outcome{Need: &Request{Kind: NeedRandom, Random: m.rng.short}}
+	case m.need != nil:
+		return Outcome{Need: m.need}
+	}
 	return m.finish(s.Phase, o)
 }
 
 type machine struct {
-	ev   *Event
-	st   State        // working copy of the state
-	path []Transition // transitions passed through within this step
+	ev      *Event       // the machine's copy of the event
+	st      State        // working copy of the state
+	path    []Transition // transitions passed through within this step
+	rng     *entropy     // Event.Random, read in order
+	replies int          // Event.Replies consumed
+	need    *Request     // the request the step stopped at
 }
 
 // pass takes a transition within the step: the machine enters phase to
@@ -313,7 +364,11 @@ func (m *machine) start() Outcome {
 	case challenge.FlowUserPasswordAuth, challenge.FlowAdminUserPasswordAuth, challenge.FlowAdminNoSRPAuth:
 		return m.startPassword()
 	case challenge.FlowRefreshTokenAuth, challenge.FlowRefreshToken:
-		// Refresh is proven by the issuer before the machine runs.
+		// Refresh is proven by the issuer before the machine runs (the
+		// driver does it without Step); it needs the token's user.
+		if ev.User == nil {
+			return m.fail(errNotAuthorized(challenge.MsgInvalidRefreshToken))
+		}
 		return m.tokens()
 	case challenge.FlowCustomAuth:
 		return m.startCustom()
@@ -426,13 +481,9 @@ func (m *machine) startSRP() Outcome {
 		}
 		salt, v, userID = u.Salt, new(big.Int).SetBytes(u.Verifier), u.Username
 	}
-	B, key, err := m.ev.SRP.Handshake(m.ev.Rand, A, v)
-	if err != nil {
-		return m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
-	}
-	secret, err := m.ev.SRP.SecretBlock(m.ev.Rand)
-	if err != nil {
-		return m.fail(errInternal(err))
+	B, key, secret, bad := m.srpChallenge(A, v)
+	if bad != nil {
+		return *bad
 	}
 	next := m.st
 	next.Phase = PhaseSRP
@@ -450,6 +501,27 @@ func (m *machine) startSRP() Outcome {
 			challenge.KeyUsername:     userID,
 		},
 	}
+}
+
+// srpChallenge draws the exponent and SECRET_BLOCK bytes and runs the
+// handshake. Short of random bytes it stops at once (the handshake is the
+// costly part of the step), and Step asks for them.
+func (m *machine) srpChallenge(A, v *big.Int) (B *big.Int, key, secret []byte, bad *Outcome) {
+	rnd := m.draw(SRPHandshakeBytes + SRPSecretBlockBytes)
+	if m.rng.short > 0 {
+		return nil, nil, nil, &Outcome{}
+	}
+	B, key, err := m.ev.SRP.Handshake(rnd[:SRPHandshakeBytes], A, v)
+	if err != nil {
+		o := m.fail(challenge.Wrap(challenge.ErrInvalidParameter, "SRP_A is not valid.", err))
+		return nil, nil, nil, &o
+	}
+	secret, err = m.ev.SRP.SecretBlock(rnd[SRPHandshakeBytes:])
+	if err != nil {
+		o := m.fail(errInternal(err))
+		return nil, nil, nil, &o
+	}
+	return B, key, secret, nil
 }
 
 func hexBytes(b []byte) string {
@@ -841,7 +913,7 @@ func (m *machine) newPassword() Outcome {
 	if err := passwordReused(u, m.ev.Pool, pw); err != nil {
 		return m.retry(evNewPasswordRejected, err)
 	}
-	salt, verifier, err := srp.NewPasswordVerifier(m.ev.Rand, srp.PoolName(u.PoolID), u.Username, pw)
+	salt, verifier, err := srp.NewPasswordVerifier(m.rng, srp.PoolName(u.PoolID), u.Username, pw)
 	if err != nil {
 		return m.fail(errInternal(err))
 	}

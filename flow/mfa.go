@@ -122,7 +122,7 @@ func (m *machine) sendCodeChallenge(event string, phase Phase, name challenge.Na
 	if name == challenge.EmailOTP {
 		medium, dest = challenge.DeliveryMediumEmail, u.Attributes["email"]
 	}
-	code, err := randomDigits(m.ev.Rand, 6)
+	code, err := randomDigits(m.rng, 6)
 	if err != nil {
 		return m.fail(errInternal(err))
 	}

@@ -149,10 +149,12 @@ func entryAllows(admin bool, f challenge.AuthFlow) bool {
 	return true
 }
 
-func (s *Server) event(ctx context.Context, c call, cl *AppClient, p *Pool, u *User) *Event {
+func (s *Server) event(c call, cl *AppClient, p *Pool, u *User) *Event {
+	h := &s.hooks
 	return &Event{Admin: c.admin, Flow: c.flow, Answer: c.answer, Params: c.params, Now: s.now(),
-		Rand: s.rand, Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
-		Hooks: &s.hooks, Ctx: ctx, Metadata: c.metadata, Passkeys: s.passkeys, Origins: s.origins}
+		Pool: p, Client: cl, User: u, Limits: s.limits, DecoyKey: s.decoyKey, CanSend: s.sender != nil, SRP: s.srp,
+		Metadata: c.metadata, Origins: s.origins, CanPasskey: s.passkeys != nil,
+		CanCustomAuth: h.DefineAuthChallenge != nil && h.CreateAuthChallenge != nil && h.VerifyAuthChallenge != nil}
 }
 
 func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
@@ -208,7 +210,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 			return nil, err
 		}
 	}
-	ev := s.event(ctx, c, cl, p, u)
+	ev := s.event(c, cl, p, u)
 	if c.session != "" {
 		// The Session of a confirmed sign-up signs the user in with USER_AUTH.
 		if c.flow != challenge.FlowUserAuth || u == nil {
@@ -230,7 +232,7 @@ func (s *Server) initiate(ctx context.Context, c call) (*reply, error) {
 		return nil, err
 	}
 	start0 := s.eventStart(ev)
-	o := s.step(start0, ev)
+	o := s.step(ctx, start0, ev)
 	r, err := s.carryOut(ctx, c, ev, "", nil, o, g)
 	s.recordEvent(ctx, c, ev, start0, o, err)
 	s.padGuess(ctx, g, start, err)
@@ -389,7 +391,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 			c.params = params
 		}
 	}
-	ev := s.event(ctx, c, cl, p, u)
+	ev := s.event(c, cl, p, u)
 	if st.Decoy && !guesses(&st, ev) {
 		if ev.DecoyLocked, err = s.unknownLocked(ctx, p, st.Username); err != nil {
 			return nil, err
@@ -408,7 +410,7 @@ func (s *Server) respond(ctx context.Context, c call) (*reply, error) {
 		return nil, err
 	}
 	prev := st
-	o := s.step(&st, ev)
+	o := s.step(ctx, &st, ev)
 	r, err := s.carryOut(ctx, c, ev, c.session, blob, o, g)
 	s.recordEvent(ctx, c, ev, &prev, o, err)
 	s.padGuess(ctx, g, start, err)

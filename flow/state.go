@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"maps"
@@ -95,7 +96,11 @@ type State struct {
 	EventID string
 }
 
-// stateVersion is the first byte of every encoded State.
+// stateVersion is the first byte of every encoded State. Version 2
+// writes the challenge and the flow as one byte each (stateNames) and a
+// pending WebAuthn assertion's session data raw, and ends with the
+// EventID; version 1 (names as
+// strings, the session data in base64) still decodes.
 const stateVersion = 2
 
 // maxStateBytes bounds an encoded state.
@@ -103,17 +108,66 @@ const maxStateBytes = 64 << 10
 
 var errBadState = errors.New("flow: malformed session state")
 
+// stateNames are the challenge and flow names version 2 writes as their
+// index + 1 (0 is the empty name; nameString, then the name as a string,
+// any other). Append only: an index, once written, means its name.
+var stateNames = []string{
+	string(challenge.SMSMFA), string(challenge.EmailOTP), string(challenge.SoftwareTokenMFA), string(challenge.SelectMFAType),
+	string(challenge.MFASetup), string(challenge.PasswordVerifier), string(challenge.CustomChallenge), string(challenge.SelectChallenge),
+	string(challenge.DeviceSRPAuth), string(challenge.DevicePasswordVerifier), string(challenge.AdminNoSRPAuth),
+	string(challenge.NewPasswordRequired), string(challenge.SMSOTP), string(challenge.Password), string(challenge.WebAuthn),
+	string(challenge.PasswordSRP),
+	string(challenge.FlowUserAuth), string(challenge.FlowUserSRPAuth), string(challenge.FlowUserPasswordAuth),
+	string(challenge.FlowAdminUserPasswordAuth), string(challenge.FlowAdminNoSRPAuth), string(challenge.FlowRefreshTokenAuth),
+	string(challenge.FlowRefreshToken), string(challenge.FlowCustomAuth),
+}
+
+// nameString marks a name outside stateNames, written as a string.
+const nameString = 0xff
+
+var stateNameIndex = func() map[string]byte {
+	m := map[string]byte{}
+	for i, n := range stateNames {
+		m[n] = byte(i + 1)
+	}
+	return m
+}()
+
+func appendName(b []byte, name string) []byte {
+	if name == "" {
+		return append(b, 0)
+	}
+	if i, ok := stateNameIndex[name]; ok {
+		return append(b, i)
+	}
+	return appendString(append(b, nameString), name)
+}
+
+func (d *decoder) name() string {
+	switch i := d.byte(); {
+	case d.err != nil || i == 0:
+		return ""
+	case i == nameString:
+		return d.string()
+	case int(i) <= len(stateNames):
+		return stateNames[i-1]
+	}
+	d.err = errBadState
+	return ""
+}
+
 // MarshalBinary encodes the state: a version byte, then the fields in a
-// fixed order as unsigned varints and length-prefixed byte strings.
+// fixed order as single bytes, unsigned varints and length-prefixed byte
+// strings.
 func (s *State) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, 256)
 	b = append(b, stateVersion, byte(s.Phase))
-	b = appendString(b, string(s.Challenge))
+	b = appendName(b, string(s.Challenge))
 	b = appendString(b, s.PoolID)
 	b = appendString(b, s.ClientID)
 	b = appendString(b, s.Username)
 	b = appendBool(b, s.Admin)
-	b = appendString(b, string(s.Flow))
+	b = appendName(b, string(s.Flow))
 	b = appendTime(b, s.Created)
 	b = appendTime(b, s.Expires)
 	b = appendTime(b, s.AuthTime)
@@ -138,24 +192,29 @@ func (s *State) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// UnmarshalBinary decodes a state written by MarshalBinary. Any other
-// input, including one of another version, is an error; it never panics.
+// UnmarshalBinary decodes a state written by MarshalBinary, of this
+// version or version 1. Any other input is an error; it never panics.
 func (s *State) UnmarshalBinary(data []byte) error {
 	if len(data) > maxStateBytes {
 		return errBadState
 	}
 	d := decoder{b: data}
-	if d.byte() != stateVersion {
+	version := d.byte()
+	if version != stateVersion && version != 1 {
 		return errBadState
+	}
+	name := d.name
+	if version == 1 {
+		name = d.string
 	}
 	var n State
 	n.Phase = Phase(d.byte())
-	n.Challenge = challenge.Name(d.string())
+	n.Challenge = challenge.Name(name())
 	n.PoolID = d.string()
 	n.ClientID = d.string()
 	n.Username = d.string()
 	n.Admin = d.bool()
-	n.Flow = challenge.AuthFlow(d.string())
+	n.Flow = challenge.AuthFlow(name())
 	n.Created = d.time()
 	n.Expires = d.time()
 	n.AuthTime = d.time()
@@ -179,9 +238,18 @@ func (s *State) UnmarshalBinary(data []byte) error {
 			n.Extra[k] = d.string()
 		}
 	}
-	n.EventID = d.string()
+	if version >= 2 {
+		n.EventID = d.string()
+	}
 	if d.err != nil || len(d.b) != 0 || n.Phase >= phaseCount {
 		return errBadState
+	}
+	if v, ok := n.Extra[extraWebAuthn]; ok && version == 1 {
+		raw, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			return errBadState
+		}
+		n.Extra[extraWebAuthn] = string(raw)
 	}
 	*s = n
 	return nil

@@ -1,11 +1,14 @@
 package flow
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +81,8 @@ func goldenState() State {
 // set is encoded byte for byte as committed in testdata/state_v<N>.hex
 // (N the codec version), and that file decodes to the same State. A change
 // of the encoding without a version bump fails here; with a bump, commit
-// the new file (AUTHFLOW_UPDATE_GOLDEN=1) and keep refusing the old one.
+// the new file (AUTHFLOW_UPDATE_GOLDEN=1) and keep the old ones: the
+// blobs of every earlier version still decode, to the same State.
 func TestGoldenStateBlob(t *testing.T) {
 	s := goldenState()
 	v := reflect.ValueOf(s)
@@ -103,17 +107,63 @@ func TestGoldenStateBlob(t *testing.T) {
 	again, err := got.MarshalBinary()
 	require.NoError(t, err)
 	require.Equal(t, golden, again, "decode and re-encode is byte-identical")
-	// Blobs of other versions are refused, never misread.
+	// The blobs of earlier versions (a session saved before an upgrade)
+	// decode to the same State, but for the fields their version did not
+	// have (EventID came with version 2); none is missing.
 	olds, err := filepath.Glob(filepath.Join("testdata", "state_v*.hex"))
 	require.NoError(t, err)
+	require.Len(t, olds, stateVersion, "one golden blob per codec version")
 	for _, f := range olds {
-		if f == path {
-			continue
-		}
 		raw, err := os.ReadFile(f)
 		require.NoError(t, err)
 		old, err := hex.DecodeString(strings.TrimSpace(string(raw)))
 		require.NoError(t, err)
-		require.Error(t, new(State).UnmarshalBinary(old), "%s is of another version", f)
+		var st State
+		require.NoError(t, st.UnmarshalBinary(old), "%s no longer decodes", f)
+		want := s
+		if old[0] < 2 {
+			want.EventID = ""
+		}
+		require.Equal(t, want, st, f)
 	}
+	// Version 1 kept a WebAuthn assertion's session data in base64.
+	v1 := encodeV1(State{Phase: PhaseUserAuth, Challenge: challenge.WebAuthn, Flow: challenge.FlowUserAuth,
+		Extra: map[string]string{extraWebAuthn: base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 255})}})
+	var st State
+	require.NoError(t, st.UnmarshalBinary(v1))
+	require.Equal(t, string([]byte{0, 1, 2, 255}), st.Extra[extraWebAuthn])
+	require.Equal(t, challenge.WebAuthn, st.Challenge)
+	require.Equal(t, challenge.FlowUserAuth, st.Flow)
+	// Another version is refused, never misread.
+	require.Error(t, new(State).UnmarshalBinary(append([]byte{stateVersion + 1}, golden[1:]...)))
+}
+
+// encodeV1 is version 1 of the codec (names as strings), for the test of
+// its decoding.
+func encodeV1(s State) []byte {
+	b := []byte{1, byte(s.Phase)}
+	b = appendString(b, string(s.Challenge))
+	b = appendString(b, s.PoolID)
+	b = appendString(b, s.ClientID)
+	b = appendString(b, s.Username)
+	b = appendBool(b, s.Admin)
+	b = appendString(b, string(s.Flow))
+	b = appendTime(b, s.Created)
+	b = appendTime(b, s.Expires)
+	b = appendTime(b, s.AuthTime)
+	b = append(b, s.Steps, s.Wrong)
+	b = appendBool(b, s.Decoy)
+	b = append(b, byte(s.Proven))
+	b = appendBytes(b, s.Key)
+	b = appendBytes(b, s.Secret)
+	b = appendString(b, s.DeviceKey)
+	b = appendBytes(b, s.Proof)
+	b = appendBytes(b, s.CodeHash)
+	b = appendTime(b, s.CodeExpires)
+	b = append(b, byte(len(s.Extra)))
+	for _, k := range slices.Sorted(maps.Keys(s.Extra)) {
+		b = appendString(b, k)
+		b = appendString(b, s.Extra[k])
+	}
+	return b
 }

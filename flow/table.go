@@ -63,7 +63,7 @@ var Transitions = fsm.Events{
 	{Name: evNewPasswordRequired, Src: []string{sSelect, sUserAuth, sSRP, sPasswordVer}, Dst: sNewPassword},
 	{Name: evNewPasswordRejected, Src: []string{sNewPassword}, Dst: sNewPassword},
 	{Name: evCustomChallenge, Src: []string{sStart, sSRP, sCustom}, Dst: sCustom},
-	{Name: evDeviceChallenge, Src: []string{sStart, sSelect, sUserAuth, sSRP, sPasswordVer, sNewPassword, sMFA}, Dst: sDeviceSRP},
+	{Name: evDeviceChallenge, Src: []string{sSelect, sUserAuth, sSRP, sPasswordVer, sNewPassword, sMFA}, Dst: sDeviceSRP},
 	{Name: evDeviceVerifier, Src: []string{sDeviceSRP}, Dst: sDeviceSRP},
 	{Name: evMFARequired, Src: []string{sSRP, sPasswordVer, sNewPassword}, Dst: sMFA},
 	{Name: evMFASelected, Src: []string{sMFA}, Dst: sMFA},
@@ -161,13 +161,6 @@ func (s *Server) take(event string, from, to Phase) error {
 	}
 	s.traceSteps([]Transition{{Event: event, From: from, To: to}})
 	return nil
-}
-
-// step runs the machine and reports the transitions it took.
-func (s *Server) step(st *State, ev *Event) Outcome {
-	o := Step(st, ev)
-	s.traceSteps(o.Transitions)
-	return o
 }
 
 func (s *Server) traceSteps(ts []Transition) {

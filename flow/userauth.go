@@ -1,9 +1,7 @@
 package flow
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"io"
 	"slices"
 	"strings"
 
@@ -17,7 +15,7 @@ import (
 // Extra keys of State used by choice-based sign-in.
 const (
 	extraAvailable = "available" // JSON list offered by SELECT_CHALLENGE
-	extraWebAuthn  = "webauthn"  // base64 WebAuthn session data of the pending assertion
+	extraWebAuthn  = "webauthn"  // WebAuthn session data of the pending assertion (raw bytes)
 	extraSignedUp  = "signed_up" // "confirmed" in a session that ConfirmSignUp returned
 )
 
@@ -49,7 +47,7 @@ func (m *machine) firstFactors() []challenge.Name {
 	if slices.Contains(allowed, "SMS_OTP") && m.ev.CanSend && u.Attributes["phone_number"] != "" && u.Attributes["phone_number_verified"] == "true" {
 		out = append(out, challenge.SMSOTP)
 	}
-	if slices.Contains(allowed, "WEB_AUTHN") && m.ev.Passkeys != nil && p.WebAuthnRelyingPartyID != "" && len(u.Passkeys) > 0 {
+	if slices.Contains(allowed, "WEB_AUTHN") && m.ev.CanPasskey && p.WebAuthnRelyingPartyID != "" && len(u.Passkeys) > 0 {
 		out = append(out, challenge.WebAuthn)
 	}
 	return out
@@ -92,7 +90,13 @@ func (m *machine) startUserAuth() Outcome {
 			return m.fail(err)
 		}
 		if m.ev.SignedUp {
-			// ConfirmSignUp proved the user with the code just sent.
+			// ConfirmSignUp proved the user with the code just sent. The
+			// user was created by the SignUp this session began with, so
+			// no device of theirs can be remembered: a DEVICE_KEY is not
+			// asked to prove itself here (the sign-in is on a new device,
+			// whose metadata comes with the tokens), and a sign-in never
+			// goes from START to DEVICE_SRP.
+			m.st.DeviceKey = ""
 			m.st.Proven |= FactorPasswordless
 			m.st.AuthTime = m.ev.Now
 			if err := m.statusGate(); err != nil {
@@ -118,12 +122,12 @@ func (m *machine) offerChoice(available []challenge.Name) Outcome {
 	o.Available = available
 	o.Next.Extra = map[string]string{extraAvailable: string(list)}
 	if slices.Contains(available, challenge.WebAuthn) {
-		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
-		if err != nil {
-			return m.fail(err)
+		opts, session, bad := m.beginPasskey()
+		if bad != nil {
+			return *bad
 		}
 		o.Params[challenge.KeyCredentialRequestOptions] = string(opts)
-		o.Next.Extra[extraWebAuthn] = base64.StdEncoding.EncodeToString(session)
+		o.Next.Extra[extraWebAuthn] = string(session)
 	}
 	return o
 }
@@ -151,13 +155,13 @@ func (m *machine) startFactor(name challenge.Name) Outcome {
 		if m.param(challenge.KeyCredential) != "" && m.st.Extra[extraWebAuthn] != "" {
 			return m.passkeyAnswer()
 		}
-		opts, session, err := m.ev.Passkeys.BeginLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User))
-		if err != nil {
-			return m.fail(err)
+		opts, session, bad := m.beginPasskey()
+		if bad != nil {
+			return *bad
 		}
 		o := m.phaseChallenge(evFirstFactorChosen, PhaseUserAuth, challenge.WebAuthn,
 			map[string]string{challenge.KeyCredentialRequestOptions: string(opts)})
-		o.Next.Extra = map[string]string{extraWebAuthn: base64.StdEncoding.EncodeToString(session)}
+		o.Next.Extra = map[string]string{extraWebAuthn: string(session)}
 		return o
 	}
 	return m.fail(errParam("The challenge " + truncate(string(name), 32) + " is not available for the user."))
@@ -233,11 +237,16 @@ func (m *machine) passkeyAnswer() Outcome {
 	if cred == "" {
 		return m.fail(errMissing(challenge.KeyCredential))
 	}
-	session, err := base64.StdEncoding.DecodeString(m.st.Extra[extraWebAuthn])
-	if err != nil || len(session) == 0 || m.ev.Passkeys == nil {
+	session := []byte(m.st.Extra[extraWebAuthn])
+	if len(session) == 0 || !m.ev.CanPasskey {
 		return m.fail(errInvalidSession())
 	}
-	id, count, err := m.ev.Passkeys.FinishLogin(relyingParty(m.ev.Pool, m.ev.Origins), passkeyUser(m.ev.User), session, []byte(cred))
+	r, ok := m.reply(Request{Kind: NeedPasskeyFinish, Passkey: &PasskeyRequest{RP: relyingParty(m.ev.Pool, m.ev.Origins),
+		User: passkeyUser(m.ev.User), Session: session, Credential: []byte(cred)}})
+	if !ok {
+		return Outcome{}
+	}
+	id, count, err := r.CredentialID, r.SignCount, r.Err
 	if err != nil {
 		// The respond operations list no WebAuthn* exception: a refused
 		// assertion is NotAuthorizedException, its reason in the message.
@@ -247,6 +256,22 @@ func (m *machine) passkeyAnswer() Outcome {
 		return m.failWith(err, Effects{RecordFailure: true})
 	}
 	return m.passwordlessProven(Effects{PasskeyUsed: &PasskeyUse{ID: id, SignCount: count}})
+}
+
+// beginPasskey asks for the options and session data of a WebAuthn
+// assertion (the Passkeys port's BeginLogin). bad is the outcome to
+// return: a failure, or the step's end at the request.
+func (m *machine) beginPasskey() (opts, session []byte, bad *Outcome) {
+	r, ok := m.reply(Request{Kind: NeedPasskeyBegin, Passkey: &PasskeyRequest{RP: relyingParty(m.ev.Pool, m.ev.Origins),
+		User: passkeyUser(m.ev.User)}})
+	if !ok {
+		return nil, nil, &Outcome{}
+	}
+	if r.Err != nil {
+		o := m.fail(r.Err)
+		return nil, nil, &o
+	}
+	return r.Options, r.Session, nil
 }
 
 // passwordlessProven records a one-time code or passkey as the first
@@ -289,10 +314,7 @@ func (m *machine) decoyCodeChallenge(name challenge.Name) Outcome {
 		challenge.KeyCodeDeliveryDeliveryMedium: medium,
 		challenge.KeyCodeDeliveryDestination:    mask(medium, dest),
 	})
-	secret := make([]byte, 32)
-	if _, err := io.ReadFull(m.ev.Rand, secret); err != nil {
-		return m.fail(errInternal(err))
-	}
+	secret := m.draw(32)
 	o.Next.CodeHash = sessionCodeHash(secret, "decoy")
 	o.Next.CodeExpires = m.ev.Now.Add(codeValidity(m.ev.Pool))
 	o.DecoyCode = true

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -57,10 +56,10 @@ type fixedSRP struct {
 	secret []byte
 }
 
-func (f fixedSRP) Handshake(_ io.Reader, A, v *big.Int) (*big.Int, []byte, error) {
+func (f fixedSRP) Handshake(_ []byte, A, v *big.Int) (*big.Int, []byte, error) {
 	return srp.ServerHandshakeWithB(f.b, A, v)
 }
-func (f fixedSRP) SecretBlock(io.Reader) ([]byte, error) { return f.secret, nil }
+func (f fixedSRP) SecretBlock([]byte) ([]byte, error) { return f.secret, nil }
 
 func mustHex(t *testing.T, s string) []byte {
 	t.Helper()

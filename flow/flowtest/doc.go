@@ -16,6 +16,15 @@
 // ModelOptions.Hooks, with what they decide in ModelOptions.Decide, so
 // the invariants hold with them (see the example).
 //
+// The machine itself, flow.Step, has invariants of its own, named by the
+// InvStep constants (pure, deterministic, table edges only, a request
+// decides nothing, replays stable, random bytes used exactly). CheckStep
+// checks one step; Drive runs one call as a driver does, answering the
+// machine's requests through a function of the caller's, and checks the
+// whole call. This package's TestMachine generates sign-ins and drives
+// flow.Step alone with them, and flow's own tests run every step their
+// Servers take through CheckStep.
+//
 // flowtest registers no command-line flag: golden transcripts are
 // rewritten with the environment variable AUTHFLOW_UPDATE_GOLDEN=1
 // (UpdateEnv).
