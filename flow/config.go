@@ -83,6 +83,10 @@ type Pool struct {
 	WebAuthnUserVerification string
 	// Groups are the pool's groups (CreateGroup), in name order.
 	Groups []Group `json:",omitempty"`
+	// LambdaConfig names the pool's Lambda triggers (nil: none). The engine
+	// never reads it: package lambdatrigger turns it into Hooks. Treat it
+	// as read-only (pool copies share it).
+	LambdaConfig *challenge.LambdaConfigType `json:",omitempty"`
 
 	Created      time.Time
 	LastModified time.Time

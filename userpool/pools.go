@@ -161,6 +161,10 @@ func (s *Service) CreateUserPool(ctx context.Context, in *challenge.CreateUserPo
 		in.UserPoolTier, in.AdminCreateUserConfig, in.DeletionProtection, in.UserPoolAddOns); err != nil {
 		return nil, err
 	}
+	if err := in.LambdaConfig.Check(); err != nil {
+		return nil, err
+	}
+	p.LambdaConfig = in.LambdaConfig.Clone()
 	if p.MFA != flow.MFAOff {
 		// Cognito asks for a factor with MFA on; SMS is the one configured
 		// at creation.
@@ -198,6 +202,7 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 			UnusedAccountValidityDays: p.UnusedAccountValidityDays},
 		DeletionProtection: p.DeletionProtection, UserPoolAddOns: &challenge.UserPoolAddOnsType{AdvancedSecurityMode: p.AdvancedSecurityMode},
 		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified),
+		LambdaConfig: p.LambdaConfig.Clone(),
 	}
 	if p.Devices != nil {
 		t.DeviceConfiguration = &challenge.DeviceConfigurationType{ChallengeRequiredOnNewDevice: p.Devices.ChallengeRequiredOnNewDevice,
@@ -240,6 +245,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPo
 		in.UserPoolTier, in.AdminCreateUserConfig, in.DeletionProtection, in.UserPoolAddOns); err != nil {
 		return nil, err
 	}
+	if err := in.LambdaConfig.Check(); err != nil {
+		return nil, err
+	}
+	p.LambdaConfig = in.LambdaConfig.Clone() // omitted: no triggers, as Cognito resets it
 	p.LastModified = s.now()
 	if err := s.cat.PutPool(ctx, p); err != nil {
 		return nil, errInternal(err)
