@@ -161,6 +161,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		Attributes: attrs, Salt: salt, Verifier: verifier,
 		TemporaryPasswordExpires: now.Add(temporaryValidity(p)), Created: now, LastModified: now,
 	}
+	ctx = withTriggerCall(ctx, adminClientID, in.ClientMetadata, "")
+	if _, err := s.preSignUp(ctx, p, adminClientID, "PreSignUp_AdminCreateUser", u, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	if err := s.applyWithMoves(ctx, flow.ChangeCreate, u, 0, moves); err != nil {
 		if errors.Is(err, flow.ErrConflict) {
 			return nil, challenge.New(challenge.ErrUsernameExists, "User account already exists")
@@ -228,7 +232,7 @@ func (s *Service) deliverInvitation(ctx context.Context, u *flow.User, temp stri
 	if dest == "" {
 		return
 	}
-	_ = s.sender.Send(ctx, flow.Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
+	_ = s.send(ctx, u, flow.Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
 		Purpose: "INVITATION", Code: temp})
 }
 
