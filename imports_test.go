@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn", "lambdatrigger"},
 	"cognitohttp":         {"challenge"},
 	"lambdatrigger":       {"challenge", "flow", "userpool"},
+	"lambdatrigger":       {"challenge", "flow", "userpool"},
 	"internal/gendiagram": {"flow", "internal/diagram"},
 	"internal/diagram":    {},
 
@@ -50,6 +51,7 @@ var allowed = map[string][]string{
 	"session/redisstore":          {"session", "session/internal/handles"},
 	"session/sessiontest":         {"session"},
 	"session/internal/handles":    {},
+	"lambdatrigger/lambdatest":    {},
 }
 
 // importAllowed reports whether package rel may import the module package
