@@ -91,11 +91,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		name, _, _ = strings.Cut(name[i+len(":function:"):], ":")
 	}
 	body, _ := io.ReadAll(r.Body)
-	var ev map[string]any
-	_ = json.Unmarshal(body, &ev)
+	var recorded, ev map[string]any
+	_ = json.Unmarshal(body, &recorded)
+	_ = json.Unmarshal(body, &ev) // the function's own copy
 	s.mu.Lock()
 	f := s.funcs[name]
-	s.calls = append(s.calls, Call{Function: name, Event: ev, Body: body})
+	s.calls = append(s.calls, Call{Function: name, Event: recorded, Body: body})
 	s.mu.Unlock()
 	if f == nil {
 		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
