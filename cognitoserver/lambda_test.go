@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -168,4 +170,27 @@ func TestLambdaEndpointMustBeAURL(t *testing.T) {
 	err := runUntilReady(t, "-dev", "-addr", "127.0.0.1:0", "-lambda-endpoint", "localhost:3001")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "-lambda-endpoint")
+}
+
+// TestLambdaFromConfigFile: the config file names the endpoint and a
+// pool's LambdaConfig, which a restart (the pool then updated) keeps.
+func TestLambdaFromConfigFile(t *testing.T) {
+	fns := lambdatest.NewServer()
+	defer fns.Close()
+	fns.Handle("PreAuth", func(map[string]any) (any, error) { return nil, errors.New("closed for maintenance") })
+	cfg := filepath.Join(t.TempDir(), "pools.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"LambdaEndpoint": "`+fns.URL+`", "Pools": [{
+	  "Id": "us-east-1_Lambda1", "PoolName": "lambda",
+	  "LambdaConfig": {"PreAuthentication": "`+lambdatest.ARN("PreAuth")+`"},
+	  "Clients": [{"ClientId": "lambdaclient00000000000001", "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}],
+	  "Users": [{"Username": "alice", "Password": "Passw0rd!"}]}]}`), 0o600))
+	data := t.TempDir()
+	for range 2 {
+		endpoint, _, stop := startInProcess(t, "-addr", "127.0.0.1:0", "-data", data, "-config", cfg)
+		_, err := sdkFor(endpoint).InitiateAuth(context.Background(), &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			ClientId: aws.String("lambdaclient00000000000001"), AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Passw0rd!"}})
+		requireAPIError(t, err, "UserLambdaValidationException", "PreAuthentication failed with error closed for maintenance.")
+		require.NoError(t, stop())
+	}
+	assert.Len(t, fns.Calls("PreAuth"), 2)
 }

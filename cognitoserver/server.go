@@ -462,6 +462,9 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 	}
 
 	var userHooks userpool.Hooks
+	if o.lambdaEndpoint == "" && cfg != nil {
+		o.lambdaEndpoint = cfg.LambdaEndpoint
+	}
 	if o.lambdaEndpoint != "" {
 		if hooks, userHooks, err = lambdaHooks(o, db, hooks); err != nil {
 			return err
