@@ -9,6 +9,15 @@ import (
 	"github.com/authflow/authflow/userpool"
 )
 
+// redactedURL is s without the password of its user information, for logs.
+func redactedURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
+}
+
 // lambdaHooks builds the hooks that run the pools' Lambda triggers at
 // -lambda-endpoint; goHooks (the demo custom auth) stay for pools without
 // custom-auth functions.

@@ -469,7 +469,7 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		if hooks, userHooks, err = lambdaHooks(o, db, hooks); err != nil {
 			return err
 		}
-		log.Info("Lambda triggers on: the pools' LambdaConfig functions run at the endpoint", "lambda_endpoint", o.lambdaEndpoint)
+		log.Info("Lambda triggers on: the pools' LambdaConfig functions run at the endpoint", "lambda_endpoint", redactedURL(o.lambdaEndpoint))
 	}
 
 	outbox := NewOutbox(log, publicURL, serveOutbox)

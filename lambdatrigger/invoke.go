@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -21,6 +22,11 @@ import (
 // DefaultTimeout is how long a trigger may run: Cognito waits 5 seconds
 // for a function before it gives up.
 const DefaultTimeout = 5 * time.Second
+
+// MaxResponseBytes bounds what the Client reads of a function's answer:
+// the 6 MB limit of a synchronous Lambda response. A longer answer is an
+// InvalidLambdaResponseException.
+const MaxResponseBytes = 6 << 20
 
 // maxMessage bounds the part of a function's error message that goes into
 // an exception message.
@@ -81,11 +87,54 @@ func NewClient(endpoint string, o ClientOptions) *Client {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{}
 	}
+	hc := *o.HTTPClient
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = limitTransport{base}
 	api := lambda.New(lambda.Options{
 		BaseEndpoint: aws.String(strings.TrimRight(endpoint, "/")), Region: o.Region, Credentials: o.Credentials,
-		HTTPClient: o.HTTPClient, Retryer: aws.NopRetryer{},
+		HTTPClient: &hc, Retryer: aws.NopRetryer{},
 	})
 	return &Client{api: api, ByName: o.ByName}
+}
+
+// limitTransport cuts answers at MaxResponseBytes.
+type limitTransport struct{ base http.RoundTripper }
+
+func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		resp.Body = &limitedBody{ReadCloser: resp.Body, left: MaxResponseBytes}
+	}
+	return resp, err
+}
+
+// errTooLarge is the error of an answer beyond MaxResponseBytes.
+var errTooLarge = errors.New("lambdatrigger: function output too large")
+
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// At the limit: an answer that ends here is whole.
+		var one [1]byte
+		n, err := b.ReadCloser.Read(one[:])
+		if n == 0 {
+			return 0, err
+		}
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // Invoke implements Invoker.
@@ -106,6 +155,9 @@ func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (*
 // invocationFailure is the UnexpectedLambdaException of a function that
 // could not be run: "<Trigger> invocation failed due to error <reason>.".
 func invocationFailure(trigger string, err error) error {
+	if errors.Is(err, errTooLarge) {
+		return challenge.Wrap(challenge.ErrInvalidLambdaResponse, msgInvalidJSON, err)
+	}
 	reason := "Unknown"
 	var api smithy.APIError
 	var ne net.Error

@@ -108,6 +108,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		return nil, err
 	}
 	now := s.now()
+	ctx = withTriggerCall(ctx, adminClientID, in.ClientMetadata, "")
 	if in.MessageAction == "RESEND" {
 		return s.resendInvitation(ctx, p, in, now)
 	}
@@ -161,7 +162,6 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		Attributes: attrs, Salt: salt, Verifier: verifier,
 		TemporaryPasswordExpires: now.Add(temporaryValidity(p)), Created: now, LastModified: now,
 	}
-	ctx = withTriggerCall(ctx, adminClientID, in.ClientMetadata, "")
 	if _, err := s.preSignUp(ctx, p, adminClientID, "PreSignUp_AdminCreateUser", u, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
