@@ -32,7 +32,6 @@ var allowed = map[string][]string{
 	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn", "lambdatrigger"},
 	"cognitohttp":         {"challenge"},
 	"lambdatrigger":       {"challenge", "flow", "userpool"},
-	"lambdatrigger":       {"challenge", "flow", "userpool"},
 	"internal/gendiagram": {"flow", "internal/diagram"},
 	"internal/diagram":    {},
 
