@@ -84,8 +84,7 @@ type Pool struct {
 	// Groups are the pool's groups (CreateGroup), in name order.
 	Groups []Group `json:",omitempty"`
 	// LambdaConfig names the pool's Lambda triggers (nil: none). The engine
-	// never reads it: package lambdatrigger turns it into Hooks. Treat it
-	// as read-only (pool copies share it).
+	// never reads it: package lambdatrigger turns it into Hooks.
 	LambdaConfig *challenge.LambdaConfigType `json:",omitempty"`
 
 	Created      time.Time
