@@ -14,7 +14,6 @@ import (
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/lambdatrigger"
 	"github.com/authflow/authflow/lambdatrigger/lambdatest"
-	"github.com/authflow/authflow/userpool"
 )
 
 var arn = lambdatest.ARN
@@ -502,9 +501,6 @@ func TestLambdaConfigIsKeptAndChecked(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, d.UserPool.LambdaConfig, "UpdateUserPool without LambdaConfig removes the triggers, as Cognito does")
 }
-
-// Keep userpool imported for the hooks' types in this file's tests.
-var _ userpool.Hooks
 
 func TestAttackOversizedFunctionOutput(t *testing.T) {
 	e := newEnv(t, envOptions{lambda: &challenge.LambdaConfigType{PreAuthentication: arn("pre-auth")}})
