@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -116,17 +117,24 @@ var errTooLarge = errors.New("lambdatrigger: function output too large")
 
 type limitedBody struct {
 	io.ReadCloser
-	left int64
+	left     int64
+	tooLarge bool
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.tooLarge {
+		return 0, errTooLarge
+	}
 	if b.left <= 0 {
-		// At the limit: an answer that ends here is whole.
+		// At the limit: an answer that ends here is whole; one that goes
+		// on is cut and its connection closed.
 		var one [1]byte
 		n, err := b.ReadCloser.Read(one[:])
 		if n == 0 {
 			return 0, err
 		}
+		b.tooLarge = true
+		_ = b.ReadCloser.Close()
 		return 0, errTooLarge
 	}
 	if int64(len(p)) > b.left {
@@ -168,11 +176,8 @@ func invocationFailure(trigger string, err error) error {
 		reason = api.ErrorCode()
 	case errors.Is(err, context.Canceled):
 		reason = "Canceled"
-	default:
-		var oe *net.OpError
-		if errors.As(err, &oe) {
-			reason = "Connection refused while invoking Lambda function"
-		}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		reason = "Connection refused while invoking Lambda function"
 	}
 	return challenge.Wrap(challenge.ErrUnexpectedLambda, trigger+" invocation failed due to error "+reason+".", err)
 }
