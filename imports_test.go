@@ -29,8 +29,9 @@ var allowed = map[string][]string{
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
 	"cmd/authflow":        {"challenge", "client", "cognitoclient", "cognitoserver"},
-	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn"},
+	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn", "lambdatrigger"},
 	"cognitohttp":         {"challenge"},
+	"lambdatrigger":       {"challenge", "flow", "userpool"},
 	"internal/gendiagram": {"flow", "internal/diagram"},
 	"internal/diagram":    {},
 	"conformance/awscli":  {},
@@ -50,6 +51,7 @@ var allowed = map[string][]string{
 	"session/redisstore":          {"session", "session/internal/handles"},
 	"session/sessiontest":         {"session"},
 	"session/internal/handles":    {},
+	"lambdatrigger/lambdatest":    {},
 }
 
 // importAllowed reports whether package rel may import the module package

@@ -1,5 +1,10 @@
 package challenge
 
+import (
+	"regexp"
+	"strings"
+)
+
 // PasswordPolicyType is Policies.PasswordPolicy.
 type PasswordPolicyType struct {
 	MinimumLength                 int  `json:"MinimumLength,omitempty"`
@@ -69,6 +74,7 @@ type CreateUserPoolInput struct {
 	Schema                 []SchemaAttributeType      `json:"Schema,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
 	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
+	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
 }
 
 // UpdateUserPoolInput is the request of UpdateUserPool. Omitted members are
@@ -83,6 +89,7 @@ type UpdateUserPoolInput struct {
 	AdminCreateUserConfig  *AdminCreateUserConfigType `json:"AdminCreateUserConfig,omitempty"`
 	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
+	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
 }
 
 // UserPoolType describes a pool.
@@ -103,6 +110,7 @@ type UserPoolType struct {
 	SchemaAttributes       []SchemaAttributeType      `json:"SchemaAttributes,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
 	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
+	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
 	EstimatedNumberOfUsers int                        `json:"EstimatedNumberOfUsers"`
 	CreationDate           Time                       `json:"CreationDate"`
 	LastModifiedDate       Time                       `json:"LastModifiedDate"`
@@ -266,4 +274,116 @@ type UserPoolMfaConfig struct {
 	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfigType `json:"SoftwareTokenMfaConfiguration,omitempty"`
 	EmailMfaConfiguration         *EmailMfaConfigType         `json:"EmailMfaConfiguration,omitempty"`
 	WebAuthnConfiguration         *WebAuthnConfigurationType  `json:"WebAuthnConfiguration,omitempty"`
+}
+
+// LambdaConfigType is a pool's LambdaConfig: the ARN of the Lambda
+// function of each trigger (empty: none). PreTokenGenerationConfig, when
+// set, wins over PreTokenGeneration and chooses the event version
+// (V1_0, V2_0 or V3_0).
+type LambdaConfigType struct {
+	PreSignUp                   string                    `json:"PreSignUp,omitempty"`
+	CustomMessage               string                    `json:"CustomMessage,omitempty"`
+	PostConfirmation            string                    `json:"PostConfirmation,omitempty"`
+	PreAuthentication           string                    `json:"PreAuthentication,omitempty"`
+	PostAuthentication          string                    `json:"PostAuthentication,omitempty"`
+	DefineAuthChallenge         string                    `json:"DefineAuthChallenge,omitempty"`
+	CreateAuthChallenge         string                    `json:"CreateAuthChallenge,omitempty"`
+	VerifyAuthChallengeResponse string                    `json:"VerifyAuthChallengeResponse,omitempty"`
+	PreTokenGeneration          string                    `json:"PreTokenGeneration,omitempty"`
+	UserMigration               string                    `json:"UserMigration,omitempty"`
+	PreTokenGenerationConfig    *PreTokenGenerationConfig `json:"PreTokenGenerationConfig,omitempty"`
+	CustomSMSSender             *CustomSenderConfig       `json:"CustomSMSSender,omitempty"`
+	CustomEmailSender           *CustomSenderConfig       `json:"CustomEmailSender,omitempty"`
+	KMSKeyID                    string                    `json:"KMSKeyID,omitempty"`
+}
+
+// PreTokenGenerationConfig is LambdaConfig.PreTokenGenerationConfig.
+type PreTokenGenerationConfig struct {
+	LambdaArn     string `json:"LambdaArn"`
+	LambdaVersion string `json:"LambdaVersion"` // V1_0, V2_0 or V3_0
+}
+
+// CustomSenderConfig is LambdaConfig.CustomSMSSender / CustomEmailSender.
+type CustomSenderConfig struct {
+	LambdaArn     string `json:"LambdaArn"`
+	LambdaVersion string `json:"LambdaVersion"` // V1_0
+}
+
+// lambdaArnPattern is the pattern Cognito checks every trigger ARN against.
+var lambdaArnPattern = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$`)
+
+// Check validates a LambdaConfig as CreateUserPool and UpdateUserPool do:
+// every ARN has the Lambda ARN form (at most 2048 characters), a
+// PreTokenGenerationConfig names V1_0, V2_0 or V3_0 and agrees with
+// PreTokenGeneration when both are set. It returns an
+// InvalidParameterException.
+func (c *LambdaConfigType) Check() error {
+	if c == nil {
+		return nil
+	}
+	arns := []struct{ field, v string }{
+		{"preSignUp", c.PreSignUp}, {"customMessage", c.CustomMessage}, {"postConfirmation", c.PostConfirmation},
+		{"preAuthentication", c.PreAuthentication}, {"postAuthentication", c.PostAuthentication},
+		{"defineAuthChallenge", c.DefineAuthChallenge}, {"createAuthChallenge", c.CreateAuthChallenge},
+		{"verifyAuthChallengeResponse", c.VerifyAuthChallengeResponse}, {"preTokenGeneration", c.PreTokenGeneration},
+		{"userMigration", c.UserMigration},
+	}
+	if p := c.PreTokenGenerationConfig; p != nil {
+		arns = append(arns, struct{ field, v string }{"preTokenGenerationConfig.lambdaArn", p.LambdaArn})
+	}
+	if p := c.CustomSMSSender; p != nil {
+		arns = append(arns, struct{ field, v string }{"customSMSSender.lambdaArn", p.LambdaArn})
+	}
+	if p := c.CustomEmailSender; p != nil {
+		arns = append(arns, struct{ field, v string }{"customEmailSender.lambdaArn", p.LambdaArn})
+	}
+	for _, a := range arns {
+		if a.v == "" && !strings.Contains(a.field, ".") {
+			continue
+		}
+		if len(a.v) > 2048 || !lambdaArnPattern.MatchString(a.v) {
+			return New(ErrInvalidParameter, "1 validation error detected: Value at 'lambdaConfig."+a.field+
+				"' failed to satisfy constraint: Member must satisfy regular expression pattern: "+lambdaArnPattern.String()[1:len(lambdaArnPattern.String())-1])
+		}
+	}
+	if p := c.PreTokenGenerationConfig; p != nil {
+		switch p.LambdaVersion {
+		case "V1_0", "V2_0", "V3_0":
+		default:
+			return New(ErrInvalidParameter, "1 validation error detected: Value at 'lambdaConfig.preTokenGenerationConfig.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0, V2_0, V3_0]")
+		}
+		if c.PreTokenGeneration != "" && c.PreTokenGeneration != p.LambdaArn {
+			return New(ErrInvalidParameter, "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same.")
+		}
+	}
+	for _, s := range []*CustomSenderConfig{c.CustomSMSSender, c.CustomEmailSender} {
+		if s != nil && s.LambdaVersion != "V1_0" {
+			return New(ErrInvalidParameter, "1 validation error detected: Value at 'lambdaConfig.customSender.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0]")
+		}
+	}
+	if (c.CustomSMSSender != nil || c.CustomEmailSender != nil) && c.KMSKeyID == "" {
+		return New(ErrInvalidParameter, "KMSKeyID is required with a custom sender.")
+	}
+	return nil
+}
+
+// Clone returns a deep copy (nil for nil).
+func (c *LambdaConfigType) Clone() *LambdaConfigType {
+	if c == nil {
+		return nil
+	}
+	d := *c
+	if c.PreTokenGenerationConfig != nil {
+		p := *c.PreTokenGenerationConfig
+		d.PreTokenGenerationConfig = &p
+	}
+	if c.CustomSMSSender != nil {
+		s := *c.CustomSMSSender
+		d.CustomSMSSender = &s
+	}
+	if c.CustomEmailSender != nil {
+		s := *c.CustomEmailSender
+		d.CustomEmailSender = &s
+	}
+	return &d
 }

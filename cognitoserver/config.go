@@ -63,6 +63,9 @@ type Config struct {
 	// CustomChallengeAnswer turns on the demo CUSTOM_AUTH hooks, as the
 	// flag -custom-challenge-answer does (the flag wins).
 	CustomChallengeAnswer string `json:"CustomChallengeAnswer,omitempty"`
+	// LambdaEndpoint runs the pools' LambdaConfig triggers at this Lambda
+	// Invoke API endpoint, as the flag -lambda-endpoint does (the flag wins).
+	LambdaEndpoint string `json:"LambdaEndpoint,omitempty"`
 
 	fromFile bool             // read by LoadConfig
 	file     string           // its name, for errors
@@ -432,7 +435,7 @@ func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat userp
 			MfaConfiguration: in.MfaConfiguration, DeviceConfiguration: in.DeviceConfiguration,
 			AutoVerifiedAttributes: in.AutoVerifiedAttributes, UserPoolTier: in.UserPoolTier,
 			AdminCreateUserConfig: in.AdminCreateUserConfig, DeletionProtection: in.DeletionProtection,
-			UserPoolAddOns: in.UserPoolAddOns}); err != nil {
+			UserPoolAddOns: in.UserPoolAddOns, LambdaConfig: in.LambdaConfig}); err != nil {
 			return "", err
 		}
 		log.Info("config: pool updated", "pool", id, "name", existing.Name)

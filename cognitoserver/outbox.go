@@ -9,7 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/userpool"
 )
 
 // outboxSize bounds the messages an Outbox keeps; older ones are dropped.
@@ -24,6 +26,10 @@ type OutboxMessage struct {
 	Destination string    `json:"destination"`
 	Code        string    `json:"code"`
 	Time        time.Time `json:"time"`
+	// Message and Subject are the text a CustomMessage trigger composed
+	// (the code in place), when one did.
+	Message string `json:"message,omitempty"`
+	Subject string `json:"subject,omitempty"`
 }
 
 // Outbox is the server's flow.Sender: instead of sending SMS or email it
@@ -49,6 +55,12 @@ func NewOutbox(log *slog.Logger, base string, enabled bool) *Outbox {
 
 // Send implements flow.Sender.
 func (o *Outbox) Send(ctx context.Context, m flow.Message) error {
+	return o.SendText(ctx, m, userpool.MessageText{})
+}
+
+// SendText implements userpool.TextSender: the outbox also keeps the text
+// a CustomMessage trigger composed.
+func (o *Outbox) SendText(ctx context.Context, m flow.Message, text userpool.MessageText) error {
 	attrs := []slog.Attr{slog.String("purpose", m.Purpose), slog.String("pool", m.PoolID),
 		slog.String("username", m.Username), slog.String("medium", m.Medium)}
 	if !o.enabled {
@@ -57,7 +69,10 @@ func (o *Outbox) Send(ctx context.Context, m flow.Message) error {
 	}
 	o.mu.Lock()
 	o.msgs = append(o.msgs, OutboxMessage{Pool: m.PoolID, Username: m.Username, Purpose: m.Purpose, Medium: m.Medium,
-		Destination: m.Destination, Code: m.Code, Time: o.now().UTC()})
+		Destination: m.Destination, Code: m.Code, Time: o.now().UTC(), Message: text.SMSMessage})
+	if m.Medium == challenge.DeliveryMediumEmail {
+		o.msgs[len(o.msgs)-1].Message, o.msgs[len(o.msgs)-1].Subject = text.EmailMessage, text.EmailSubject
+	}
 	if len(o.msgs) > outboxSize {
 		o.msgs = append(o.msgs[:0:0], o.msgs[len(o.msgs)-outboxSize:]...)
 	}

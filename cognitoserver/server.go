@@ -77,6 +77,8 @@ type options struct {
 	credentials                                               map[string]string
 	passkeyOrigins                                            []string
 	customAnswer                                              string
+	lambdaEndpoint                                            string
+	lambdaByName                                              bool
 	corsOrigins                                               []string
 	outbox, localIssuer, insecureNoCredentials                bool
 	shutdownTimeout                                           time.Duration
@@ -106,6 +108,8 @@ var flagEnv = map[string]string{
 	"dev":                     "AUTHFLOW_DEV",
 	"dev-code":                "AUTHFLOW_DEV_CODE",
 	"admin":                   "AUTHFLOW_ADMIN",
+	"lambda-endpoint":         "AUTHFLOW_LAMBDA_ENDPOINT",
+	"lambda-by-name":          "AUTHFLOW_LAMBDA_BY_NAME",
 }
 
 // parseFlags reads args and the AUTHFLOW_* environment (flags win). prog
@@ -130,6 +134,10 @@ func parseFlags(prog string, args []string, stderr io.Writer) (*options, error) 
 	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug (adds the sign-in state transitions), info, warn or error")
 	fs.StringVar(&o.customAnswer, "custom-challenge-answer", "",
 		"turn on the demo CUSTOM_AUTH hooks: one CUSTOM_CHALLENGE whose answer is `VALUE`")
+	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "",
+		"invoke the pools' LambdaConfig triggers through the Lambda Invoke API at `URL` (sam local start-lambda, LocalStack); without it they are stored but never run")
+	fs.BoolVar(&o.lambdaByName, "lambda-by-name", false,
+		"invoke a trigger by the function name of its ARN rather than the ARN (for endpoints such as sam local that know names only)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to wait for requests at shutdown")
 	addCred := func(s string) error {
 		for _, c := range strings.Split(s, ",") {
@@ -453,6 +461,17 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		log.Info("demo custom auth on: one CUSTOM_CHALLENGE for app clients that allow CUSTOM_AUTH")
 	}
 
+	var userHooks userpool.Hooks
+	if o.lambdaEndpoint == "" && cfg != nil {
+		o.lambdaEndpoint = cfg.LambdaEndpoint
+	}
+	if o.lambdaEndpoint != "" {
+		if hooks, userHooks, err = lambdaHooks(o, db, hooks); err != nil {
+			return err
+		}
+		log.Info("Lambda triggers on: the pools' LambdaConfig functions run at the endpoint", "lambda_endpoint", redactedURL(o.lambdaEndpoint))
+	}
+
 	outbox := NewOutbox(log, publicURL, serveOutbox)
 	signins := newSignInLog(signInLogSize)
 	var limiter flow.Limiter
@@ -460,7 +479,7 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		limiter = l
 	}
 	engine, err := userpool.New(userpool.Config{Directory: db, Catalog: db, Sessions: observeSessions(sessions), Limiter: limiter,
-		Issuer: issuer, Sender: outbox, Region: o.region, DecoyKey: decoy, Hooks: hooks,
+		Issuer: issuer, Sender: outbox, Region: o.region, DecoyKey: decoy, Hooks: hooks, UserHooks: userHooks,
 		Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: o.passkeyOrigins})
 	if err != nil {
 		return err

@@ -88,6 +88,9 @@ type Pool struct {
 	// the engine does not act on risk. Tags are the pool's tags.
 	RiskConfigurations []RiskConfiguration `json:",omitempty"`
 	Tags               map[string]string   `json:",omitempty"`
+	// LambdaConfig names the pool's Lambda triggers (nil: none). The engine
+	// never reads it: package lambdatrigger turns it into Hooks.
+	LambdaConfig *challenge.LambdaConfigType `json:",omitempty"`
 
 	Created      time.Time
 	LastModified time.Time

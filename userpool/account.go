@@ -58,7 +58,7 @@ func verifiableMedium(attr string) (string, bool) {
 // Cognito). A user in any other status: NotAuthorizedException "User
 // cannot be confirmed. Current status is <status>". Errors also as
 // AdminGetUser, AliasExistsException never (the aliases are checked as
-// unverified ones). The engine has no PostConfirmation hook, so none runs.
+// unverified ones). UserHooks.PostConfirmation runs once the user is saved.
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *challenge.AdminConfirmSignUpInput) (*challenge.Empty, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -77,6 +77,9 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *challenge.AdminCon
 		return nil, err
 	}
 	if err := s.update(ctx, u, s.now(), moves...); err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, p, adminClientID, "PostConfirmation_ConfirmSignUp", u, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &challenge.Empty{}, nil
@@ -137,7 +140,10 @@ func (s *Service) newAttributeCode(p *flow.Pool, u *flow.User, attr string, now 
 // deliver sends m (if a Sender is configured) and describes where it went.
 func (s *Service) deliver(ctx context.Context, attr string, m flow.Message) (*challenge.CodeDeliveryDetailsType, error) {
 	if s.sender != nil {
-		if err := s.sender.Send(ctx, m); err != nil {
+		if err := s.send(ctx, nil, m); err != nil {
+			if isLambdaError(err) {
+				return nil, err
+			}
 			return nil, challenge.Wrap(challenge.ErrCodeDeliveryFailure, "Unable to deliver the code.", err)
 		}
 	}
@@ -170,6 +176,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.Update
 	if err != nil {
 		return nil, err
 	}
+	ctx = withTriggerCall(ctx, c.ID, in.ClientMetadata, "CustomMessage_UpdateUserAttribute")
 	set := map[string]string{}
 	for _, a := range in.UserAttributes {
 		set[a.Name] = a.Value

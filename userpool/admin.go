@@ -108,6 +108,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		return nil, err
 	}
 	now := s.now()
+	ctx = withTriggerCall(ctx, adminClientID, in.ClientMetadata, "")
 	if in.MessageAction == "RESEND" {
 		return s.resendInvitation(ctx, p, in, now)
 	}
@@ -160,6 +161,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		PoolID: p.ID, Username: username, Sub: sub, Status: flow.StatusForceChangePassword, Enabled: true,
 		Attributes: attrs, Salt: salt, Verifier: verifier,
 		TemporaryPasswordExpires: now.Add(temporaryValidity(p)), Created: now, LastModified: now,
+	}
+	if _, err := s.preSignUp(ctx, p, adminClientID, "PreSignUp_AdminCreateUser", u, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
 	}
 	if err := s.applyWithMoves(ctx, flow.ChangeCreate, u, 0, moves); err != nil {
 		if errors.Is(err, flow.ErrConflict) {
@@ -228,7 +232,7 @@ func (s *Service) deliverInvitation(ctx context.Context, u *flow.User, temp stri
 	if dest == "" {
 		return
 	}
-	_ = s.sender.Send(ctx, flow.Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
+	_ = s.send(ctx, u, flow.Message{PoolID: u.PoolID, Username: u.Username, Medium: medium, Destination: dest,
 		Purpose: "INVITATION", Code: temp})
 }
 

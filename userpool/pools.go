@@ -164,6 +164,10 @@ func (s *Service) CreateUserPool(ctx context.Context, in *challenge.CreateUserPo
 	if err := setPoolTags(p, in.UserPoolTags); err != nil {
 		return nil, err
 	}
+	if err := in.LambdaConfig.Check(); err != nil {
+		return nil, err
+	}
+	p.LambdaConfig = in.LambdaConfig.Clone()
 	if p.MFA != flow.MFAOff {
 		// Cognito asks for a factor with MFA on; SMS is the one configured
 		// at creation.
@@ -201,6 +205,7 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 			UnusedAccountValidityDays: p.UnusedAccountValidityDays},
 		DeletionProtection: p.DeletionProtection, UserPoolAddOns: &challenge.UserPoolAddOnsType{AdvancedSecurityMode: p.AdvancedSecurityMode},
 		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified),
+		LambdaConfig: p.LambdaConfig.Clone(),
 	}
 	t.UserPoolTags = poolTags(p)
 	if p.Devices != nil {
@@ -244,6 +249,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPo
 		in.UserPoolTier, in.AdminCreateUserConfig, in.DeletionProtection, in.UserPoolAddOns); err != nil {
 		return nil, err
 	}
+	if err := in.LambdaConfig.Check(); err != nil {
+		return nil, err
+	}
+	p.LambdaConfig = in.LambdaConfig.Clone() // omitted: no triggers, as Cognito resets it
 	p.LastModified = s.now()
 	if err := s.cat.PutPool(ctx, p); err != nil {
 		return nil, errInternal(err)

@@ -31,6 +31,9 @@ type Config struct {
 	Region string
 	Limits flow.Limits
 	Hooks  flow.Hooks
+	// UserHooks are the triggers of sign-up, confirmation and messages
+	// (PreSignUp, PostConfirmation, CustomMessage); see Hooks.
+	UserHooks Hooks
 	// SRP is the server side of SRP (nil: flow.DefaultSRP).
 	SRP flow.SRP
 	// Passkeys runs WebAuthn ceremonies; nil means passkeys are off.
@@ -60,6 +63,7 @@ type Service struct {
 	region   string
 	limits   flow.Limits
 	hooks    flow.Hooks
+	triggers Hooks
 	passkeys flow.Passkeys
 	origins  []string
 	pads     selfServicePads
@@ -67,9 +71,13 @@ type Service struct {
 
 // New builds the engine from cfg and the service over it.
 func New(cfg Config) (*Service, error) {
+	engineSender, hooked := cfg.Sender, &hookSender{}
+	if cfg.Sender != nil && cfg.UserHooks.CustomMessage != nil {
+		engineSender = hooked
+	}
 	engine, err := flow.New(flow.Config{
 		Directory: cfg.Directory, Catalog: cfg.Catalog, Sessions: cfg.Sessions, Issuer: cfg.Issuer,
-		Limiter: cfg.Limiter, Sender: cfg.Sender, Now: cfg.Now, Rand: cfg.Rand, DecoyKey: cfg.DecoyKey,
+		Limiter: cfg.Limiter, Sender: engineSender, Now: cfg.Now, Rand: cfg.Rand, DecoyKey: cfg.DecoyKey,
 		Region: cfg.Region, Limits: cfg.Limits, Hooks: cfg.Hooks, SRP: cfg.SRP,
 		Passkeys: cfg.Passkeys, PasskeyOrigins: cfg.PasskeyOrigins, Trace: cfg.Trace,
 		Events: flow.DirectoryEvents{Directory: cfg.Directory},
@@ -78,12 +86,14 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	kit := engine.Kit()
-	return &Service{
+	hooked.s = &Service{
 		engine: engine, kit: kit,
 		dir: cfg.Directory, cat: cfg.Catalog, sessions: cfg.Sessions, issuer: cfg.Issuer,
 		limiter: kit.Limiter(), sender: cfg.Sender, now: kit.Now, rand: kit.Rand(), decoyKey: kit.Key(),
 		region: kit.Region(), limits: kit.Limits(), hooks: cfg.Hooks, passkeys: cfg.Passkeys, origins: cfg.PasskeyOrigins,
-	}, nil
+		triggers: cfg.UserHooks,
+	}
+	return hooked.s, nil
 }
 
 // Engine returns the sign-in engine the service drives.

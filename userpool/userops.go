@@ -228,8 +228,11 @@ func (s *Service) sendCode(ctx context.Context, p *flow.Pool, u *flow.User, purp
 	dest := u.Attributes[attr]
 	if s.sender != nil {
 		msgPurpose := map[string]string{"signup": "SIGN_UP", "reset": "FORGOT_PASSWORD"}[purpose]
-		if err := s.sender.Send(ctx, flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
+		if err := s.send(ctx, u, flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
 			Purpose: msgPurpose, Code: code}); err != nil {
+			if isLambdaError(err) {
+				return nil, err
+			}
 			return nil, challenge.Wrap(challenge.ErrCodeDeliveryFailure, "Unable to deliver the code.", err)
 		}
 	}
@@ -317,8 +320,15 @@ func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*chall
 			return nil, errInternal(err)
 		}
 	}
+	ctx = withTriggerCall(ctx, c.ID, in.ClientMetadata, "")
+	confirmed, err := s.preSignUp(ctx, p, c.ID, "PreSignUp_SignUp", u, in.ValidationData, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
 	var details *challenge.CodeDeliveryDetailsType
-	if len(p.AutoVerifiedAttributes) > 0 {
+	if confirmed {
+		u.Status = flow.StatusConfirmed
+	} else if len(p.AutoVerifiedAttributes) > 0 {
 		if details, err = s.sendCode(ctx, p, u, "signup", false, now); err != nil {
 			return nil, err
 		}
@@ -327,11 +337,11 @@ func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*chall
 	if err := s.dir.Apply(ctx, flow.Change{Kind: flow.ChangeCreate, User: u}); err != nil {
 		return nil, challenge.Wrap(challenge.ErrUsernameExists, "User already exists", err)
 	}
-	session, err := s.kit.SignUpSession(ctx, c, u, false)
+	session, err := s.kit.SignUpSession(ctx, c, u, confirmed)
 	if err != nil {
 		return nil, err
 	}
-	return &challenge.SignUpOutput{UserConfirmed: false, UserSub: sub, CodeDeliveryDetails: details, Session: session}, nil
+	return &challenge.SignUpOutput{UserConfirmed: confirmed, UserSub: sub, CodeDeliveryDetails: details, Session: session}, nil
 }
 
 // ConfirmSignUp confirms a user with the code SignUp sent. Every code
@@ -416,6 +426,9 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUp
 	if err := settle(true); err != nil {
 		return nil, err
 	}
+	if err := s.postConfirmation(ctx, p, c.ID, "PostConfirmation_ConfirmSignUp", u, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	session, err := s.kit.SignUpSession(ctx, c, u, true)
 	if err != nil {
 		return nil, err
@@ -450,6 +463,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *challenge.User
 	if u.Status != flow.StatusUnconfirmed {
 		return nil, errParam("User is already confirmed.")
 	}
+	ctx = withTriggerCall(ctx, c.ID, in.ClientMetadata, "CustomMessage_ResendCode")
 	out, err := s.deliverCode(ctx, c, p, u, in.Username, purposeSignUp, false,
 		"Cannot send a confirmation code: the user has no email or phone_number the pool verifies.")
 	s.recordEvent(ctx, p, u.Username, challenge.EventTypeResendCode, err)
@@ -513,6 +527,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *challenge.UsernameInpu
 	if !u.Enabled {
 		return nil, errNotAuthorized(challenge.MsgUserDisabled)
 	}
+	ctx = withTriggerCall(ctx, c.ID, in.ClientMetadata, "")
 	out, err := s.deliverCode(ctx, c, p, u, in.Username, purposeReset, true,
 		"Cannot reset password for the user as there is no registered/verified email or phone_number")
 	s.recordEvent(ctx, p, u.Username, challenge.EventTypeForgotPassword, err)
@@ -585,6 +600,9 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *challenge.Confi
 		return nil, err
 	}
 	if err := settle(true); err != nil {
+		return nil, err
+	}
+	if err := s.postConfirmation(ctx, p, c.ID, "PostConfirmation_ConfirmForgotPassword", u, in.ClientMetadata); err != nil {
 		return nil, err
 	}
 	return &challenge.Empty{}, nil

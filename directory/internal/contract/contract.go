@@ -91,6 +91,7 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 	c.AliasAttributes = cloneStrings(p.AliasAttributes)
 	c.AutoVerifiedAttributes = cloneStrings(p.AutoVerifiedAttributes)
 	c.SchemaRequired = cloneStrings(p.SchemaRequired)
+	c.LambdaConfig = p.LambdaConfig.Clone()
 	c.Groups = nil
 	for _, g := range p.Groups {
 		if g.Precedence != nil {
