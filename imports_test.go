@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"lambdatrigger":       {"challenge", "flow", "userpool"},
 	"internal/gendiagram": {"flow", "internal/diagram"},
 	"internal/diagram":    {},
-	"conformance/awscli":  {},
+	"conformance/awscli":  {"cognitoserver", "lambdatrigger/lambdatest"},
 
 	// Backends that link a driver, and the conformance suites every
 	// backend runs (issue 14). A package may also import the internal

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authflow/authflow/cognitoserver"
+	"github.com/authflow/authflow/lambdatrigger/lambdatest"
 )
 
 // The server verifies SigV4 signatures with these credentials, so every
@@ -249,4 +251,41 @@ func TestWalkthrough(t *testing.T) {
 	// delete-user removes the account.
 	aws.run("delete-user", "--access-token", access)
 	assert.Contains(t, aws.fail("admin-get-user", "--user-pool-id", pool, "--username", "alice"), "UserNotFoundException")
+}
+
+// TestPreAuthenticationTrigger: a PreAuthentication trigger configured
+// through LambdaConfig refuses a user through a Lambda-compatible endpoint
+// and lets another in.
+func TestPreAuthenticationTrigger(t *testing.T) {
+	lambda := lambdatest.NewServer()
+	t.Cleanup(lambda.Close)
+	lambda.Handle("PreAuth", func(ev map[string]any) (any, error) {
+		if ev["userName"] == "mallory" {
+			return nil, errors.New("mallory is not welcome")
+		}
+		return ev, nil
+	})
+	endpoint := startServer(t, "-lambda-endpoint", lambda.URL)
+	aws := newCLI(t, endpoint)
+
+	pool := str(aws.run("create-user-pool", "--pool-name", "cli-trigger",
+		"--lambda-config", "PreAuthentication="+lambdatest.ARN("PreAuth")), "UserPool", "Id")
+	client := str(aws.run("create-user-pool-client", "--user-pool-id", pool, "--client-name", "app",
+		"--explicit-auth-flows", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), "UserPoolClient", "ClientId")
+	for _, name := range []string{"mallory", "bob"} {
+		aws.run("admin-create-user", "--user-pool-id", pool, "--username", name, "--message-action", "SUPPRESS")
+		aws.run("admin-set-user-password", "--user-pool-id", pool, "--username", name,
+			"--password", "Correct-horse1", "--permanent")
+	}
+
+	refused := aws.fail("initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH", "--client-id", client,
+		"--auth-parameters", "USERNAME=mallory,PASSWORD=Correct-horse1")
+	assert.Contains(t, refused, "UserLambdaValidationException")
+	assert.Contains(t, refused, "PreAuthentication failed with error mallory is not welcome.")
+	assert.NotEmpty(t, str(aws.signIn(client, "bob", "Correct-horse1"), "IdToken"))
+
+	calls := lambda.Calls("PreAuth")
+	require.Len(t, calls, 2)
+	assert.Equal(t, "PreAuthentication_Authentication", calls[0].Event["triggerSource"])
+	assert.Equal(t, pool, calls[0].Event["userPoolId"])
 }
