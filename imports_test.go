@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	// Backends that link a driver, and the conformance suites every
 	// backend runs (issue 14). A package may also import the internal
 	// packages under it (see importAllowed).
-	"directory/internal/contract": {"flow"},
+	"directory/internal/contract": {"flow", "schema"},
 	"directory/sqldir":            {"flow", "directory/internal/contract"},
 	"directory/sqlitedir":         {"directory/sqldir", "directory/internal/contract"},
 	"directory/postgresdir":       {"directory/sqldir"},

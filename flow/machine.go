@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/schema"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -828,6 +829,9 @@ func (m *machine) newPassword() Outcome {
 		set[name] = v
 	}
 	if err := checkClientAttributeWrite(m.ev.Client, u, set); err != nil {
+		return m.retry(evNewPasswordRejected, err)
+	}
+	if err := schema.Check(m.ev.Pool.Schema, schema.Complete, u.Attributes, set); err != nil {
 		return m.retry(evNewPasswordRejected, err)
 	}
 	for _, name := range m.ev.Pool.SchemaRequired {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -128,6 +129,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		}
 	}
 	flow.NormalizeAliases(p, attrs)
+	if err := checkSchema(p, schema.AdminCreate, nil, attrs); err != nil {
+		return nil, err
+	}
 	moves, err := s.kit.AliasMoves(ctx, p, "", attrs, in.ForceAliasCreation)
 	if err != nil {
 		return nil, err
@@ -435,6 +439,10 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *challenge.A
 		set[a.Name] = a.Value
 	}
 	flow.NormalizeAliases(p, set)
+	if err := checkSchema(p, schema.Update, u, set); err != nil {
+		return nil, err
+	}
+	dropPendingUpdates(u, set)
 	flow.UnverifyChanged(u, set)
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}

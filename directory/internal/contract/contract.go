@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 )
 
 // ErrInvalid is re-exported as directory.ErrInvalid.
@@ -90,6 +91,8 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 	c.AliasAttributes = cloneStrings(p.AliasAttributes)
 	c.AutoVerifiedAttributes = cloneStrings(p.AutoVerifiedAttributes)
 	c.SchemaRequired = cloneStrings(p.SchemaRequired)
+	c.Schema = schema.Clone(p.Schema)
+	c.AttributesRequireVerificationBeforeUpdate = cloneStrings(p.AttributesRequireVerificationBeforeUpdate)
 	c.Groups = nil
 	for _, g := range p.Groups {
 		if g.Precedence != nil {
