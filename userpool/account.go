@@ -298,10 +298,12 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *chal
 		return nil, err
 	}
 	now := s.now()
-	m, err := s.newAttributeCode(p, u, in.AttributeName, now)
+	var m flow.Message
 	if v, ok := pendingValue(u, in.AttributeName); ok {
 		// A change waiting for verification: the code goes to the new value.
 		m, err = s.newCodeFor(p, u, in.AttributeName, pendingCodeKey(in.AttributeName, v), v, now)
+	} else {
+		m, err = s.newAttributeCode(p, u, in.AttributeName, now)
 	}
 	if err != nil {
 		return nil, err
