@@ -58,7 +58,9 @@ func schemaUser(t *testing.T, e *flowtest.Env, poolID, clientID, name string, at
 	return out.AuthenticationResult.AccessToken
 }
 
-func attr(name, value string) challenge.AttributeType { return challenge.AttributeType{Name: name, Value: value} }
+func attr(name, value string) challenge.AttributeType {
+	return challenge.AttributeType{Name: name, Value: value}
+}
 
 func attrMap(as []challenge.AttributeType) map[string]string {
 	m := map[string]string{}
