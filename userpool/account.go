@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -237,12 +236,12 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.Update
 		}
 		msgs, attrs = append(msgs, m), append(attrs, attr)
 	}
-	for _, attr := range slices.Sorted(maps.Keys(pending)) {
-		m, err := s.newCodeFor(p, u, attr, pendingCodeKey(attr, pending[attr]), pending[attr], now)
-		if err != nil {
-			return nil, err
-		}
-		msgs, attrs = append(msgs, m), append(attrs, attr)
+	waiting, err := s.pendingCodes(p, u, pending, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range waiting {
+		msgs, attrs = append(msgs, w.Message), append(attrs, w.Attribute)
 	}
 	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, false)
 	if err != nil {

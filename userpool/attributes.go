@@ -2,8 +2,10 @@ package userpool
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
@@ -150,6 +152,28 @@ func pendingUpdates(p *flow.Pool, u *flow.User, set map[string]string) map[strin
 		delete(set, flag)
 	}
 	return pending
+}
+
+// attributeMessage is a code for an attribute, to deliver once the user
+// is saved.
+type attributeMessage struct {
+	Attribute string
+	Message   flow.Message
+}
+
+// pendingCodes records a code for each pending new value (see
+// pendingUpdates) in u, in attribute order, and returns the messages that
+// deliver them to the new values.
+func (s *Service) pendingCodes(p *flow.Pool, u *flow.User, pending map[string]string, now time.Time) ([]attributeMessage, error) {
+	var out []attributeMessage
+	for _, attr := range slices.Sorted(maps.Keys(pending)) {
+		m, err := s.newCodeFor(p, u, attr, pendingCodeKey(attr, pending[attr]), pending[attr], now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, attributeMessage{Attribute: attr, Message: m})
+	}
+	return out, nil
 }
 
 // pendingCodeKey is the User.Codes key of a code sent to v, the pending

@@ -349,6 +349,18 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	requireCode(t, err, challenge.ErrCodeMismatch, "")
 	assert.Equal(t, "admin@example.com", userIn(t, e, poolID, "vera").Attributes["email"])
 
+	// An administrator's change waits too, unless it says the new value is verified.
+	_, err = e.Server.AdminUpdateUserAttributes(ctx, &challenge.AdminUpdateUserAttributesInput{UserPoolId: poolID, Username: "vera",
+		UserAttributes: []challenge.AttributeType{attr("email", "fourth@example.com")}})
+	require.NoError(t, err)
+	assert.Equal(t, "admin@example.com", userIn(t, e, poolID, "vera").Attributes["email"])
+	fourth, ok := e.Outbox.Last("vera", "VERIFY_ATTRIBUTE")
+	require.True(t, ok)
+	assert.Equal(t, "fourth@example.com", fourth.Destination)
+	_, err = e.Server.VerifyUserAttribute(ctx, &challenge.VerifyUserAttributeInput{AccessToken: tok, AttributeName: "email", Code: fourth.Code})
+	require.NoError(t, err)
+	assert.Equal(t, "fourth@example.com", userIn(t, e, poolID, "vera").Attributes["email"])
+
 	// Without the setting the value changes at once, unverified.
 	_, err = e.Server.UpdateUserPool(ctx, &challenge.UpdateUserPoolInput{UserPoolId: poolID, AutoVerifiedAttributes: []string{"email"}})
 	require.NoError(t, err)
