@@ -487,7 +487,8 @@ func checkOne(s []challenge.SchemaAttributeType, w Write, name, was, v string) s
 			}
 		}
 	case TypeBoolean:
-		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+		// Lower case only: the engine reads "true" as verified.
+		if v != "true" && v != "false" {
 			return "Boolean must be true or false"
 		}
 	case TypeDateTime:

@@ -181,6 +181,8 @@ func TestCheck(t *testing.T) {
 		{"updated_at negative", schema.AdminCreate, nil, map[string]string{"updated_at": "-1"}, "updated_at: Number must be greater than or equal to 0"},
 		{"boolean", schema.AdminCreate, nil, map[string]string{"custom:vip": "yes"}, "custom:vip: Boolean must be true or false"},
 		{"verified flag boolean", schema.AdminCreate, nil, map[string]string{"email_verified": "1"}, "email_verified: Boolean must be true or false"},
+		{"boolean in lower case", schema.AdminCreate, nil, map[string]string{"email_verified": "True"}, "email_verified: Boolean must be true or false"},
+		{"boolean ok", schema.AdminCreate, nil, map[string]string{"email_verified": "false", "custom:vip": "true"}, ""},
 		{"datetime", schema.AdminCreate, nil, map[string]string{"custom:since": "yesterday"}, "custom:since: DateTime must be"},
 		{"datetime ok", schema.AdminCreate, nil, map[string]string{"custom:since": "2024-05-01T10:00:00Z"}, ""},
 		{"immutable set at creation", schema.AdminCreate, nil, map[string]string{"custom:code": "xyz"}, ""},
