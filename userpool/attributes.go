@@ -141,6 +141,10 @@ func pendingUpdates(p *flow.Pool, u *flow.User, set map[string]string) map[strin
 	for _, attr := range p.AttributesRequireVerificationBeforeUpdate {
 		v, writes := set[attr]
 		flag, _ := flow.VerifiedFlag(attr)
+		if writes && v == u.Attributes[attr] {
+			// Back to the current value: nothing waits any more.
+			dropPendingUpdates(u, map[string]string{attr: v})
+		}
 		if !writes || v == "" || v == u.Attributes[attr] || u.Attributes[flag] != "true" || set[flag] == "true" {
 			continue
 		}

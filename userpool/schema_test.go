@@ -3,6 +3,7 @@ package userpool_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -335,6 +336,25 @@ func TestAttributesRequireVerificationBeforeUpdate(t *testing.T) {
 	assert.Equal(t, "true", u.Attributes["email_verified"])
 	_, err = e.Server.VerifyUserAttribute(ctx, &challenge.VerifyUserAttributeInput{AccessToken: tok, AttributeName: "email", Code: msg2.Code})
 	requireCode(t, err, challenge.ErrCodeMismatch, "")
+
+	// Writing the current value back cancels a pending change (an hour
+	// later: the code guesses so far used the hour's budget).
+	e.Clock.Advance(61 * time.Minute)
+	again, err := e.Server.AdminInitiateAuth(ctx, &challenge.AdminInitiateAuthInput{UserPoolId: poolID, ClientId: clientID,
+		AuthFlow: challenge.FlowAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "vera", "PASSWORD": "Correct-horse1"}})
+	require.NoError(t, err)
+	tok = again.AuthenticationResult.AccessToken
+	_, err = e.Server.UpdateUserAttributes(ctx, &challenge.UpdateUserAttributesInput{AccessToken: tok,
+		UserAttributes: []challenge.AttributeType{attr("email", "cancel@example.com")}})
+	require.NoError(t, err)
+	cancelled, ok := e.Outbox.Last("vera", "VERIFY_ATTRIBUTE")
+	require.True(t, ok)
+	_, err = e.Server.UpdateUserAttributes(ctx, &challenge.UpdateUserAttributesInput{AccessToken: tok,
+		UserAttributes: []challenge.AttributeType{attr("email", "vera.new@example.com")}})
+	require.NoError(t, err)
+	_, err = e.Server.VerifyUserAttribute(ctx, &challenge.VerifyUserAttributeInput{AccessToken: tok, AttributeName: "email", Code: cancelled.Code})
+	requireCode(t, err, challenge.ErrCodeMismatch, "")
+	assert.Equal(t, "vera.new@example.com", userIn(t, e, poolID, "vera").Attributes["email"])
 
 	// An administrator's write replaces a pending change.
 	_, err = e.Server.UpdateUserAttributes(ctx, &challenge.UpdateUserAttributesInput{AccessToken: tok,
