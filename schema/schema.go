@@ -151,7 +151,7 @@ func Required(s []challenge.SchemaAttributeType) []string {
 }
 
 // IsDeveloperOnly reports whether name is a developer-only attribute,
-// which only an administrator may write and no app client reads.
+// which only an administrator may write (app clients only read it).
 func IsDeveloperOnly(name string) bool { return strings.HasPrefix(name, DeveloperPrefix) }
 
 // IsMutable reports whether the attribute of s called name may change

@@ -22,7 +22,7 @@ func (s *Service) applyWithMoves(ctx context.Context, kind flow.ChangeKind, u *f
 // attribute write is checked against it (checkSchema), an app client's
 // ReadAttributes and WriteAttributes name attributes it has
 // (checkClientAttributes), developer-only attributes ("dev:custom:...")
-// are written by administrators only and read by no app client, and
+// are written by administrators only (app clients may read them), and
 // UserAttributeUpdateSettings keeps a changed email or phone_number
 // pending until the new value is verified (pendingUpdates).
 
@@ -68,31 +68,24 @@ func checkClientWrite(set map[string]string) error {
 }
 
 // readableAttributes keeps the attributes an app client may read: those
-// its ReadAttributes name (all when it names none), sub always, and no
-// developer-only attribute.
+// its ReadAttributes name (all when it names none), and sub always.
 func readableAttributes(c *flow.AppClient, attrs []challenge.AttributeType) []challenge.AttributeType {
 	return slices.DeleteFunc(attrs, func(a challenge.AttributeType) bool {
-		if a.Name == "sub" {
-			return false
-		}
-		if schema.IsDeveloperOnly(a.Name) {
-			return true
-		}
-		return c != nil && len(c.ReadAttributes) > 0 && !slices.Contains(c.ReadAttributes, a.Name)
+		return a.Name != "sub" && c != nil && len(c.ReadAttributes) > 0 && !slices.Contains(c.ReadAttributes, a.Name)
 	})
 }
 
 // checkClientAttributes validates an app client's ReadAttributes and
-// WriteAttributes against p's schema: each names an attribute of it, not
-// a developer-only one; a writable one is mutable. verb is "creating" or
-// "updating".
+// WriteAttributes against p's schema: each names an attribute of it; a
+// writable one is mutable and not developer-only (those are read-only to
+// app clients). verb is "creating" or "updating".
 func checkClientAttributes(p *flow.Pool, c *flow.AppClient, verb string) error {
 	s := p.Schema
 	if len(s) == 0 {
 		s = poolSchema(p)
 	}
 	for _, name := range c.ReadAttributes {
-		if schema.Find(s, name) == nil || schema.IsDeveloperOnly(name) {
+		if schema.Find(s, name) == nil {
 			return errParam("Invalid read attributes specified while " + verb + " a client")
 		}
 	}

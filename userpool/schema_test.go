@@ -240,7 +240,7 @@ func TestClientReadWriteAttributes(t *testing.T) {
 		msg         string
 	}{
 		{[]string{"custom:nope"}, nil, "Invalid read attributes specified while creating a client"},
-		{[]string{"dev:custom:note"}, nil, "Invalid read attributes specified while creating a client"},
+		{nil, []string{"dev:custom:note"}, "Invalid write attributes specified while creating a client"},
 		{nil, []string{"custom:code"}, "Invalid write attributes specified while creating a client"},
 		{nil, []string{"sub"}, "Invalid write attributes specified while creating a client"},
 		{nil, []string{"shoe_size"}, "Invalid write attributes specified while creating a client"},
@@ -277,7 +277,7 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "silver", userIn(t, e, poolID, "rita").Attributes["custom:tier"])
 
-	// A client without permissions reads everything but developer-only attributes.
+	// A client without permissions reads everything, developer-only attributes too (read-only to app clients).
 	open, err := e.Server.CreateUserPoolClient(ctx, &challenge.UserPoolClientInput{UserPoolId: poolID, ClientName: "open",
 		ExplicitAuthFlows: []string{challenge.ExplicitAllowAdminUserPassword, challenge.ExplicitAllowRefreshTokenAuth}})
 	require.NoError(t, err)
@@ -288,7 +288,7 @@ func TestClientReadWriteAttributes(t *testing.T) {
 	require.NoError(t, err)
 	m = attrMap(got.UserAttributes)
 	assert.Equal(t, "Rita R.", m["name"])
-	assert.NotContains(t, m, "dev:custom:note")
+	assert.Equal(t, "secret", m["dev:custom:note"])
 	_, err = e.Server.UpdateUserAttributes(ctx, &challenge.UpdateUserAttributesInput{AccessToken: auth.AuthenticationResult.AccessToken,
 		UserAttributes: []challenge.AttributeType{attr("dev:custom:note", "mine")}})
 	requireCode(t, err, challenge.ErrNotAuthorized, "A client attempted to write unauthorized attribute")
