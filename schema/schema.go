@@ -401,12 +401,23 @@ const conformPrefix = "Attributes did not conform to the schema: "
 // Check validates the attributes set writes to a user whose attributes
 // are old (nil for a new user) against the schema s. Every attribute
 // must be in s with a value of its type within its constraints; email
-// and phone_number must be well formed. An empty s checks nothing.
+// and phone_number must be well formed. SignUp and Complete are an app
+// client's writes: a developer-only attribute is refused with
+// NotAuthorizedException, as Cognito refuses any attribute outside a
+// client's write permissions. An empty s checks nothing.
 // Problems of several attributes are reported together, one line per
 // attribute in name order.
 func Check(s []challenge.SchemaAttributeType, w Write, old, set map[string]string) error {
 	if len(s) == 0 {
 		return nil
+	}
+	if w == SignUp || w == Complete {
+		// Written by an app client on the user's behalf.
+		for name := range set {
+			if IsDeveloperOnly(name) {
+				return challenge.New(challenge.ErrNotAuthorized, "A client attempted to write unauthorized attribute")
+			}
+		}
 	}
 	var problems []string
 	for _, name := range slices.Sorted(maps.Keys(set)) {

@@ -216,6 +216,22 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+func TestDeveloperOnlyIsAdministrators(t *testing.T) {
+	s := pool(t)
+	set := map[string]string{"email": "a@example.com", "dev:custom:secret": "x"}
+	for _, w := range []schema.Write{schema.SignUp, schema.Complete} {
+		err := schema.Check(s, w, map[string]string{}, set)
+		if challenge.CodeOf(err) != challenge.ErrNotAuthorized || challenge.MessageOf(err) != "A client attempted to write unauthorized attribute" {
+			t.Errorf("write %d: %v", w, err)
+		}
+	}
+	for _, w := range []schema.Write{schema.AdminCreate, schema.Update} {
+		if err := schema.Check(s, w, map[string]string{}, set); err != nil {
+			t.Errorf("write %d: %v", w, err)
+		}
+	}
+}
+
 func TestEmptySchemaChecksNothing(t *testing.T) {
 	if err := schema.Check(nil, schema.SignUp, nil, map[string]string{"anything": "goes", "email": "x"}); err != nil {
 		t.Fatal(err)

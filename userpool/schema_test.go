@@ -226,6 +226,12 @@ func TestNewPasswordRequiredValidatesAttributes(t *testing.T) {
 	requireCode(t, err, challenge.ErrInvalidParameter, "Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema.")
 	_, err = answer(start.Session, map[string]string{"email": "nina"})
 	requireCode(t, err, challenge.ErrInvalidParameter, "Invalid email address format.")
+	_, err = answer(start.Session, map[string]string{"email": "nina@example.com", "dev:custom:note": "mine"})
+	requireCode(t, err, challenge.ErrNotAuthorized, "A client attempted to write unauthorized attribute")
+	// A wrong answer keeps the session for a limited number of answers: start again.
+	start, err = e.Server.AdminInitiateAuth(ctx, &challenge.AdminInitiateAuthInput{UserPoolId: poolID, ClientId: clientID,
+		AuthFlow: challenge.FlowAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "nina", "PASSWORD": "Temp-horse1"}})
+	require.NoError(t, err)
 	out, err := answer(start.Session, map[string]string{"email": "nina@example.com", "custom:code": "N1"})
 	require.NoError(t, err)
 	require.NotNil(t, out.AuthenticationResult)
