@@ -22,9 +22,10 @@ var allowed = map[string][]string{
 	"session":             {},
 	"webauthn":            {"challenge"},
 	"token":               {"challenge"},
-	"flow":                {"challenge", "srp", "totp"},
+	"flow":                {"challenge", "srp", "totp", "schema"},
+	"schema":              {"challenge"},
 	"flow/flowtest":       {"flow", "challenge", "srp", "session", "totp", "directory", "userpool"},
-	"userpool":            {"flow", "challenge", "srp", "totp"},
+	"userpool":            {"flow", "challenge", "srp", "totp", "schema"},
 	"directory":           {"flow", "challenge"},
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
@@ -39,7 +40,7 @@ var allowed = map[string][]string{
 	// Backends that link a driver, and the conformance suites every
 	// backend runs (issue 14). A package may also import the internal
 	// packages under it (see importAllowed).
-	"directory/internal/contract": {"flow"},
+	"directory/internal/contract": {"flow", "schema"},
 	"directory/sqldir":            {"flow", "directory/internal/contract"},
 	"directory/sqlitedir":         {"directory/sqldir", "directory/internal/contract"},
 	"directory/postgresdir":       {"directory/sqldir"},

@@ -44,12 +44,45 @@ type AdminCreateUserConfigType struct {
 	UnusedAccountValidityDays int  `json:"UnusedAccountValidityDays,omitempty"`
 }
 
-// SchemaAttributeType declares one attribute of a pool's schema.
+// SchemaAttributeType declares one attribute of a pool's schema
+// (CreateUserPool's Schema, AddCustomAttributes) or describes one
+// (DescribeUserPool's SchemaAttributes, where custom names carry their
+// "custom:" or "dev:custom:" prefix).
 type SchemaAttributeType struct {
-	Name              string `json:"Name,omitempty"`
-	AttributeDataType string `json:"AttributeDataType,omitempty"`
-	Mutable           *bool  `json:"Mutable,omitempty"`
-	Required          *bool  `json:"Required,omitempty"`
+	Name                       string                          `json:"Name,omitempty"`
+	AttributeDataType          string                          `json:"AttributeDataType,omitempty"` // String, Number, DateTime, Boolean
+	DeveloperOnlyAttribute     *bool                           `json:"DeveloperOnlyAttribute,omitempty"`
+	Mutable                    *bool                           `json:"Mutable,omitempty"`
+	Required                   *bool                           `json:"Required,omitempty"`
+	NumberAttributeConstraints *NumberAttributeConstraintsType `json:"NumberAttributeConstraints,omitempty"`
+	StringAttributeConstraints *StringAttributeConstraintsType `json:"StringAttributeConstraints,omitempty"`
+}
+
+// NumberAttributeConstraintsType bounds a Number attribute (decimal
+// integers given as strings; either may be empty).
+type NumberAttributeConstraintsType struct {
+	MinValue string `json:"MinValue,omitempty"`
+	MaxValue string `json:"MaxValue,omitempty"`
+}
+
+// StringAttributeConstraintsType bounds the length of a String attribute
+// (decimal integers given as strings; either may be empty).
+type StringAttributeConstraintsType struct {
+	MinLength string `json:"MinLength,omitempty"`
+	MaxLength string `json:"MaxLength,omitempty"`
+}
+
+// UserAttributeUpdateSettingsType is a pool's UserAttributeUpdateSettings:
+// the attributes (email, phone_number) whose new value takes effect only
+// once verified.
+type UserAttributeUpdateSettingsType struct {
+	AttributesRequireVerificationBeforeUpdate []string `json:"AttributesRequireVerificationBeforeUpdate"`
+}
+
+// AddCustomAttributesInput is the request of AddCustomAttributes.
+type AddCustomAttributesInput struct {
+	UserPoolId       string                `json:"UserPoolId"`
+	CustomAttributes []SchemaAttributeType `json:"CustomAttributes"`
 }
 
 // UserPoolAddOnsType is a pool's UserPoolAddOns.
@@ -75,6 +108,9 @@ type CreateUserPoolInput struct {
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
 	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
 	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
+	// UserAttributeUpdateSettings names the attributes whose change waits
+	// for verification.
+	UserAttributeUpdateSettings *UserAttributeUpdateSettingsType `json:"UserAttributeUpdateSettings,omitempty"`
 }
 
 // UpdateUserPoolInput is the request of UpdateUserPool. Omitted members are
@@ -90,30 +126,33 @@ type UpdateUserPoolInput struct {
 	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
 	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
+	// UserAttributeUpdateSettings as in CreateUserPoolInput (omitted: none).
+	UserAttributeUpdateSettings *UserAttributeUpdateSettingsType `json:"UserAttributeUpdateSettings,omitempty"`
 }
 
 // UserPoolType describes a pool.
 type UserPoolType struct {
-	Id                     string                     `json:"Id"`
-	Name                   string                     `json:"Name"`
-	Arn                    string                     `json:"Arn,omitempty"`
-	Policies               *UserPoolPolicyType        `json:"Policies,omitempty"`
-	MfaConfiguration       string                     `json:"MfaConfiguration,omitempty"`
-	DeviceConfiguration    *DeviceConfigurationType   `json:"DeviceConfiguration,omitempty"`
-	UsernameAttributes     []string                   `json:"UsernameAttributes,omitempty"`
-	AliasAttributes        []string                   `json:"AliasAttributes,omitempty"`
-	UsernameConfiguration  *UsernameConfigurationType `json:"UsernameConfiguration,omitempty"`
-	AutoVerifiedAttributes []string                   `json:"AutoVerifiedAttributes,omitempty"`
-	UserPoolTier           string                     `json:"UserPoolTier,omitempty"`
-	AdminCreateUserConfig  *AdminCreateUserConfigType `json:"AdminCreateUserConfig,omitempty"`
-	DeletionProtection     string                     `json:"DeletionProtection,omitempty"`
-	SchemaAttributes       []SchemaAttributeType      `json:"SchemaAttributes,omitempty"`
-	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
-	UserPoolTags           map[string]string          `json:"UserPoolTags,omitempty"`
-	LambdaConfig           *LambdaConfigType          `json:"LambdaConfig,omitempty"`
-	EstimatedNumberOfUsers int                        `json:"EstimatedNumberOfUsers"`
-	CreationDate           Time                       `json:"CreationDate"`
-	LastModifiedDate       Time                       `json:"LastModifiedDate"`
+	Id                          string                           `json:"Id"`
+	Name                        string                           `json:"Name"`
+	Arn                         string                           `json:"Arn,omitempty"`
+	Policies                    *UserPoolPolicyType              `json:"Policies,omitempty"`
+	MfaConfiguration            string                           `json:"MfaConfiguration,omitempty"`
+	DeviceConfiguration         *DeviceConfigurationType         `json:"DeviceConfiguration,omitempty"`
+	UsernameAttributes          []string                         `json:"UsernameAttributes,omitempty"`
+	AliasAttributes             []string                         `json:"AliasAttributes,omitempty"`
+	UsernameConfiguration       *UsernameConfigurationType       `json:"UsernameConfiguration,omitempty"`
+	AutoVerifiedAttributes      []string                         `json:"AutoVerifiedAttributes,omitempty"`
+	UserPoolTier                string                           `json:"UserPoolTier,omitempty"`
+	AdminCreateUserConfig       *AdminCreateUserConfigType       `json:"AdminCreateUserConfig,omitempty"`
+	DeletionProtection          string                           `json:"DeletionProtection,omitempty"`
+	SchemaAttributes            []SchemaAttributeType            `json:"SchemaAttributes,omitempty"`
+	UserPoolAddOns              *UserPoolAddOnsType              `json:"UserPoolAddOns,omitempty"`
+	UserAttributeUpdateSettings *UserAttributeUpdateSettingsType `json:"UserAttributeUpdateSettings,omitempty"`
+	UserPoolTags                map[string]string                `json:"UserPoolTags,omitempty"`
+	LambdaConfig                *LambdaConfigType                `json:"LambdaConfig,omitempty"`
+	EstimatedNumberOfUsers      int                              `json:"EstimatedNumberOfUsers"`
+	CreationDate                Time                             `json:"CreationDate"`
+	LastModifiedDate            Time                             `json:"LastModifiedDate"`
 }
 
 // UserPoolOutput is the response of CreateUserPool and DescribeUserPool.

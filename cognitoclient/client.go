@@ -50,6 +50,8 @@ var signedOperations = map[string]bool{
 	"AdminSetUserPassword": true, "AdminResetUserPassword": true, "AdminUpdateUserAttributes": true,
 	"AdminSetUserMFAPreference": true, "AdminUserGlobalSignOut": true, "ListUsers": true,
 	"AdminUpdateDeviceStatus": true, "AdminGetDevice": true, "AdminForgetDevice": true, "AdminListDevices": true,
+	// Schema.
+	"AddCustomAttributes": true,
 	// Groups.
 	"CreateGroup": true, "GetGroup": true, "UpdateGroup": true, "DeleteGroup": true, "ListGroups": true,
 	"AdminAddUserToGroup": true, "AdminRemoveUserFromGroup": true, "AdminListGroupsForUser": true, "ListUsersInGroup": true,

@@ -325,6 +325,8 @@ func TestSignedOperations(t *testing.T) {
 			"CreateUserPool", "DescribeUserPool", "ListUserPools", "UpdateUserPool", "DeleteUserPool",
 			"CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "UpdateUserPoolClient",
 			"DeleteUserPoolClient", "SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "ListUsers",
+			// Schema.
+			"AddCustomAttributes",
 			// Groups.
 			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup",
 			// Risk configuration and tags.

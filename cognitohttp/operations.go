@@ -27,6 +27,7 @@ type Service interface {
 	DescribeUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.UserPoolOutput, error)
 	ListUserPools(ctx context.Context, in *challenge.ListUserPoolsInput) (*challenge.ListUserPoolsOutput, error)
 	UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPoolInput) (*challenge.Empty, error)
+	AddCustomAttributes(ctx context.Context, in *challenge.AddCustomAttributesInput) (*challenge.Empty, error)
 	DeleteUserPool(ctx context.Context, in *challenge.UserPoolIdInput) (*challenge.Empty, error)
 	CreateUserPoolClient(ctx context.Context, in *challenge.UserPoolClientInput) (*challenge.UserPoolClientOutput, error)
 	DescribeUserPoolClient(ctx context.Context, in *challenge.ClientIdInput) (*challenge.UserPoolClientOutput, error)
@@ -177,6 +178,7 @@ func operations() []operation {
 		{"DescribeUserPool", sigV4, op(Service.DescribeUserPool)},
 		{"ListUserPools", sigV4, op(Service.ListUserPools)},
 		{"UpdateUserPool", sigV4, op(Service.UpdateUserPool)},
+		{"AddCustomAttributes", sigV4, op(Service.AddCustomAttributes)},
 		{"DeleteUserPool", sigV4, op(Service.DeleteUserPool)},
 		{"CreateUserPoolClient", sigV4, op(Service.CreateUserPoolClient)},
 		{"DescribeUserPoolClient", sigV4, op(Service.DescribeUserPoolClient)},

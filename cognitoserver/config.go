@@ -435,7 +435,8 @@ func (pc *PoolConfig) ensure(ctx context.Context, s *userpool.Service, cat userp
 			MfaConfiguration: in.MfaConfiguration, DeviceConfiguration: in.DeviceConfiguration,
 			AutoVerifiedAttributes: in.AutoVerifiedAttributes, UserPoolTier: in.UserPoolTier,
 			AdminCreateUserConfig: in.AdminCreateUserConfig, DeletionProtection: in.DeletionProtection,
-			UserPoolAddOns: in.UserPoolAddOns, LambdaConfig: in.LambdaConfig}); err != nil {
+			UserPoolAddOns: in.UserPoolAddOns, LambdaConfig: in.LambdaConfig,
+			UserAttributeUpdateSettings: in.UserAttributeUpdateSettings}); err != nil {
 			return "", err
 		}
 		log.Info("config: pool updated", "pool", id, "name", existing.Name)

@@ -69,6 +69,13 @@ type Pool struct {
 	// SchemaRequired lists attributes a user must have (NEW_PASSWORD_REQUIRED
 	// asks for the missing ones).
 	SchemaRequired []string
+	// Schema is the pool's attribute schema (package schema: the standard
+	// attributes and the custom ones, as DescribeUserPool returns them);
+	// attribute writes are checked against it. Empty checks nothing.
+	Schema []challenge.SchemaAttributeType `json:",omitempty"`
+	// AttributesRequireVerificationBeforeUpdate is UserAttributeUpdateSettings:
+	// email and phone_number changes that wait for verification.
+	AttributesRequireVerificationBeforeUpdate []string `json:",omitempty"`
 	// CodeValidity is how long SMS and email codes stay valid (default 3 minutes).
 	CodeValidity time.Duration
 	// The message settings of SetUserPoolMfaConfig's SmsMfaConfiguration

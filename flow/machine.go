@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/schema"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -900,6 +901,9 @@ func (m *machine) newPassword() Outcome {
 		set[name] = v
 	}
 	if err := checkClientAttributeWrite(m.ev.Client, u, set); err != nil {
+		return m.retry(evNewPasswordRejected, err)
+	}
+	if err := schema.Check(m.ev.Pool.Schema, schema.Complete, u.Attributes, set); err != nil {
 		return m.retry(evNewPasswordRejected, err)
 	}
 	for _, name := range m.ev.Pool.SchemaRequired {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 )
 
 // The user's own attributes and account: AdminConfirmSignUp, DeleteUser,
@@ -32,11 +33,12 @@ func attributePurpose(attr string) string { return "verify:" + attr }
 // attributeCodeKey is the User.Codes key of a code for attr's value v.
 func attributeCodeKey(attr, v string) string { return attributePurpose(attr) + "\x00" + v }
 
-// dropAttributeCodes removes every pending code of attr from u.
+// dropAttributeCodes removes every pending code of attr from u, and the
+// pending new value of attr with its code (see pendingUpdates).
 func dropAttributeCodes(u *flow.User, attr string) {
-	prefix := attributePurpose(attr) + "\x00"
+	prefix, pending := attributePurpose(attr)+"\x00", pendingCodeKey(attr, "")
 	for k := range u.Codes {
-		if strings.HasPrefix(k, prefix) {
+		if strings.HasPrefix(k, prefix) || strings.HasPrefix(k, pending) {
 			delete(u.Codes, k)
 		}
 	}
@@ -122,6 +124,12 @@ func (s *Service) accessClient(ctx context.Context, clientID string) (*flow.AppC
 // newAttributeCode records a fresh code for attr in u (the caller saves u)
 // and returns the message that delivers it once u is saved.
 func (s *Service) newAttributeCode(p *flow.Pool, u *flow.User, attr string, now time.Time) (flow.Message, error) {
+	return s.newCodeFor(p, u, attr, attributeCodeKey(attr, u.Attributes[attr]), u.Attributes[attr], now)
+}
+
+// newCodeFor records a fresh code for attr under key, dropping attr's
+// others, and returns the message that delivers it to dest.
+func (s *Service) newCodeFor(p *flow.Pool, u *flow.User, attr, key, dest string, now time.Time) (flow.Message, error) {
 	medium, _ := verifiableMedium(attr)
 	code, err := flow.RandomDigits(s.rand, 6)
 	if err != nil {
@@ -131,9 +139,8 @@ func (s *Service) newAttributeCode(p *flow.Pool, u *flow.User, attr string, now 
 		u.Codes = map[string]flow.PendingCode{}
 	}
 	dropAttributeCodes(u, attr)
-	key := attributeCodeKey(attr, u.Attributes[attr])
 	u.Codes[key] = flow.PendingCode{Hash: s.kit.CodeHash(key, code), Expires: now.Add(attributeCodeValidity)}
-	return flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: u.Attributes[attr],
+	return flow.Message{PoolID: p.ID, Username: u.Username, Medium: medium, Destination: dest,
 		Purpose: "VERIFY_ATTRIBUTE", Code: code}, nil
 }
 
@@ -155,9 +162,12 @@ func (s *Service) deliver(ctx context.Context, attr string, m flow.Message) (*ch
 // client's WriteAttributes (*_verified only where it names them). An empty
 // value deletes the attribute. A changed email or phone_number the pool
 // auto-verifies is marked unverified and a code is sent there
-// (CodeDeliveryDetailsList). The new value is written at once:
-// UserAttributeUpdateSettings is not stored by the pool, so
-// AttributesRequireVerificationBeforeUpdate is not honoured.
+// (CodeDeliveryDetailsList). The new value is written at once, except
+// where the pool's UserAttributeUpdateSettings names the attribute and
+// its current value is verified: then the old value stays, verified,
+// the code goes to the new one, and VerifyUserAttribute with that code
+// makes the new value the user's (see pendingUpdates). Every attribute
+// is checked against the pool's schema (InvalidParameterException).
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.UpdateUserAttributesInput) (*challenge.UpdateUserAttributesOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
@@ -185,6 +195,13 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.Update
 	if err := flow.CheckClientAttributeWrite(c, u, set); err != nil {
 		return nil, err
 	}
+	if err := checkClientWrite(set); err != nil {
+		return nil, err
+	}
+	if err := checkSchema(p, schema.Update, u, set); err != nil {
+		return nil, err
+	}
+	pending := pendingUpdates(p, u, set)
 	now := s.now()
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}
@@ -225,6 +242,13 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *challenge.Update
 			return nil, err
 		}
 		msgs, attrs = append(msgs, m), append(attrs, attr)
+	}
+	waiting, err := s.pendingCodes(p, u, pending, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range waiting {
+		msgs, attrs = append(msgs, w.Message), append(attrs, w.Attribute)
 	}
 	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, false)
 	if err != nil {
@@ -280,7 +304,13 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *chal
 		return nil, err
 	}
 	now := s.now()
-	m, err := s.newAttributeCode(p, u, in.AttributeName, now)
+	var m flow.Message
+	if v, ok := pendingValue(u, in.AttributeName); ok {
+		// A change waiting for verification: the code goes to the new value.
+		m, err = s.newCodeFor(p, u, in.AttributeName, pendingCodeKey(in.AttributeName, v), v, now)
+	} else {
+		m, err = s.newAttributeCode(p, u, in.AttributeName, now)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -329,9 +359,19 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *challenge.VerifyU
 		return nil, errNotAuthorized(challenge.MsgInvalidAccessToken)
 	}
 	now := s.now()
-	// The code is looked up by the value the user has now.
-	if err := s.guessCode(c, u, attributeCodeKey(in.AttributeName, u.Attributes[in.AttributeName]), in.Code, now); err != nil {
+	// The code is looked up by the value the user has now, or by the
+	// new value waiting for it.
+	key := attributeCodeKey(in.AttributeName, u.Attributes[in.AttributeName])
+	newValue, pending := pendingValue(u, in.AttributeName)
+	if pending {
+		key = pendingCodeKey(in.AttributeName, newValue)
+	}
+	if err := s.guessCode(c, u, key, in.Code, now); err != nil {
 		return nil, err
+	}
+	if pending {
+		u.Attributes[in.AttributeName] = newValue
+		dropAttributeCodes(u, in.AttributeName)
 	}
 	flag, _ := flow.VerifiedFlag(in.AttributeName)
 	u.Attributes[flag] = "true"
@@ -360,6 +400,13 @@ func (s *Service) deleteAttributes(ctx context.Context, p *flow.Pool, u *flow.Us
 		attrs[i] = challenge.AttributeType{Name: n}
 	}
 	if err := checkAttributes(attrs); err != nil {
+		return err
+	}
+	set := map[string]string{}
+	for _, n := range names {
+		set[n] = ""
+	}
+	if err := checkSchema(p, schema.Update, u, set); err != nil {
 		return err
 	}
 	for _, n := range names {
@@ -396,6 +443,9 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *challenge.Delete
 	}
 	if len(set) <= 64 {
 		if err := flow.CheckClientAttributeWrite(c, u, set); err != nil {
+			return nil, err
+		}
+		if err := checkClientWrite(set); err != nil {
 			return nil, err
 		}
 	}

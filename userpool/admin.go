@@ -10,6 +10,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -129,6 +130,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *challenge.AdminCreate
 		}
 	}
 	flow.NormalizeAliases(p, attrs)
+	if err := checkSchema(p, schema.AdminCreate, nil, attrs); err != nil {
+		return nil, err
+	}
 	moves, err := s.kit.AliasMoves(ctx, p, "", attrs, in.ForceAliasCreation)
 	if err != nil {
 		return nil, err
@@ -420,7 +424,9 @@ func (s *Service) startReset(ctx context.Context, p *flow.Pool, u *flow.User, no
 // AdminUpdateUserAttributes writes attributes. An empty value deletes the
 // attribute. An administrator may mark an email or phone verified; a
 // changed email or phone that was verified is no longer, unless the same
-// call says it is. Errors: InvalidParameterException, AliasExistsException
+// call says it is. Under the pool's UserAttributeUpdateSettings a change
+// of a verified email or phone waits for its verification, as in
+// UpdateUserAttributes, unless the call marks the new value verified. Errors: InvalidParameterException, AliasExistsException
 // (a sign-in name another user holds, or a verified alias another user
 // holds verified) and those of AdminGetUser.
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *challenge.AdminUpdateUserAttributesInput) (*challenge.Empty, error) {
@@ -439,6 +445,11 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *challenge.A
 		set[a.Name] = a.Value
 	}
 	flow.NormalizeAliases(p, set)
+	if err := checkSchema(p, schema.Update, u, set); err != nil {
+		return nil, err
+	}
+	dropPendingUpdates(u, set)
+	pending := pendingUpdates(p, u, set)
 	flow.UnverifyChanged(u, set)
 	if u.Attributes == nil {
 		u.Attributes = map[string]string{}
@@ -450,12 +461,22 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *challenge.A
 			u.Attributes[name] = v
 		}
 	}
+	now := s.now()
+	msgs, err := s.pendingCodes(p, u, pending, now)
+	if err != nil {
+		return nil, err
+	}
 	moves, err := s.kit.AliasMoves(ctx, p, u.Username, u.Attributes, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.update(ctx, u, s.now(), moves...); err != nil {
+	if err := s.update(ctx, u, now, moves...); err != nil {
 		return nil, err
+	}
+	for _, m := range msgs {
+		if _, err := s.deliver(ctx, m.Attribute, m.Message); err != nil {
+			return nil, err
+		}
 	}
 	return &challenge.Empty{}, nil
 }

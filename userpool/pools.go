@@ -12,6 +12,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 )
 
 // randomString returns n characters of alphabet read from r.
@@ -173,13 +174,12 @@ func (s *Service) CreateUserPool(ctx context.Context, in *challenge.CreateUserPo
 		// at creation.
 		p.SMSMFAEnabled = true
 	}
-	for _, a := range in.Schema {
-		if a.Name == "" || len(a.Name) > 20 {
-			return nil, errParam("Invalid schema attribute name.")
-		}
-		if boolOr(a.Required, false) {
-			p.SchemaRequired = append(p.SchemaRequired, a.Name)
-		}
+	if p.Schema, err = schema.New(in.Schema); err != nil {
+		return nil, err
+	}
+	p.SchemaRequired = schema.Required(p.Schema)
+	if err := setUpdateSettings(p, in.UserAttributeUpdateSettings); err != nil {
+		return nil, err
 	}
 	if err := s.cat.PutPool(ctx, p); err != nil {
 		return nil, errInternal(err)
@@ -212,10 +212,8 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 		t.DeviceConfiguration = &challenge.DeviceConfigurationType{ChallengeRequiredOnNewDevice: p.Devices.ChallengeRequiredOnNewDevice,
 			DeviceOnlyRememberedOnUserPrompt: p.Devices.DeviceOnlyRememberedOnUserPrompt}
 	}
-	for _, name := range p.SchemaRequired {
-		req := true
-		t.SchemaAttributes = append(t.SchemaAttributes, challenge.SchemaAttributeType{Name: name, AttributeDataType: "String", Required: &req})
-	}
+	t.SchemaAttributes = poolSchema(p)
+	t.UserAttributeUpdateSettings = updateSettings(p)
 	if users, err := s.dir.Users(ctx, p.ID, "", 10000); err == nil {
 		t.EstimatedNumberOfUsers = len(users)
 	}
@@ -253,6 +251,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *challenge.UpdateUserPo
 		return nil, err
 	}
 	p.LambdaConfig = in.LambdaConfig.Clone() // omitted: no triggers, as Cognito resets it
+	if err := setUpdateSettings(p, in.UserAttributeUpdateSettings); err != nil {
+		return nil, err
+	}
 	p.LastModified = s.now()
 	if err := s.cat.PutPool(ctx, p); err != nil {
 		return nil, errInternal(err)
@@ -487,6 +488,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *challenge.UserPo
 	if err := clientFromInput(c, in); err != nil {
 		return nil, err
 	}
+	if err := checkClientAttributes(p, c, "creating"); err != nil {
+		return nil, err
+	}
 	if in.GenerateSecret {
 		if c.Secret, err = randomString(s.rand, 51, lowerAlnum); err != nil {
 			return nil, errInternal(err)
@@ -541,6 +545,11 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPo
 		in.ClientName = c.Name
 	}
 	if err := clientFromInput(c, in); err != nil {
+		return nil, err
+	}
+	if p, err := s.pool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	} else if err := checkClientAttributes(p, c, "updating"); err != nil {
 		return nil, err
 	}
 	c.LastModified = s.now()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -62,12 +63,11 @@ func (s *Service) GetUser(ctx context.Context, in *challenge.AccessTokenInput) (
 	if err != nil {
 		return nil, err
 	}
-	attrs := userAttributes(u)
-	if c, err := s.cat.Client(ctx, claims.ClientID); err == nil && c != nil && len(c.ReadAttributes) > 0 {
-		attrs = slices.DeleteFunc(attrs, func(a challenge.AttributeType) bool {
-			return a.Name != "sub" && !slices.Contains(c.ReadAttributes, a.Name)
-		})
+	c, err := s.cat.Client(ctx, claims.ClientID)
+	if err != nil {
+		return nil, errInternal(err)
 	}
+	attrs := readableAttributes(c, userAttributes(u))
 	pref, list := mfaSettings(u)
 	return &challenge.GetUserOutput{Username: u.Username, UserAttributes: attrs, PreferredMfaSetting: pref, UserMFASettingList: list}, nil
 }
@@ -299,6 +299,12 @@ func (s *Service) SignUp(ctx context.Context, in *challenge.SignUpInput) (*chall
 				}
 			}
 		}
+	}
+	if err := checkClientWrite(attrs); err != nil {
+		return nil, err
+	}
+	if err := checkSchema(p, schema.SignUp, nil, attrs); err != nil {
+		return nil, err
 	}
 	if existing, err := s.dir.User(ctx, p.ID, username); err != nil {
 		return nil, errInternal(err)

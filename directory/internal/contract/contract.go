@@ -9,6 +9,7 @@ import (
 	"maps"
 
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/schema"
 )
 
 // ErrInvalid is re-exported as directory.ErrInvalid.
@@ -92,6 +93,8 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 	c.AutoVerifiedAttributes = cloneStrings(p.AutoVerifiedAttributes)
 	c.SchemaRequired = cloneStrings(p.SchemaRequired)
 	c.LambdaConfig = p.LambdaConfig.Clone()
+	c.Schema = schema.Clone(p.Schema)
+	c.AttributesRequireVerificationBeforeUpdate = cloneStrings(p.AttributesRequireVerificationBeforeUpdate)
 	c.Groups = nil
 	for _, g := range p.Groups {
 		if g.Precedence != nil {
