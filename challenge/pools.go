@@ -102,6 +102,7 @@ type UserPoolType struct {
 	SchemaAttributes       []SchemaAttributeType      `json:"SchemaAttributes,omitempty"`
 	UserPoolAddOns         *UserPoolAddOnsType        `json:"UserPoolAddOns,omitempty"`
 	EstimatedNumberOfUsers int                        `json:"EstimatedNumberOfUsers"`
+	Domain                 string                     `json:"Domain,omitempty"`
 	CreationDate           Time                       `json:"CreationDate"`
 	LastModifiedDate       Time                       `json:"LastModifiedDate"`
 }
@@ -168,6 +169,7 @@ type UserPoolClientInput struct {
 	ReadAttributes             []string                  `json:"ReadAttributes,omitempty"`
 	WriteAttributes            []string                  `json:"WriteAttributes,omitempty"`
 	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
+	OAuthClientSettings
 }
 
 // UserPoolClientType describes an app client.
@@ -189,6 +191,7 @@ type UserPoolClientType struct {
 	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
 	CreationDate               Time                      `json:"CreationDate"`
 	LastModifiedDate           Time                      `json:"LastModifiedDate"`
+	OAuthClientSettings
 }
 
 // UserPoolClientOutput is the response of Create/Describe/UpdateUserPoolClient.

@@ -55,6 +55,10 @@ var signedOperations = map[string]bool{
 	"AdminAddUserToGroup": true, "AdminRemoveUserFromGroup": true, "AdminListGroupsForUser": true, "ListUsersInGroup": true,
 	// The user's own attributes and account.
 	"AdminConfirmSignUp": true, "AdminDeleteUserAttributes": true, "AdminSetUserSettings": true,
+	// User pool domains and resource servers.
+	"CreateUserPoolDomain": true, "DescribeUserPoolDomain": true, "UpdateUserPoolDomain": true, "DeleteUserPoolDomain": true,
+	"CreateResourceServer": true, "DescribeResourceServer": true, "UpdateResourceServer": true,
+	"DeleteResourceServer": true, "ListResourceServers": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4

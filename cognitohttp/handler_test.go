@@ -326,7 +326,11 @@ func TestSignedOperations(t *testing.T) {
 			"CreateUserPoolClient", "DescribeUserPoolClient", "ListUserPoolClients", "UpdateUserPoolClient",
 			"DeleteUserPoolClient", "SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "ListUsers",
 			// Groups.
-			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup"}, name)
+			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup",
+			// Domains and resource servers.
+			"CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
+			"CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer",
+			"ListResourceServers"}, name)
 		assert.Equal(t, want, cognitohttp.RequiresSignature(name), name)
 	}
 	assert.False(t, cognitohttp.RequiresSignature("NoSuchOperation"))

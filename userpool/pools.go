@@ -197,7 +197,7 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 		AdminCreateUserConfig: &challenge.AdminCreateUserConfigType{AllowAdminCreateUserOnly: p.AllowAdminCreateUserOnly,
 			UnusedAccountValidityDays: p.UnusedAccountValidityDays},
 		DeletionProtection: p.DeletionProtection, UserPoolAddOns: &challenge.UserPoolAddOnsType{AdvancedSecurityMode: p.AdvancedSecurityMode},
-		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified),
+		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified), Domain: p.Domain,
 	}
 	if p.Devices != nil {
 		t.DeviceConfiguration = &challenge.DeviceConfigurationType{ChallengeRequiredOnNewDevice: p.Devices.ChallengeRequiredOnNewDevice,
@@ -442,6 +442,7 @@ func clientType(c *flow.AppClient) *challenge.UserPoolClientType {
 		AuthSessionValidity:   int(c.SessionValidity() / time.Minute),
 		ReadAttributes:        slices.Clone(c.ReadAttributes), WriteAttributes: slices.Clone(c.WriteAttributes),
 		CreationDate: challenge.At(c.Created), LastModifiedDate: challenge.At(c.LastModified),
+		OAuthClientSettings: oauthSettings(c),
 	}
 	if len(t.ExplicitAuthFlows) == 0 {
 		t.ExplicitAuthFlows = slices.Clone(flow.DefaultExplicitAuthFlows)
@@ -478,6 +479,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *challenge.UserPo
 		if c.Secret, err = randomString(s.rand, 51, lowerAlnum); err != nil {
 			return nil, errInternal(err)
 		}
+	}
+	if err := s.setOAuthClient(ctx, c, &in.OAuthClientSettings); err != nil {
+		return nil, err
 	}
 	if err := s.cat.PutClient(ctx, c); err != nil {
 		return nil, errInternal(err)
@@ -528,6 +532,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPo
 		in.ClientName = c.Name
 	}
 	if err := clientFromInput(c, in); err != nil {
+		return nil, err
+	}
+	if err := s.setOAuthClient(ctx, c, &in.OAuthClientSettings); err != nil {
 		return nil, err
 	}
 	c.LastModified = s.now()
