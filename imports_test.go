@@ -29,8 +29,9 @@ var allowed = map[string][]string{
 	"client":              {"challenge", "srp", "totp"},
 	"cognitoclient":       {"challenge"},
 	"cmd/authflow":        {"challenge", "client", "cognitoclient", "cognitoserver"},
-	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn"},
+	"cognitoserver":       {"challenge", "flow", "userpool", "cognitohttp", "directory", "directory/sqldir", "directory/sqlitedir", "directory/postgresdir", "session", "session/redisstore", "token", "token/redisstate", "token/sqlstate", "webauthn", "managedlogin"},
 	"cognitohttp":         {"challenge"},
+	"managedlogin":        {"challenge", "client", "srp", "token"},
 	"internal/gendiagram": {"flow", "internal/diagram"},
 	"internal/diagram":    {},
 
