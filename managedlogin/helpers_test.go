@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,7 +103,7 @@ func newFixture(t *testing.T, mod ...func(*challenge.CreateUserPoolInput)) *fixt
 	dir := directory.NewMemory()
 	out := &outbox{}
 	svc, err := userpool.New(userpool.Config{Directory: dir, Catalog: dir, Sessions: session.NewMemory(), Issuer: iss,
-		Sender: out, Region: "eu-west-1", Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: []string{srv.URL}})
+		Sender: out, Region: "eu-west-1", Passkeys: webauthn.New(webauthn.Options{}), PasskeyOrigins: []string{srv.URL, localURL(srv.URL)}})
 	require.NoError(t, err)
 	logs, logMu := &bytes.Buffer{}, &sync.Mutex{}
 	logger := slog.New(slog.NewTextHandler(lockedBuffer{logMu, logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -224,3 +225,7 @@ func (cb *callbackServer) wait(t *testing.T) string {
 		return ""
 	}
 }
+
+// localURL is u with the host localhost instead of 127.0.0.1: WebAuthn
+// needs a domain as relying party id.
+func localURL(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }
