@@ -50,7 +50,9 @@ func TestBrowserPasskey(t *testing.T) {
 	// Register a passkey: the engine's creation options, the browser's
 	// authenticator, the engine's check.
 	res, err := client.Run(ctx, f.svc, client.NewSRPLogin(client.Config{ClientID: f.web.ClientId, PoolID: f.pool}, "ivy", testPassword),
-		func(p client.Prompt) (client.Input, error) { return client.Input{}, errors.New("unexpected " + p.String()) })
+		func(p client.Prompt) (client.Input, error) {
+			return client.Input{}, errors.New("unexpected " + p.String())
+		})
 	require.NoError(t, err)
 	start, err := f.svc.StartWebAuthnRegistration(ctx, &challenge.StartWebAuthnRegistrationInput{AccessToken: res.AccessToken})
 	require.NoError(t, err)
