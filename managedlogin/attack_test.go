@@ -17,7 +17,7 @@ func TestAttackPasswordNeverEchoedOrLogged(t *testing.T) {
 	f := newFixture(t)
 	f.user("erin")
 	b := f.browser(t)
-	_, body := b.get(f.authorizeURL(nil))
+	b.get(f.authorizeURL(nil))
 	const wrong = "Wr0ng-Pa55word!unique"
 	resp, body := b.post("/"+testDomain+"/login", url.Values{"username": {"erin"}, "password": {wrong}, "step": {"password"}})
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)

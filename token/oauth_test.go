@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/authflow/authflow/challenge"
@@ -66,4 +69,33 @@ func TestIssueClientCredentials(t *testing.T) {
 		_, _, err := iss.IssueClientCredentials(context.Background(), g)
 		assert.ErrorIs(t, err, challenge.ErrInternalError)
 	}
+}
+
+func ExampleIssuer_IssueClientCredentials() {
+	keys, _ := token.LoadKeySet("testdata/keyset.json")
+	iss, _ := token.New(token.Config{Keys: keys})
+	tok, expiresIn, err := iss.IssueClientCredentials(context.Background(), token.ClientGrant{
+		PoolID: "eu-west-1_AbCdEf123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado", Scopes: []string{"orders/read"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	parts := strings.Split(tok, ".")
+	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims map[string]any
+	_ = json.Unmarshal(payload, &claims)
+	fmt.Println(expiresIn, claims["scope"], claims["token_use"], claims["sub"])
+	// Output: 3600 orders/read access 3n4b5urk1ft4fl3mg5e62d9ado
+}
+
+func ExampleWithOAuth() {
+	keys, _ := token.LoadKeySet("testdata/keyset.json")
+	iss, _ := token.New(token.Config{Keys: keys})
+	ctx := token.WithOAuth(context.Background(), token.OAuth{Scopes: []string{"openid", "email"}, Nonce: "n-1"})
+	res, _ := iss.Issue(ctx, challenge.TokenGrant{PoolID: "eu-west-1_AbCdEf123", ClientID: "3n4b5urk1ft4fl3mg5e62d9ado",
+		Username: "alice", Sub: "5f6e3c1a-0000-4000-8000-00000000a11c"})
+	claims, _ := iss.VerifyID(context.Background(), res.IdToken, "")
+	access, _ := iss.VerifyAccess(context.Background(), res.AccessToken)
+	fmt.Println(access.Scopes, claims.Claims["nonce"], claims.Claims["at_hash"] == token.ATHash(res.AccessToken))
+	// Output: [openid email] n-1 true
 }
