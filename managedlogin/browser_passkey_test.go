@@ -2,10 +2,7 @@ package managedlogin_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -17,15 +14,14 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/authflow/authflow/challenge"
-	"github.com/authflow/authflow/client"
 )
 
-// TestBrowserPasskey: a passkey registered in Chromium's virtual
-// authenticator (WebAuthn.addVirtualAuthenticator) signs the user in
-// through the login page: username, "Sign in with a passkey", the small
-// script calls navigator.credentials.get, the engine checks the
-// assertion, and the callback's code exchanges for tokens that go-oidc
-// verifies.
+// TestBrowserPasskey: after a password sign-in the page offers a passkey,
+// which Chromium's virtual authenticator (WebAuthn.addVirtualAuthenticator)
+// creates; the passkey then signs the user in through the page: username,
+// "Sign in with a passkey", the small script calls
+// navigator.credentials.get, the engine checks the assertion, and the
+// callback's code exchanges for tokens that go-oidc verifies.
 func TestBrowserPasskey(t *testing.T) {
 	f := newFixture(t, func(in *challenge.CreateUserPoolInput) {
 		in.Policies = &challenge.UserPoolPolicyType{SignInPolicy: &challenge.SignInPolicyType{
@@ -47,29 +43,35 @@ func TestBrowserPasskey(t *testing.T) {
 			IsUserVerified: true, AutomaticPresenceSimulation: true}})
 	require.NoError(t, err)
 
-	// Register a passkey: the engine's creation options, the browser's
-	// authenticator, the engine's check.
-	res, err := client.Run(ctx, f.svc, client.NewSRPLogin(client.Config{ClientID: f.web.ClientId, PoolID: f.pool}, "ivy", testPassword),
-		func(p client.Prompt) (client.Input, error) {
-			return client.Input{}, errors.New("unexpected " + p.String())
-		})
-	require.NoError(t, err)
-	start, err := f.svc.StartWebAuthnRegistration(ctx, &challenge.StartWebAuthnRegistrationInput{AccessToken: res.AccessToken})
-	require.NoError(t, err)
+	// A password sign-in through the page (at localhost: WebAuthn needs a
+	// domain) ends with the offer to add a passkey, which the script
+	// registers with the virtual authenticator.
 	local := localURL(f.srv.URL)
-	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(local+"/"+testDomain+"/login")))
-	cred, err := chromedp.Run(bctx, chromedp.Evaluate[string](fmt.Sprintf(`(async () => {
-		const o = PublicKeyCredential.parseCreationOptionsFromJSON(JSON.parse(%s));
-		const c = await navigator.credentials.create({publicKey: o});
-		return JSON.stringify(c.toJSON());
-	})()`, strconv.Quote(string(start.CredentialCreationOptions))), chromedp.EvalAwaitPromise))
+	provider, conf := f.oidcClient(t, oidc.ScopeOpenID, "email", "aws.cognito.signin.user.admin")
+	v0 := oauth2.GenerateVerifier()
+	require.NoError(t, chromedp.Do(bctx,
+		chromedp.Navigate(strings.Replace(conf.AuthCodeURL("pw", oauth2.S256ChallengeOption(v0)), f.srv.URL, local, 1)),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "ivy"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`button[value="password"]`)),
+		chromedp.WaitVisible(chromedp.ID("register-button")),
+	))
+	title, err := chromedp.Run(bctx, chromedp.Title())
 	require.NoError(t, err)
-	_, err = f.svc.CompleteWebAuthnRegistration(ctx, &challenge.CompleteWebAuthnRegistrationInput{AccessToken: res.AccessToken,
-		Credential: challenge.RawJSON(cred)})
+	assert.Equal(t, "Add a passkey", title)
+	require.NoError(t, chromedp.Do(bctx, chromedp.Click(chromedp.ID("register-button"))))
+	q, err := url.ParseQuery(f.cb.wait(t))
 	require.NoError(t, err)
+	assert.Equal(t, "pw", q.Get("state"))
+	first, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(v0))
+	require.NoError(t, err)
+	list, err := f.svc.ListWebAuthnCredentials(ctx, &challenge.ListWebAuthnCredentialsInput{AccessToken: first.AccessToken})
+	require.NoError(t, err)
+	require.Len(t, list.Credentials, 1, "the offer registered a passkey")
+	assert.Equal(t, "localhost", list.Credentials[0].RelyingPartyId)
 
 	// Sign in with it through the page.
-	provider, conf := f.oidcClient(t, oidc.ScopeOpenID, "email")
 	verifier := oauth2.GenerateVerifier()
 	authURL := conf.AuthCodeURL("pk", oauth2.S256ChallengeOption(verifier), oidc.Nonce("pk-nonce"))
 	authURL = strings.Replace(authURL, f.srv.URL, local, 1)
@@ -80,11 +82,11 @@ func TestBrowserPasskey(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[value="passkey"]`)),
 		chromedp.WaitVisible(chromedp.ID("passkey-button")),
 	))
-	title, err := chromedp.Run(bctx, chromedp.Title())
+	title, err = chromedp.Run(bctx, chromedp.Title())
 	require.NoError(t, err)
 	assert.Equal(t, "Use a passkey", title)
 	require.NoError(t, chromedp.Do(bctx, chromedp.Click(chromedp.ID("passkey-button"))))
-	q, err := url.ParseQuery(f.cb.wait(t))
+	q, err = url.ParseQuery(f.cb.wait(t))
 	require.NoError(t, err)
 	assert.Equal(t, "pk", q.Get("state"))
 	tok, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))

@@ -51,6 +51,9 @@ type Service interface {
 	ConfirmSignUp(ctx context.Context, in *challenge.ConfirmSignUpInput) (*challenge.ConfirmSignUpOutput, error)
 	ForgotPassword(ctx context.Context, in *challenge.UsernameInput) (*challenge.CodeDeliveryOutput, error)
 	ConfirmForgotPassword(ctx context.Context, in *challenge.ConfirmForgotPasswordInput) (*challenge.Empty, error)
+	StartWebAuthnRegistration(ctx context.Context, in *challenge.StartWebAuthnRegistrationInput) (*challenge.StartWebAuthnRegistrationOutput, error)
+	CompleteWebAuthnRegistration(ctx context.Context, in *challenge.CompleteWebAuthnRegistrationInput) (*challenge.Empty, error)
+	ListWebAuthnCredentials(ctx context.Context, in *challenge.ListWebAuthnCredentialsInput) (*challenge.ListWebAuthnCredentialsOutput, error)
 }
 
 // Tokens is what managed login needs of the engine's token issuer beyond

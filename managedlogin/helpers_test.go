@@ -135,7 +135,7 @@ func newFixture(t *testing.T, mod ...func(*challenge.CreateUserPoolInput)) *fixt
 		ExplicitAuthFlows: []string{challenge.ExplicitAllowUserSRPAuth, challenge.ExplicitAllowRefreshTokenAuth, challenge.ExplicitAllowUserAuth},
 		OAuthClientSettings: challenge.OAuthClientSettings{AllowedOAuthFlowsUserPoolClient: true,
 			AllowedOAuthFlows:  []string{challenge.OAuthFlowCode, challenge.OAuthFlowImplicit},
-			AllowedOAuthScopes: []string{"openid", "email", "profile", "orders/read"}, CallbackURLs: []string{callback},
+			AllowedOAuthScopes: []string{"openid", "email", "profile", "orders/read", "aws.cognito.signin.user.admin"}, CallbackURLs: []string{callback},
 			LogoutURLs: []string{logout}, SupportedIdentityProviders: []string{challenge.IdentityProviderCognito}}})
 	require.NoError(t, err)
 	m2m, err := svc.CreateUserPoolClient(ctx, &challenge.UserPoolClientInput{UserPoolId: pool, ClientName: "m2m", GenerateSecret: true,
@@ -200,6 +200,10 @@ func startCallback(t *testing.T) *callbackServer {
 	t.Helper()
 	cb := &callbackServer{got: make(chan string, 16)}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/callback" { // the browser also asks for /favicon.ico
+			http.NotFound(w, r)
+			return
+		}
 		select {
 		case cb.got <- r.URL.RawQuery:
 		default:

@@ -41,8 +41,13 @@ type loginState struct {
 	// a wrong code.
 	setupSession, setupSecret string
 	// view is a page other than the sign-in steps (sign-up, confirmation,
-	// forgotten password).
+	// forgotten password, the passkey offer).
 	view string
+	// done holds the tokens of a finished sign-in while the page offers
+	// to register a passkey; passkeyOptions are the creation options.
+	done           *challenge.AuthenticationResult
+	passkeyOptions string
+	offered        bool // the offer was made once: never again in this session
 }
 
 // startLogin opens a login session for az and sets its cookie.
@@ -248,6 +253,10 @@ func (lc *loginCtx) resume() (*client.Login, client.Prompt, error) {
 func (lc *loginCtx) answer() {
 	step := lc.field("step", 32)
 	st := lc.st
+	if st.view == viewPasskeyOffer {
+		lc.passkeyOffer(step)
+		return
+	}
 	if step == "restart" {
 		st.reply, st.setupSession, st.setupSecret = nil, "", ""
 		lc.show("")
@@ -461,15 +470,20 @@ func (lc *loginCtx) restart(err error) {
 }
 
 // finish ends a successful sign-in: a code (or, for the implicit flow,
-// the tokens) goes to the client's redirect URI.
+// the tokens) goes to the client's redirect URI. When the pool offers
+// passkeys and the user has none, the page first offers to register one.
 func (lc *loginCtx) finish(res *challenge.AuthenticationResult) {
 	az := lc.st.az
 	h := lc.h
-	lc.h.endLogin(lc.w, lc.r, lc.s.domain)
 	if res == nil || res.AccessToken == "" {
+		lc.h.endLogin(lc.w, lc.r, lc.s.domain)
 		h.internalPage(lc.w, lc.r, errors.New("managedlogin: sign-in ended without tokens"))
 		return
 	}
+	if lc.offerPasskey(res) {
+		return
+	}
+	lc.h.endLogin(lc.w, lc.r, lc.s.domain)
 	v := url.Values{}
 	if az.ResponseType == "token" {
 		v.Set("access_token", res.AccessToken)

@@ -127,3 +127,37 @@ func TestSignUpAndForgotPassword(t *testing.T) {
 	assert.NotEmpty(t, codeOf(t, resp, f))
 	assert.NotContains(t, f.logText(), newPW)
 }
+
+// TestPasskeyOfferDeclined: in a pool with passkeys, a password sign-in
+// that grants aws.cognito.signin.user.admin is offered a passkey; "Not
+// now" ends the sign-in at the callback, and a bad credential keeps the
+// offer with an error.
+func TestPasskeyOfferDeclined(t *testing.T) {
+	f := newFixture(t, func(in *challenge.CreateUserPoolInput) {
+		in.Policies = &challenge.UserPoolPolicyType{SignInPolicy: &challenge.SignInPolicyType{
+			AllowedFirstAuthFactors: []string{"PASSWORD", "WEB_AUTHN"}}}
+		in.UserPoolTier = "ESSENTIALS"
+	})
+	_, err := f.svc.SetUserPoolMfaConfig(context.Background(), &challenge.UserPoolMfaConfig{UserPoolId: f.pool, MfaConfiguration: "OFF",
+		WebAuthnConfiguration: &challenge.WebAuthnConfigurationType{RelyingPartyId: "localhost"}})
+	require.NoError(t, err)
+	f.user("noa")
+	b := f.browser(t)
+	_, body := b.get(f.authorizeURL(url.Values{"scope": {"openid aws.cognito.signin.user.admin"}}))
+	require.Contains(t, body, `value="passkey"`, "the sign-in page offers passkeys")
+	resp, body := b.post("/"+testDomain+"/login", url.Values{"username": {"noa"}, "password": {testPassword}, "step": {"password"}})
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, body, "register-button")
+	resp, body = b.post("/"+testDomain+"/login", url.Values{"step": {"register"}, "credential": {`{"id":"x"}`}})
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, `role="alert"`)
+	resp, _ = b.post("/"+testDomain+"/login", url.Values{"step": {"skip"}})
+	assert.NotEmpty(t, codeOf(t, resp, f))
+
+	// Without the admin scope there is no offer.
+	b = f.browser(t)
+	b.get(f.authorizeURL(nil))
+	resp, body = b.post("/"+testDomain+"/login", url.Values{"username": {"noa"}, "password": {testPassword}, "step": {"password"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
+	assert.NotEmpty(t, codeOf(t, resp, f))
+}
