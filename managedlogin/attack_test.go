@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/authflow/authflow/managedlogin"
 )
 
 // TestAttackPasswordNeverEchoedOrLogged: a wrong and a right password go
@@ -99,4 +101,20 @@ func TestAttackFramingAndCookie(t *testing.T) {
 	for _, ac := range []string{`autocomplete="username webauthn"`, `autocomplete="current-password"`, `<label for="username">`, `<label for="password">`} {
 		assert.True(t, strings.Contains(body, ac), ac)
 	}
+}
+
+// TestAttackLoginSessionFlood: past Config.MaxPending login sessions, a
+// new authorization request still opens one (the oldest makes room).
+func TestAttackLoginSessionFlood(t *testing.T) {
+	f := newFixtureWith(t, managedlogin.Config{MaxPending: 2})
+	f.user("olga")
+	first := f.browser(t)
+	first.get(f.authorizeURL(nil))
+	for range 3 {
+		f.browser(t).get(f.authorizeURL(nil))
+	}
+	resp, _ := first.post("/"+testDomain+"/login", url.Values{"username": {"olga"}, "password": {testPassword}})
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the oldest session made room")
+	last := f.browser(t)
+	assert.NotEmpty(t, last.signIn(nil, "olga").Get("code"))
 }

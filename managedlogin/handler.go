@@ -26,8 +26,11 @@ const (
 	MaxCodeAge = 5 * time.Minute
 	// LoginSessionAge bounds a login session (the cookie and its record).
 	LoginSessionAge = 15 * time.Minute
-	// MaxPending bounds the login sessions, codes and refresh records kept
-	// in memory; past it new ones are refused (503) until old ones expire.
+	// MaxPending bounds each of the login sessions, codes and refresh
+	// records kept in memory. A new login session past it replaces the
+	// oldest; a new code past it is refused (500) until old ones expire;
+	// refresh records past it are not kept (their refreshes then fail
+	// with invalid_grant).
 	MaxPending = 100000
 	// maxFormBytes bounds a request body of the token, revoke and login
 	// endpoints.
@@ -84,6 +87,8 @@ type Config struct {
 	// TOTPIssuer names the service in the otpauth:// URI of an
 	// authenticator set up on the page; "authflow" when empty.
 	TOTPIssuer string
+	// MaxPending replaces the package's MaxPending when positive.
+	MaxPending int
 }
 
 // Handler serves the user pool domains of one user pool service. It is
@@ -95,15 +100,17 @@ type Handler struct {
 	log    *slog.Logger
 	secure bool
 	issuer string
+	max    int
 
 	randMu sync.Mutex
 	rand   io.Reader
 
-	mu       sync.Mutex
-	logins   map[string]*loginState // by hash of the cookie value
-	codes    map[string]*codeGrant  // by hash of the code
-	refreshS map[string]refreshRecord
-	mux      *http.ServeMux
+	mu        sync.Mutex
+	nextSweep time.Time
+	logins    map[string]*loginState // by hash of the cookie value
+	codes     map[string]*codeGrant  // by hash of the code
+	refreshS  map[string]refreshRecord
+	mux       *http.ServeMux
 }
 
 // New returns a Handler for cfg.
@@ -112,7 +119,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("managedlogin: Config needs Service and Tokens")
 	}
 	h := &Handler{svc: cfg.Service, tokens: cfg.Tokens, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger,
-		secure: cfg.SecureCookies, issuer: cfg.TOTPIssuer,
+		secure: cfg.SecureCookies, issuer: cfg.TOTPIssuer, max: cfg.MaxPending,
 		logins: map[string]*loginState{}, codes: map[string]*codeGrant{}, refreshS: map[string]refreshRecord{}}
 	if h.now == nil {
 		h.now = time.Now
@@ -122,6 +129,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.max <= 0 {
+		h.max = MaxPending
 	}
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("/{domain}/oauth2/authorize", h.authorize)

@@ -91,6 +91,12 @@ func (f *fixture) logText() string {
 }
 
 func newFixture(t *testing.T, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
+	return newFixtureWith(t, managedlogin.Config{}, mod...)
+}
+
+// newFixtureWith is newFixture with managed login's Config (Service,
+// Tokens and Logger are set here).
+func newFixtureWith(t *testing.T, cfg managedlogin.Config, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
@@ -107,7 +113,8 @@ func newFixture(t *testing.T, mod ...func(*challenge.CreateUserPoolInput)) *fixt
 	require.NoError(t, err)
 	logs, logMu := &bytes.Buffer{}, &sync.Mutex{}
 	logger := slog.New(slog.NewTextHandler(lockedBuffer{logMu, logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ml, err := managedlogin.New(managedlogin.Config{Service: svc, Tokens: iss, Logger: logger})
+	cfg.Service, cfg.Tokens, cfg.Logger = svc, iss, logger
+	ml, err := managedlogin.New(cfg)
 	require.NoError(t, err)
 	api := cognitohttp.NewHandler(svc, cognitohttp.Options{JWKS: iss.PoolJWKS, IssuerURL: issuerURL, PublicURL: srv.URL, ManagedLogin: true})
 	mux.Handle("/", api)

@@ -64,9 +64,16 @@ func (h *Handler) startLogin(w http.ResponseWriter, r *http.Request, s *site, az
 	st := &loginState{az: az, domain: s.domain, csrf: csrf, expires: now.Add(LoginSessionAge), username: az.LoginHint}
 	h.mu.Lock()
 	h.sweep(now)
-	if len(h.logins) >= MaxPending {
-		h.mu.Unlock()
-		return nil, errors.New("managedlogin: too many login sessions")
+	if len(h.logins) >= h.max {
+		// Full (a flood of authorization requests): the session closest
+		// to its end makes room, so that new sign-ins still start.
+		oldest := ""
+		for k, o := range h.logins {
+			if oldest == "" || o.expires.Before(h.logins[oldest].expires) {
+				oldest = k
+			}
+		}
+		delete(h.logins, oldest)
 	}
 	if old, err := r.Cookie(cookieName); err == nil {
 		delete(h.logins, hashKey(old.Value))
@@ -78,8 +85,16 @@ func (h *Handler) startLogin(w http.ResponseWriter, r *http.Request, s *site, az
 	return st, nil
 }
 
-// sweep drops expired login sessions, codes and refresh records. h.mu is held.
+// sweepEvery is how often sweep scans the maps.
+const sweepEvery = time.Minute
+
+// sweep drops expired login sessions, codes and refresh records, at most
+// once per sweepEvery (look-ups check expiry themselves). h.mu is held.
 func (h *Handler) sweep(now time.Time) {
+	if now.Before(h.nextSweep) {
+		return
+	}
+	h.nextSweep = now.Add(sweepEvery)
 	for k, st := range h.logins {
 		if !now.Before(st.expires) {
 			delete(h.logins, k)

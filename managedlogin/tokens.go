@@ -48,7 +48,7 @@ func (h *Handler) newCode(az *authorization, c *challenge.UserPoolClientType, re
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.sweep(now)
-	if len(h.codes) >= MaxPending {
+	if len(h.codes) >= h.max {
 		return "", errors.New("managedlogin: too many pending codes")
 	}
 	h.codes[hashKey(code)] = &codeGrant{clientID: c.ClientId, redirectURI: az.RedirectURI, challenge: az.CodeChallenge,
@@ -301,11 +301,9 @@ func (h *Handler) rememberRefresh(clientID, refresh string, scopes []string) {
 	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(h.refreshS) >= MaxPending {
-		h.sweep(now)
-		if len(h.refreshS) >= MaxPending {
-			return
-		}
+	h.sweep(now)
+	if len(h.refreshS) >= h.max {
+		return
 	}
 	h.refreshS[hashKey(refresh)] = refreshRecord{clientID: clientID, scopes: scopes, expires: now.Add(maxRefreshMemory)}
 }
