@@ -2,6 +2,7 @@ package managedlogin_test
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/client"
 	"github.com/authflow/authflow/totp"
 )
 
@@ -95,4 +97,47 @@ func TestBrowserTOTP(t *testing.T) {
 		chromedp.Submit(chromedp.ID("code")),
 	))
 	exchange(v2)
+}
+
+// TestSelectMFAType: a user with an authenticator and SMS MFA chooses on
+// the page (SELECT_MFA_TYPE), then answers the SMS code.
+func TestSelectMFAType(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.svc.SetUserPoolMfaConfig(ctx, &challenge.UserPoolMfaConfig{UserPoolId: f.pool, MfaConfiguration: "OPTIONAL",
+		SoftwareTokenMfaConfiguration: &challenge.SoftwareTokenMfaConfigType{Enabled: true},
+		SmsMfaConfiguration:           &challenge.SmsMfaConfigType{SmsConfiguration: &challenge.SmsConfigurationType{SnsCallerArn: "arn:aws:iam::123456789012:role/sns"}}})
+	require.NoError(t, err)
+	f.user("pia")
+	_, err = f.svc.AdminUpdateUserAttributes(ctx, &challenge.AdminUpdateUserAttributesInput{UserPoolId: f.pool, Username: "pia",
+		UserAttributes: []challenge.AttributeType{{Name: "phone_number", Value: "+15555550100"}, {Name: "phone_number_verified", Value: "true"}}})
+	require.NoError(t, err)
+	res, err := client.Run(ctx, f.svc, client.NewSRPLogin(client.Config{ClientID: f.web.ClientId, PoolID: f.pool}, "pia", testPassword),
+		func(p client.Prompt) (client.Input, error) { return client.Input{}, errors.New("unexpected " + p.String()) })
+	require.NoError(t, err)
+	assoc, err := f.svc.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{AccessToken: res.AccessToken})
+	require.NoError(t, err)
+	code, err := totp.DefaultConfig().Code(assoc.SecretCode, time.Now())
+	require.NoError(t, err)
+	_, err = f.svc.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{AccessToken: res.AccessToken, UserCode: code})
+	require.NoError(t, err)
+	_, err = f.svc.AdminSetUserMFAPreference(ctx, &challenge.SetUserMFAPreferenceInput{UserPoolId: f.pool, Username: "pia",
+		SMSMfaSettings: &challenge.MFAOptionSettings{Enabled: true}, SoftwareTokenMfaSettings: &challenge.MFAOptionSettings{Enabled: true}})
+	require.NoError(t, err)
+
+	b := f.browser(t)
+	b.get(f.authorizeURL(nil))
+	_, body := b.post("/"+testDomain+"/login", url.Values{"username": {"pia"}, "password": {testPassword}, "step": {"password"}})
+	require.Contains(t, body, `value="SMS_MFA"`)
+	require.Contains(t, body, `value="SOFTWARE_TOKEN_MFA"`)
+	_, body = b.post("/"+testDomain+"/login", url.Values{"step": {"choose"}, "choice": {"EMAIL_OTP"}})
+	assert.Contains(t, body, "Choose one of the options.")
+	_, body = b.post("/"+testDomain+"/login", url.Values{"step": {"choose"}, "choice": {"SMS_MFA"}})
+	require.Contains(t, body, "Text message code")
+	sms := f.out.last()
+	assert.Equal(t, "+15555550100", sms.Destination)
+	resp, _ := b.post("/"+testDomain+"/login", url.Values{"step": {"code"}, "code": {sms.Code}})
+	loc, err := resp.Location()
+	require.NoError(t, err)
+	assert.NotEmpty(t, loc.Query().Get("code"))
 }
