@@ -113,7 +113,9 @@ func TestSelectMFAType(t *testing.T) {
 		UserAttributes: []challenge.AttributeType{{Name: "phone_number", Value: "+15555550100"}, {Name: "phone_number_verified", Value: "true"}}})
 	require.NoError(t, err)
 	res, err := client.Run(ctx, f.svc, client.NewSRPLogin(client.Config{ClientID: f.web.ClientId, PoolID: f.pool}, "pia", testPassword),
-		func(p client.Prompt) (client.Input, error) { return client.Input{}, errors.New("unexpected " + p.String()) })
+		func(p client.Prompt) (client.Input, error) {
+			return client.Input{}, errors.New("unexpected " + p.String())
+		})
 	require.NoError(t, err)
 	assoc, err := f.svc.AssociateSoftwareToken(ctx, &challenge.AssociateSoftwareTokenInput{AccessToken: res.AccessToken})
 	require.NoError(t, err)
