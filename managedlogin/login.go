@@ -185,6 +185,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	defer lc.st.mu.Unlock()
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		if lc.st.view == viewPasskeyOffer {
+			lc.showOffer("")
+			return
+		}
 		lc.st.view = ""
 		lc.show("")
 	case http.MethodPost:

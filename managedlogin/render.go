@@ -58,6 +58,8 @@ func (h *Handler) render(w http.ResponseWriter, status int, v view) {
 	}
 	v.Nonce = nonce
 	hdr := w.Header()
+	// No form-action: Chromium applies it to the redirect that follows a
+	// form's POST, and the last one goes to the client's callback.
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	hdr.Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'nonce-"+nonce+
 		"'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
