@@ -15,7 +15,7 @@ import (
 
 // oidcClient is the relying party of the browser tests: go-oidc reads the
 // pool's discovery document and golang.org/x/oauth2 runs the code flow.
-func (f *fixture) oidcClient(t *testing.T, scopes ...string) (*oidc.Provider, *oauth2.Config) {
+func (f *fixture) oidcClient(t testing.TB, scopes ...string) (*oidc.Provider, *oauth2.Config) {
 	t.Helper()
 	provider, err := oidc.NewProvider(context.Background(), f.issuer())
 	require.NoError(t, err, "discovery")

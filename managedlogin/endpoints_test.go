@@ -28,7 +28,7 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // browser is a cookie-keeping HTTP client that stops at the callback.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	f   *fixture
 	c   *http.Client
 	csr string
@@ -36,7 +36,7 @@ type browser struct {
 
 var errCallback = errors.New("reached the callback")
 
-func (f *fixture) browser(t *testing.T) *browser {
+func (f *fixture) browser(t testing.TB) *browser {
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	b := &browser{t: t, f: f}
@@ -113,7 +113,7 @@ func s256(v string) string {
 }
 
 // exchange posts a code exchange as the public web client.
-func (f *fixture) exchange(t *testing.T, form url.Values) (int, map[string]any) {
+func (f *fixture) exchange(t testing.TB, form url.Values) (int, map[string]any) {
 	t.Helper()
 	form.Set("grant_type", "authorization_code")
 	if form.Get("client_id") == "" {
@@ -304,7 +304,7 @@ func TestClientCredentials(t *testing.T) {
 	assert.Equal(t, "unauthorized_client", re.ErrorCode, "a client without the flow")
 }
 
-func keyFunc(t *testing.T, jwks []byte) jwt.Keyfunc {
+func keyFunc(t testing.TB, jwks []byte) jwt.Keyfunc {
 	var set jose.JSONWebKeySet
 	require.NoError(t, json.Unmarshal(jwks, &set))
 	return func(tok *jwt.Token) (any, error) {
@@ -381,7 +381,7 @@ func TestRevokeAndLogout(t *testing.T) {
 	assert.Empty(t, resp.Header.Get("Location"))
 }
 
-func (f *fixture) refreshGrant(t *testing.T, refresh string) (int, map[string]any) {
+func (f *fixture) refreshGrant(t testing.TB, refresh string) (int, map[string]any) {
 	resp, err := http.PostForm(f.endpoint.Token, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}, "client_id": {f.web.ClientId}})
 	require.NoError(t, err)
 	defer resp.Body.Close()

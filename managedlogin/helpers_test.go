@@ -57,7 +57,7 @@ func (o *outbox) last() flow.Message {
 // fixture is a server as cognitoserver mounts it: the JSON API and its
 // well-known documents, and managed login, over one engine.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	svc      *userpool.Service
 	iss      *token.Issuer
@@ -90,13 +90,13 @@ func (f *fixture) logText() string {
 	return f.logs.String()
 }
 
-func newFixture(t *testing.T, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
+func newFixture(t testing.TB, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
 	return newFixtureWith(t, managedlogin.Config{}, mod...)
 }
 
 // newFixtureWith is newFixture with managed login's Config (Service,
 // Tokens and Logger are set here).
-func newFixtureWith(t *testing.T, cfg managedlogin.Config, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
+func newFixtureWith(t testing.TB, cfg managedlogin.Config, mod ...func(*challenge.CreateUserPoolInput)) *fixture {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
@@ -169,7 +169,7 @@ func (f *fixture) issuer() string { return f.srv.URL + "/" + f.pool }
 
 // chromium starts a headless Chromium with a fresh profile (flags as the
 // admin page's browser tests), or skips the test without one.
-func chromium(t *testing.T) context.Context {
+func chromium(t testing.TB) context.Context {
 	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -203,7 +203,7 @@ type callbackServer struct {
 	got  chan string
 }
 
-func startCallback(t *testing.T) *callbackServer {
+func startCallback(t testing.TB) *callbackServer {
 	t.Helper()
 	cb := &callbackServer{got: make(chan string, 16)}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +226,7 @@ func startCallback(t *testing.T) *callbackServer {
 	return cb
 }
 
-func (cb *callbackServer) wait(t *testing.T) string {
+func (cb *callbackServer) wait(t testing.TB) string {
 	t.Helper()
 	select {
 	case q := <-cb.got:

@@ -14,7 +14,7 @@ import (
 )
 
 // codeOf returns the callback's code of a response that ended the sign-in.
-func codeOf(t *testing.T, resp *http.Response, f *fixture) string {
+func codeOf(t testing.TB, resp *http.Response, f *fixture) string {
 	t.Helper()
 	loc, err := resp.Location()
 	require.NoError(t, err)
