@@ -6,6 +6,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/authflow/authflow/flow"
 )
@@ -98,6 +99,15 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 		}
 		c.Groups = append(c.Groups, g)
 	}
+	c.ResourceServers = nil
+	for _, rs := range p.ResourceServers {
+		if len(rs.Scopes) == 0 {
+			rs.Scopes = nil
+		} else {
+			rs.Scopes = slices.Clone(rs.Scopes)
+		}
+		c.ResourceServers = append(c.ResourceServers, rs)
+	}
 	return &c
 }
 
@@ -110,6 +120,11 @@ func CloneClient(a *flow.AppClient) *flow.AppClient {
 	c.ExplicitAuthFlows = cloneStrings(a.ExplicitAuthFlows)
 	c.ReadAttributes = cloneStrings(a.ReadAttributes)
 	c.WriteAttributes = cloneStrings(a.WriteAttributes)
+	c.OAuth.AllowedOAuthFlows = cloneStrings(a.OAuth.AllowedOAuthFlows)
+	c.OAuth.AllowedOAuthScopes = cloneStrings(a.OAuth.AllowedOAuthScopes)
+	c.OAuth.CallbackURLs = cloneStrings(a.OAuth.CallbackURLs)
+	c.OAuth.LogoutURLs = cloneStrings(a.OAuth.LogoutURLs)
+	c.OAuth.SupportedIdentityProviders = cloneStrings(a.OAuth.SupportedIdentityProviders)
 	return &c
 }
 
