@@ -389,3 +389,31 @@ func (f *fixture) refreshGrant(t testing.TB, refresh string) (int, map[string]an
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
 	return resp.StatusCode, m
 }
+
+// TestCORS: browser apps may call the token, userInfo and revocation
+// endpoints from any origin (no credentials); the login page is not
+// offered to other origins.
+func TestCORS(t *testing.T) {
+	f := newFixture(t)
+	req, _ := http.NewRequest(http.MethodOptions, f.endpoint.Token, nil)
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "content-type")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
+	assert.Contains(t, resp.Header.Get("Access-Control-Allow-Headers"), "Content-Type")
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Credentials"))
+
+	resp, err = http.PostForm(f.endpoint.Token, url.Values{"grant_type": {"authorization_code"}, "client_id": {f.web.ClientId}, "code": {"x"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
+
+	resp, err = http.Get(f.srv.URL + "/" + testDomain + "/login")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+}

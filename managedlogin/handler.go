@@ -172,7 +172,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Pragma", "no-cache")
+	if apiEndpoint(r.URL.Path) {
+		// Browser apps (PKCE public clients) call these with fetch from
+		// their own origin. No cookie is read here, so any origin may,
+		// without credentials.
+		hdr.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			hdr.Set("Access-Control-Allow-Methods", "GET, POST")
+			hdr.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			hdr.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// apiEndpoint reports the paths that apps call from scripts: the token,
+// userInfo and revocation endpoints.
+func apiEndpoint(path string) bool {
+	return strings.HasSuffix(path, "/oauth2/token") || strings.HasSuffix(path, "/oauth2/userInfo") ||
+		strings.HasSuffix(path, "/oauth2/revoke")
 }
 
 // site is a domain's pool, as the page and endpoints see it.
