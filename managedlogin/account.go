@@ -14,6 +14,9 @@ import (
 
 // signup serves /signup: the account form, then its confirmation code.
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
+	if h.beginFromQuery(w, r, "signup") {
+		return
+	}
 	lc, ok := h.loginContext(w, r)
 	if !ok {
 		return
@@ -84,6 +87,9 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 // forgot serves /forgotPassword: the username, then the code and the new
 // password.
 func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
+	if h.beginFromQuery(w, r, "forgotPassword") {
+		return
+	}
 	lc, ok := h.loginContext(w, r)
 	if !ok {
 		return

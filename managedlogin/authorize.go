@@ -274,6 +274,12 @@ func withParams(u string, fragment bool, v url.Values) string {
 // authorize serves GET /oauth2/authorize: it checks the request, opens a
 // login session and sends the browser to the login page.
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
+	h.begin(w, r, "login")
+}
+
+// begin checks an authorization request, opens a login session and sends
+// the browser to page (login, signup or forgotPassword).
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request, page string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET")
 		h.errorPage(w, r, http.StatusMethodNotAllowed, "The authorization endpoint takes GET requests.")
@@ -329,7 +335,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		h.internalPage(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/"+s.domain+"/login", http.StatusFound)
+	http.Redirect(w, r, "/"+s.domain+"/"+page, http.StatusFound)
 }
 
 func firstOrEmpty(v []string, max int) string {

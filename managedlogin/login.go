@@ -176,7 +176,12 @@ func (lc *loginCtx) secretHash(username string) string {
 }
 
 // login serves the login page: GET shows the current step, POST answers it.
+// A GET with the parameters of an authorization request (client_id, ...)
+// starts a new sign-in, as Cognito's /login?client_id=... does.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	if h.beginFromQuery(w, r, "login") {
+		return
+	}
 	lc, ok := h.loginContext(w, r)
 	if !ok {
 		return
@@ -527,4 +532,14 @@ func (lc *loginCtx) finish(res *challenge.AuthenticationResult) {
 		v.Set("state", az.State)
 	}
 	http.Redirect(lc.w, lc.r, withParams(az.RedirectURI, false, v), http.StatusSeeOther)
+}
+
+// beginFromQuery starts a sign-in from a page's URL that carries an
+// authorization request (a GET with client_id), and reports whether it did.
+func (h *Handler) beginFromQuery(w http.ResponseWriter, r *http.Request, page string) bool {
+	if r.Method != http.MethodGet || !r.URL.Query().Has("client_id") {
+		return false
+	}
+	h.begin(w, r, page)
+	return true
 }

@@ -161,3 +161,27 @@ func TestPasskeyOfferDeclined(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
 	assert.NotEmpty(t, codeOf(t, resp, f))
 }
+
+// TestLoginURLWithParameters: /login?client_id=... (and /signup?...)
+// starts a sign-in as /oauth2/authorize does, with the same checks.
+func TestLoginURLWithParameters(t *testing.T) {
+	f := newFixture(t)
+	f.user("quin")
+	q := url.Values{"client_id": {f.web.ClientId}, "response_type": {"code"}, "redirect_uri": {f.callback}, "scope": {"openid"}, "state": {"L"}}
+	b := f.browser(t)
+	_, body := b.get(f.srv.URL + "/" + testDomain + "/login?" + q.Encode())
+	require.Contains(t, body, `autocomplete="current-password"`)
+	resp, _ := b.post("/"+testDomain+"/login", url.Values{"username": {"quin"}, "password": {testPassword}})
+	loc, err := resp.Location()
+	require.NoError(t, err)
+	assert.Equal(t, "L", loc.Query().Get("state"))
+	assert.NotEmpty(t, loc.Query().Get("code"))
+
+	_, body = f.browser(t).get(f.srv.URL + "/" + testDomain + "/signup?" + q.Encode())
+	assert.Contains(t, body, "Create the account")
+	q.Set("redirect_uri", "https://evil.example/cb")
+	resp, err = noFollow.Get(f.srv.URL + "/" + testDomain + "/login?" + q.Encode())
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+}
