@@ -185,3 +185,11 @@ func TestLoginURLWithParameters(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 }
+
+// TestLoginHint: login_hint fills in the username, escaped.
+func TestLoginHint(t *testing.T) {
+	f := newFixture(t)
+	_, body := f.browser(t).get(f.authorizeURL(url.Values{"login_hint": {`zed"><script>`}}))
+	assert.Contains(t, body, `value="zed&#34;&gt;&lt;script&gt;"`)
+	assert.NotContains(t, body, `zed"><script>`)
+}
