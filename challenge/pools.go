@@ -151,6 +151,7 @@ type UserPoolType struct {
 	UserPoolTags                map[string]string                `json:"UserPoolTags,omitempty"`
 	LambdaConfig                *LambdaConfigType                `json:"LambdaConfig,omitempty"`
 	EstimatedNumberOfUsers      int                              `json:"EstimatedNumberOfUsers"`
+	Domain                      string                           `json:"Domain,omitempty"`
 	CreationDate                Time                             `json:"CreationDate"`
 	LastModifiedDate            Time                             `json:"LastModifiedDate"`
 }
@@ -217,6 +218,7 @@ type UserPoolClientInput struct {
 	ReadAttributes             []string                  `json:"ReadAttributes,omitempty"`
 	WriteAttributes            []string                  `json:"WriteAttributes,omitempty"`
 	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
+	OAuthClientSettings
 }
 
 // UserPoolClientType describes an app client.
@@ -238,6 +240,7 @@ type UserPoolClientType struct {
 	RefreshTokenRotation       *RefreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
 	CreationDate               Time                      `json:"CreationDate"`
 	LastModifiedDate           Time                      `json:"LastModifiedDate"`
+	OAuthClientSettings
 }
 
 // UserPoolClientOutput is the response of Create/Describe/UpdateUserPoolClient.

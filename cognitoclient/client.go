@@ -60,6 +60,10 @@ var signedOperations = map[string]bool{
 	// Threat protection and tags.
 	"AdminListUserAuthEvents": true, "AdminUpdateAuthEventFeedback": true, "SetRiskConfiguration": true,
 	"DescribeRiskConfiguration": true, "TagResource": true, "UntagResource": true, "ListTagsForResource": true,
+	// User pool domains and resource servers.
+	"CreateUserPoolDomain": true, "DescribeUserPoolDomain": true, "UpdateUserPoolDomain": true, "DeleteUserPoolDomain": true,
+	"CreateResourceServer": true, "DescribeResourceServer": true, "UpdateResourceServer": true,
+	"DeleteResourceServer": true, "ListResourceServers": true,
 }
 
 // RequiresSignature reports whether an operation must carry a SigV4

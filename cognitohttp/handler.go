@@ -43,6 +43,11 @@ type Options struct {
 	// (never at the issuer when that is Cognito's URL, which does not
 	// serve this server's keys).
 	PublicURL string
+	// ManagedLogin, when true, says that the server serves each pool's
+	// domain (CreateUserPoolDomain) under PublicURL/<domain>/ (package
+	// managedlogin): the openid-configuration of a pool with a domain
+	// then names its OAuth 2.0 endpoints. When false it names none.
+	ManagedLogin bool
 	// Logger receives one line per request (operation, outcome, HTTP
 	// status, latency, request id) and the cause of every internal error.
 	// Bodies, tokens, passwords, codes and sessions are never logged.

@@ -330,7 +330,11 @@ func TestSignedOperations(t *testing.T) {
 			// Groups.
 			"CreateGroup", "GetGroup", "UpdateGroup", "DeleteGroup", "ListGroups", "ListUsersInGroup",
 			// Risk configuration and tags.
-			"SetRiskConfiguration", "DescribeRiskConfiguration", "TagResource", "UntagResource", "ListTagsForResource"}, name)
+			"SetRiskConfiguration", "DescribeRiskConfiguration", "TagResource", "UntagResource", "ListTagsForResource",
+			// Domains and resource servers.
+			"CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
+			"CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer",
+			"ListResourceServers"}, name)
 		assert.Equal(t, want, cognitohttp.RequiresSignature(name), name)
 	}
 	assert.False(t, cognitohttp.RequiresSignature("NoSuchOperation"))

@@ -118,6 +118,16 @@ type Service interface {
 	TagResource(ctx context.Context, in *challenge.TagResourceInput) (*challenge.Empty, error)
 	UntagResource(ctx context.Context, in *challenge.UntagResourceInput) (*challenge.Empty, error)
 	ListTagsForResource(ctx context.Context, in *challenge.ResourceArnInput) (*challenge.ListTagsForResourceOutput, error)
+	// User pool domains and resource servers (managed login).
+	CreateUserPoolDomain(ctx context.Context, in *challenge.UserPoolDomainInput) (*challenge.UserPoolDomainOutput, error)
+	DescribeUserPoolDomain(ctx context.Context, in *challenge.DescribeUserPoolDomainInput) (*challenge.DescribeUserPoolDomainOutput, error)
+	UpdateUserPoolDomain(ctx context.Context, in *challenge.UserPoolDomainInput) (*challenge.UserPoolDomainOutput, error)
+	DeleteUserPoolDomain(ctx context.Context, in *challenge.DeleteUserPoolDomainInput) (*challenge.Empty, error)
+	CreateResourceServer(ctx context.Context, in *challenge.ResourceServerInput) (*challenge.ResourceServerOutput, error)
+	DescribeResourceServer(ctx context.Context, in *challenge.ResourceServerIdInput) (*challenge.ResourceServerOutput, error)
+	UpdateResourceServer(ctx context.Context, in *challenge.ResourceServerInput) (*challenge.ResourceServerOutput, error)
+	DeleteResourceServer(ctx context.Context, in *challenge.ResourceServerIdInput) (*challenge.Empty, error)
+	ListResourceServers(ctx context.Context, in *challenge.ListResourceServersInput) (*challenge.ListResourceServersOutput, error)
 }
 
 // handlerFunc runs one operation of s on a raw JSON request body and
@@ -269,6 +279,16 @@ func operations() []operation {
 		{"TagResource", sigV4, op(Service.TagResource)},
 		{"UntagResource", sigV4, op(Service.UntagResource)},
 		{"ListTagsForResource", sigV4, op(Service.ListTagsForResource)},
+		// User pool domains and resource servers (managed login).
+		{"CreateUserPoolDomain", sigV4, op(Service.CreateUserPoolDomain)},
+		{"DescribeUserPoolDomain", sigV4, op(Service.DescribeUserPoolDomain)},
+		{"UpdateUserPoolDomain", sigV4, op(Service.UpdateUserPoolDomain)},
+		{"DeleteUserPoolDomain", sigV4, op(Service.DeleteUserPoolDomain)},
+		{"CreateResourceServer", sigV4, op(Service.CreateResourceServer)},
+		{"DescribeResourceServer", sigV4, op(Service.DescribeResourceServer)},
+		{"UpdateResourceServer", sigV4, op(Service.UpdateResourceServer)},
+		{"DeleteResourceServer", sigV4, op(Service.DeleteResourceServer)},
+		{"ListResourceServers", sigV4, op(Service.ListResourceServers)},
 	}
 }
 

@@ -19,15 +19,24 @@ func DefaultIssuerURL(poolID string) string {
 // OpenIDConfiguration is the document served at
 // /<poolId>/.well-known/openid-configuration: what a resource server needs
 // to find the keys that verify a pool's tokens. Issuer is the iss of the
-// pool's tokens and JWKSURI serves the keys that sign them. It advertises
-// no authorization or token endpoint, response types, grant types or
-// scopes, since this server has no managed login (OAuth endpoints) to
-// serve them.
+// pool's tokens and JWKSURI serves the keys that sign them. The OAuth 2.0
+// members (endpoints, response types, scopes, PKCE methods) are present
+// only when the server serves managed login (Options.ManagedLogin) and the
+// pool has a domain: the document advertises only what is served.
 type OpenIDConfiguration struct {
-	Issuer                           string   `json:"issuer"`
-	JWKSURI                          string   `json:"jwks_uri"`
-	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
-	SubjectTypesSupported            []string `json:"subject_types_supported"`
+	Issuer                            string   `json:"issuer"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported             []string `json:"subject_types_supported"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint,omitempty"`
+	TokenEndpoint                     string   `json:"token_endpoint,omitempty"`
+	UserInfoEndpoint                  string   `json:"userinfo_endpoint,omitempty"`
+	RevocationEndpoint                string   `json:"revocation_endpoint,omitempty"`
+	ResponseTypesSupported            []string `json:"response_types_supported,omitempty"`
+	ScopesSupported                   []string `json:"scopes_supported,omitempty"`
+	GrantTypesSupported               []string `json:"grant_types_supported,omitempty"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported,omitempty"`
 }
 
 // validPoolID reports whether id has Cognito's "<region>_<name>" shape
@@ -83,8 +92,8 @@ func (h *handler) get(x *exchange) {
 		x.failStatus(http.StatusNotFound, challenge.New(challenge.ErrResourceNotFound, "User pool "+sanitize(poolID)+" does not exist."))
 		return
 	}
-	// GetUserPoolMfaConfig is the engine's cheapest look-up of a pool.
-	if _, err := h.s.GetUserPoolMfaConfig(ctx, &challenge.UserPoolIdInput{UserPoolId: poolID}); err != nil {
+	pool, err := h.s.DescribeUserPool(ctx, &challenge.UserPoolIdInput{UserPoolId: poolID})
+	if err != nil {
 		if challenge.CodeOf(err) == challenge.ErrResourceNotFound {
 			x.failStatus(http.StatusNotFound, err)
 		} else {
@@ -126,11 +135,29 @@ func (h *handler) get(x *exchange) {
 			base = scheme + "://" + x.r.Host
 		}
 		x.w.Header().Set("Cache-Control", "public, max-age=300")
-		x.reply(http.StatusOK, OpenIDConfiguration{
+		doc := OpenIDConfiguration{
 			Issuer:                           issuer,
 			JWKSURI:                          base + "/" + poolID + "/.well-known/jwks.json",
 			IDTokenSigningAlgValuesSupported: []string{"RS256"},
 			SubjectTypesSupported:            []string{"public"},
-		})
+		}
+		if d := pool.UserPool.Domain; h.opts.ManagedLogin && d != "" {
+			addManagedLogin(&doc, base+"/"+d)
+		}
+		x.reply(http.StatusOK, doc)
 	}
+}
+
+// addManagedLogin adds the OAuth 2.0 endpoints of a domain served at base
+// (package managedlogin serves them) to doc.
+func addManagedLogin(doc *OpenIDConfiguration, base string) {
+	doc.AuthorizationEndpoint = base + "/oauth2/authorize"
+	doc.TokenEndpoint = base + "/oauth2/token"
+	doc.UserInfoEndpoint = base + "/oauth2/userInfo"
+	doc.RevocationEndpoint = base + "/oauth2/revoke"
+	doc.ResponseTypesSupported = []string{"code", "token"}
+	doc.ScopesSupported = []string{"openid", "email", "phone", "profile"}
+	doc.GrantTypesSupported = []string{"authorization_code", "implicit", "refresh_token", "client_credentials"}
+	doc.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic", "client_secret_post"}
+	doc.CodeChallengeMethodsSupported = []string{"S256", "plain"}
 }

@@ -45,6 +45,8 @@ func operationsDoc() string {
 		"supported by authflow.\"): " + strings.Join(rest, ", ") + ".\n")
 	b.WriteString("\nAlso: `GET /<poolId>/.well-known/jwks.json`, `GET /<poolId>/.well-known/openid-configuration`,\n")
 	b.WriteString("`GET /local/outbox?pool=<poolId>&username=<name>` (with `-outbox`), and the admin page at `GET /`.\n")
+	b.WriteString("Managed login of a pool's domain (CreateUserPoolDomain) under `/<domain>/`: `oauth2/authorize`, `oauth2/token`,\n")
+	b.WriteString("`oauth2/userInfo`, `oauth2/revoke`, `logout`, and the pages `login`, `signup`, `forgotPassword`.\n")
 	return b.String()
 }
 

@@ -510,6 +510,8 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		IssuerURL:   issuerURL,
 		PublicURL:   publicURL,
 		Logger:      slog.New(captureHandler{}),
+		// Managed login: each pool's domain under publicURL/<domain>/.
+		ManagedLogin: true,
 	})
 	var handler http.Handler = api
 	if o.dev.code != "" {
@@ -529,6 +531,9 @@ func Run(ctx context.Context, prog string, args []string, stdout, stderr io.Writ
 		adm.routes(mux)
 	}
 	mux.Handle("/", handler)
+	if err := mountManagedLogin(mux, engine, issuer, publicURL, log); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler: logRequests(mux, log, level, signins, func(ctx context.Context, id string) string {
 			if c, err := db.Client(ctx, id); err == nil && c != nil {

@@ -98,6 +98,15 @@ type Pool struct {
 	// LambdaConfig names the pool's Lambda triggers (nil: none). The engine
 	// never reads it: package lambdatrigger turns it into Hooks.
 	LambdaConfig *challenge.LambdaConfigType `json:",omitempty"`
+	// Domain is the pool's user pool domain (CreateUserPoolDomain), the
+	// prefix or custom domain that serves managed login; "" when none.
+	// DomainCertificateArn is the certificate of a custom domain.
+	Domain               string `json:",omitempty"`
+	ManagedLoginVersion  int    `json:",omitempty"`
+	DomainCertificateArn string `json:",omitempty"`
+	// ResourceServers are the pool's OAuth 2.0 resource servers, in
+	// identifier order; their scopes are "<identifier>/<scope name>".
+	ResourceServers []challenge.ResourceServerType `json:",omitempty"`
 
 	Created      time.Time
 	LastModified time.Time
@@ -202,6 +211,9 @@ type AppClient struct {
 	RetryGracePeriod     time.Duration
 	ReadAttributes       []string
 	WriteAttributes      []string
+	// OAuth holds the client's OAuth 2.0 settings (flows, scopes, callback
+	// and logout URLs) for managed login; zero when it has none.
+	OAuth challenge.OAuthClientSettings `json:",omitzero"`
 
 	Created      time.Time
 	LastModified time.Time

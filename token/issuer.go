@@ -303,6 +303,8 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 	if err != nil {
 		return nil, err
 	}
+	oauth := oauthFrom(ctx)
+	oauth.apply(ac, ic, g.Shape)
 	ks, err := i.signingKeys(ctx, g.PoolID)
 	if err != nil {
 		return nil, internal(err)
@@ -315,6 +317,7 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 	if err != nil {
 		return nil, err
 	}
+	oauth.finish(ic, accessToken)
 	idToken, err := sign(key, ic)
 	if err != nil {
 		return nil, err
@@ -623,8 +626,17 @@ func rolesOf(g *challenge.TokenGrant) ([]string, string) {
 // scopes returns the scope claim: AdminScope plus ScopesToAdd minus
 // ScopesToSuppress, without duplicates, space-separated. Scope tokens that
 // RFC 6749 §3.3 does not allow are ignored.
-func scopes(s *challenge.ClaimsShape) string {
-	list := []string{AdminScope}
+func scopes(s *challenge.ClaimsShape) string { return scopesOver([]string{AdminScope}, s) }
+
+// scopesOver is scopes over another base list (the scopes an OAuth 2.0
+// authorization granted).
+func scopesOver(base []string, s *challenge.ClaimsShape) string {
+	var list []string
+	for _, sc := range base {
+		if validScope(sc) && !contains(list, sc) {
+			list = append(list, sc)
+		}
+	}
 	if s != nil {
 		for _, sc := range s.ScopesToAdd {
 			if validScope(sc) && !contains(list, sc) {

@@ -205,7 +205,7 @@ func (s *Service) poolType(ctx context.Context, p *flow.Pool) *challenge.UserPoo
 			UnusedAccountValidityDays: p.UnusedAccountValidityDays},
 		DeletionProtection: p.DeletionProtection, UserPoolAddOns: &challenge.UserPoolAddOnsType{AdvancedSecurityMode: p.AdvancedSecurityMode},
 		CreationDate: challenge.At(p.Created), LastModifiedDate: challenge.At(p.LastModified),
-		LambdaConfig: p.LambdaConfig.Clone(),
+		LambdaConfig: p.LambdaConfig.Clone(), Domain: p.Domain,
 	}
 	t.UserPoolTags = poolTags(p)
 	if p.Devices != nil {
@@ -456,6 +456,7 @@ func clientType(c *flow.AppClient) *challenge.UserPoolClientType {
 		AuthSessionValidity:   int(c.SessionValidity() / time.Minute),
 		ReadAttributes:        slices.Clone(c.ReadAttributes), WriteAttributes: slices.Clone(c.WriteAttributes),
 		CreationDate: challenge.At(c.Created), LastModifiedDate: challenge.At(c.LastModified),
+		OAuthClientSettings: oauthSettings(c),
 	}
 	if len(t.ExplicitAuthFlows) == 0 {
 		t.ExplicitAuthFlows = slices.Clone(flow.DefaultExplicitAuthFlows)
@@ -495,6 +496,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *challenge.UserPo
 		if c.Secret, err = randomString(s.rand, 51, lowerAlnum); err != nil {
 			return nil, errInternal(err)
 		}
+	}
+	if err := s.setOAuthClient(ctx, c, &in.OAuthClientSettings); err != nil {
+		return nil, err
 	}
 	if err := s.cat.PutClient(ctx, c); err != nil {
 		return nil, errInternal(err)
@@ -550,6 +554,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *challenge.UserPo
 	if p, err := s.pool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	} else if err := checkClientAttributes(p, c, "updating"); err != nil {
+		return nil, err
+	}
+	if err := s.setOAuthClient(ctx, c, &in.OAuthClientSettings); err != nil {
 		return nil, err
 	}
 	c.LastModified = s.now()

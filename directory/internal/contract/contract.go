@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/schema"
@@ -109,6 +110,15 @@ func ClonePool(p *flow.Pool) *flow.Pool {
 		c.RiskConfigurations = append(c.RiskConfigurations, r)
 	}
 	c.Tags = maps.Clone(p.Tags)
+	c.ResourceServers = nil
+	for _, rs := range p.ResourceServers {
+		if len(rs.Scopes) == 0 {
+			rs.Scopes = nil
+		} else {
+			rs.Scopes = slices.Clone(rs.Scopes)
+		}
+		c.ResourceServers = append(c.ResourceServers, rs)
+	}
 	return &c
 }
 
@@ -121,6 +131,11 @@ func CloneClient(a *flow.AppClient) *flow.AppClient {
 	c.ExplicitAuthFlows = cloneStrings(a.ExplicitAuthFlows)
 	c.ReadAttributes = cloneStrings(a.ReadAttributes)
 	c.WriteAttributes = cloneStrings(a.WriteAttributes)
+	c.OAuth.AllowedOAuthFlows = cloneStrings(a.OAuth.AllowedOAuthFlows)
+	c.OAuth.AllowedOAuthScopes = cloneStrings(a.OAuth.AllowedOAuthScopes)
+	c.OAuth.CallbackURLs = cloneStrings(a.OAuth.CallbackURLs)
+	c.OAuth.LogoutURLs = cloneStrings(a.OAuth.LogoutURLs)
+	c.OAuth.SupportedIdentityProviders = cloneStrings(a.OAuth.SupportedIdentityProviders)
 	return &c
 }
 
