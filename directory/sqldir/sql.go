@@ -13,6 +13,7 @@ import (
 
 	"github.com/authflow/authflow/directory/internal/contract"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/internal/groupcommit"
 )
 
 // SQL keeps users, user pools and app clients in a SQLite or PostgreSQL
@@ -57,7 +58,7 @@ type SQL struct {
 type queries struct {
 	user, userByAttr, users, usersLimit                        string
 	createUser, updateUser, updateUserIf, deleteUser, deleteIf string
-	deleteAttrs                                                string
+	deleteAttrs, deleteAttr, attrs                             string
 	pool, pools, putPool, client, clients, putClient           string
 	deletePoolAttrs, deletePoolUsers, deletePoolClients        string
 	deletePool, deleteClient                                   string
@@ -116,6 +117,8 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 		deleteUser:   s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ?`),
 		deleteIf:     s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ? AND version = ?`),
 		deleteAttrs:  s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ? AND username = ?`),
+		deleteAttr:   s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ? AND username = ? AND name = ?`),
+		attrs:        s.rebind(`SELECT name, value FROM authflow_user_attrs WHERE pool_id = ? AND username = ?`),
 
 		pool:    s.rebind(`SELECT data FROM authflow_pools WHERE id = ?`),
 		pools:   s.rebind(`SELECT data FROM authflow_pools ORDER BY id`),
@@ -335,7 +338,7 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 		}
 		data[i] = b
 	}
-	return s.inTx(ctx, "apply", func(tx *sql.Tx) error {
+	return s.write(ctx, "apply", func(tx *sql.Tx) error {
 		for i, ch := range changes {
 			u := ch.User
 			var res sql.Result
@@ -369,19 +372,90 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 					return contract.Conflict(i, ch, fmt.Sprintf("no such user at version %d", ch.Version))
 				}
 			}
-			if ch.Kind != flow.ChangeCreate {
-				if _, err := tx.ExecContext(ctx, s.q.deleteAttrs, u.PoolID, u.Username); err != nil {
-					return err
-				}
+			switch ch.Kind {
+			case flow.ChangeCreate:
+				err = s.insertAttrs(ctx, tx, u)
+			case flow.ChangeUpdate:
+				err = s.updateAttrs(ctx, tx, u)
+			default:
+				_, err = tx.ExecContext(ctx, s.q.deleteAttrs, u.PoolID, u.Username)
 			}
-			if ch.Kind != flow.ChangeDelete {
-				if err := s.insertAttrs(ctx, tx, u); err != nil {
-					return err
-				}
+			if err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// write runs fn in a write transaction: on SQLite through the database's
+// group committer (one queue and one commit for concurrent writers of this
+// process, see internal/groupcommit), on PostgreSQL in a transaction of
+// its own.
+func (s *SQL) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	if s.pg {
+		return s.inTx(ctx, op, fn)
+	}
+	return wrap(op, groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) }))
+}
+
+// updateAttrs brings the indexed attributes of u up to date, writing only
+// the rows that changed: a sign-in that changes no attribute (the common
+// case) reads them and writes nothing.
+func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
+	rows, err := tx.QueryContext(ctx, s.q.attrs, u.PoolID, u.Username)
+	if err != nil {
+		return err
+	}
+	old := map[string]string{}
+	for rows.Next() {
+		var name, value string
+		if err := rows.Scan(&name, &value); err != nil {
+			rows.Close()
+			return err
+		}
+		old[name] = value
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var changed []string // names whose row goes (changed or removed)
+	var add [][2]string
+	contract.IndexedAttrs(u, func(name, value string) {
+		prev, ok := old[name]
+		delete(old, name)
+		if ok && prev == value {
+			return
+		}
+		if ok {
+			changed = append(changed, name)
+		}
+		add = append(add, [2]string{name, value})
+	})
+	for name := range old {
+		changed = append(changed, name)
+	}
+	for _, name := range changed {
+		if _, err := tx.ExecContext(ctx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
+			return err
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, 5*len(add))
+	q.WriteString(`INSERT INTO authflow_user_attrs (pool_id, username, name, value_hash, value) VALUES `)
+	for i, a := range add {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, u.PoolID, u.Username, a[0], valueHash(a[1]), a[1])
+	}
+	_, err = tx.ExecContext(ctx, s.rebind(q.String()), args...)
+	return err
 }
 
 // insertAttrs indexes the attributes of u in one statement.

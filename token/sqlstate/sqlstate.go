@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authflow/authflow/internal/groupcommit"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/token/internal/statetime"
 )
@@ -235,6 +236,31 @@ func (s *State) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// write runs fn in a write transaction: on SQLite through the database's
+// group committer (shared with a sqldir directory on the same *sql.DB: one
+// queue and one commit for the concurrent writers of this process, see
+// internal/groupcommit), on PostgreSQL in a transaction of its own.
+func (s *State) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.pg {
+		return s.inTx(ctx, fn)
+	}
+	return groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
+}
+
+// exec runs one write statement (see write; on PostgreSQL it autocommits).
+func (s *State) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.pg {
+		return s.db.ExecContext(ctx, q, args...)
+	}
+	var res sql.Result
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, q, args...)
+		return err
+	})
+	return res, err
+}
+
 // FailsClosed implements token.FailClosedState: State keeps each session
 // until its last token expires, so a missing session means deleted rows.
 func (s *State) FailsClosed() bool { return true }
@@ -252,7 +278,7 @@ func (s *State) PutSession(ctx context.Context, ss token.Session) error {
 	if ss.Revoked {
 		revoked = 1
 	}
-	_, err := s.db.ExecContext(ctx, s.q.putSession, ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub,
+	_, err := s.exec(ctx, s.q.putSession, ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub,
 		statetime.Nanos(ss.AuthTime), ss.DeviceKey, statetime.Nanos(ss.Created), int64(ss.UserGeneration), revoked, statetime.Nanos(ss.Expires))
 	if err != nil {
 		return sqlErr("put session", err)
@@ -286,7 +312,7 @@ func (s *State) GetSession(ctx context.Context, origin string) (*token.Session, 
 
 // RevokeSession implements token.RefreshState.
 func (s *State) RevokeSession(ctx context.Context, origin string) error {
-	if _, err := s.db.ExecContext(ctx, s.q.revokeSession, origin); err != nil {
+	if _, err := s.exec(ctx, s.q.revokeSession, origin); err != nil {
 		return sqlErr("revoke session", err)
 	}
 	s.wrote(ctx)
@@ -298,7 +324,7 @@ func (s *State) PutRefresh(ctx context.Context, h token.TokenHash, r token.Refre
 	if r.Keep.Before(r.Expires) {
 		r.Keep = r.Expires
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.putRefresh, h.String(), r.Origin, statetime.Nanos(r.Expires), statetime.Nanos(r.Keep)); err != nil {
+	if _, err := s.exec(ctx, s.q.putRefresh, h.String(), r.Origin, statetime.Nanos(r.Expires), statetime.Nanos(r.Keep)); err != nil {
 		return sqlErr("put refresh token", err)
 	}
 	s.wrote(ctx)
@@ -327,7 +353,7 @@ func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.Refre
 func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	var prev time.Time
 	key := h.String()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q.lockRefresh, key)
 		if err != nil {
 			return err
@@ -362,7 +388,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 
 // RevokeUser implements token.RefreshState.
 func (s *State) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
-	if _, err := s.db.ExecContext(ctx, s.q.revokeUser, poolID, username, statetime.Nanos(at), statetime.Nanos(keep)); err != nil {
+	if _, err := s.exec(ctx, s.q.revokeUser, poolID, username, statetime.Nanos(at), statetime.Nanos(keep)); err != nil {
 		return sqlErr("revoke user", err)
 	}
 	s.wrote(ctx)
@@ -397,7 +423,7 @@ func (s *State) Sweep(ctx context.Context) error {
 func (s *State) sweep(ctx context.Context, now time.Time) error {
 	n := statetime.Nanos(now)
 	for _, q := range []string{s.q.sweepSessions, s.q.sweepRefresh, s.q.sweepUsers} {
-		if _, err := s.db.ExecContext(ctx, q, n); err != nil {
+		if _, err := s.exec(ctx, q, n); err != nil {
 			return sqlErr("delete expired entries", err)
 		}
 	}
