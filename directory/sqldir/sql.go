@@ -49,9 +49,10 @@ import (
 // collation, PostgreSQL's "C" collation), so listings are in the same order
 // as [directory.Memory]'s.
 type SQL struct {
-	db *sql.DB
-	pg bool
-	q  queries
+	db    *sql.DB
+	pg    bool
+	q     queries
+	stmts *groupcommit.Stmts // SQLite: the hot statements, prepared once
 }
 
 // queries holds the statements in the placeholder syntax of the database.
@@ -137,6 +138,15 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 	if err := s.createSchema(context.Background()); err != nil {
 		return nil, err
 	}
+	if !pg {
+		// The statements of every sign-in, prepared once.
+		st, err := groupcommit.NewStmts(context.Background(), db, s.q.user, s.q.pool, s.q.client,
+			s.q.createUser, s.q.updateUser, s.q.updateUserIf, s.q.attrs, s.q.deleteAttr)
+		if err != nil {
+			return nil, wrap("prepare", err)
+		}
+		s.stmts = st
+	}
 	return s, nil
 }
 
@@ -220,7 +230,44 @@ func (s *SQL) rebind(q string) string {
 }
 
 // Close closes the database. Calls made after Close fail.
-func (s *SQL) Close() error { return s.db.Close() }
+func (s *SQL) Close() error {
+	if s.stmts != nil {
+		s.stmts.Close()
+	}
+	return s.db.Close()
+}
+
+// exec, query and queryRow run a statement in tx (or on the database when
+// tx is nil), prepared once on SQLite (pgx caches its statements itself).
+func (s *SQL) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.Exec(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return s.db.ExecContext(ctx, q, args...)
+}
+
+func (s *SQL) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.Query(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.QueryContext(ctx, q, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+func (s *SQL) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.QueryRow(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.QueryRowContext(ctx, q, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
 
 // DB returns the connection pool, to tune it (SetMaxOpenConns, ...) or to
 // monitor it (Stats). Writing to the authflow_ tables through it bypasses
@@ -252,7 +299,7 @@ func wrap(op string, err error) error {
 func (s *SQL) User(ctx context.Context, poolID, username string) (*flow.User, error) {
 	var version int64
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.user, poolID, username).Scan(&version, &data)
+	err := s.queryRow(ctx, nil, s.q.user, poolID, username).Scan(&version, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -345,11 +392,11 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 			var err error
 			switch {
 			case ch.Kind == flow.ChangeCreate:
-				res, err = tx.ExecContext(ctx, s.q.createUser, u.PoolID, u.Username, data[i])
+				res, err = s.exec(ctx, tx, s.q.createUser, u.PoolID, u.Username, data[i])
 			case ch.Kind == flow.ChangeUpdate && ch.Version == 0:
-				res, err = tx.ExecContext(ctx, s.q.updateUser, data[i], u.PoolID, u.Username)
+				res, err = s.exec(ctx, tx, s.q.updateUser, data[i], u.PoolID, u.Username)
 			case ch.Kind == flow.ChangeUpdate:
-				res, err = tx.ExecContext(ctx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
+				res, err = s.exec(ctx, tx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
 			case ch.Version == 0:
 				res, err = tx.ExecContext(ctx, s.q.deleteUser, u.PoolID, u.Username)
 			default:
@@ -403,7 +450,7 @@ func (s *SQL) write(ctx context.Context, op string, fn func(*sql.Tx) error) erro
 // the rows that changed: a sign-in that changes no attribute (the common
 // case) reads them and writes nothing.
 func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
-	rows, err := tx.QueryContext(ctx, s.q.attrs, u.PoolID, u.Username)
+	rows, err := s.query(ctx, tx, s.q.attrs, u.PoolID, u.Username)
 	if err != nil {
 		return err
 	}
@@ -437,7 +484,7 @@ func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
 		changed = append(changed, name)
 	}
 	for _, name := range changed {
-		if _, err := tx.ExecContext(ctx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
+		if _, err := s.exec(ctx, tx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
 			return err
 		}
 	}
@@ -508,7 +555,7 @@ func decodeUser(poolID, username string, version int64, data []byte) (*flow.User
 // Pool returns the pool, or (nil, nil) when there is none.
 func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.pool, poolID).Scan(&data)
+	err := s.queryRow(ctx, nil, s.q.pool, poolID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -578,7 +625,7 @@ func (s *SQL) DeletePool(ctx context.Context, poolID string) error {
 // Client returns the app client, or (nil, nil) when there is none.
 func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.client, clientID).Scan(&data)
+	err := s.queryRow(ctx, nil, s.q.client, clientID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
