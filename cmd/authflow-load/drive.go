@@ -32,6 +32,11 @@ func newHTTPClient() *http.Client {
 		MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}}
 }
 
+// newTarget returns a client of one more node's endpoint.
+func newTarget(endpoint string) *cognitoclient.Client {
+	return cognitoclient.New(endpoint, newHTTPClient())
+}
+
 // setup creates a pool, an app client allowing password, SRP and refresh
 // sign-ins, and n confirmed users with a permanent password, through the
 // admin operations of the first endpoint.
