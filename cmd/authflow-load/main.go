@@ -228,7 +228,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				rates[fmt.Sprintf("%s/%d/%d", f, cc, len(nodes))] = r.rate()
 			}
 		}
-		tw.Flush()
 		if err := stopAll(nodes); err != nil {
 			return err
 		}
