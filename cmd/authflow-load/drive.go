@@ -57,7 +57,8 @@ func setup(ctx context.Context, endpoints []string, n int) (*target, error) {
 	t.poolID = pool.UserPool.Id
 	var cl struct{ UserPoolClient struct{ ClientId string } }
 	if err := admin.Call(ctx, "CreateUserPoolClient", &challenge.UserPoolClientInput{UserPoolId: t.poolID, ClientName: "load",
-		ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}, &cl); err != nil {
+		ExplicitAuthFlows:          []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+		PreventUserExistenceErrors: "ENABLED"}, &cl); err != nil {
 		return nil, fmt.Errorf("CreateUserPoolClient: %w", err)
 	}
 	t.clientID = cl.UserPoolClient.ClientId

@@ -63,6 +63,7 @@ type config struct {
 	profile     string
 	serverArgs  []string
 	floorIters  int
+	pending     int
 	serverLog   string
 	keepDataDir bool
 }
@@ -81,6 +82,7 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&c.cpus, "cpus", "", "with -nodes 1: taskset `CPU list` for the server (default: unpinned)")
 	fs.StringVar(&c.profile, "profile", "", "write each server node's CPU profile into `dir`")
 	extra := fs.String("server-args", "", "extra `flags` for the server, space-separated")
+	fs.IntVar(&c.pending, "pending", 0, "after the cells, open this many pending SRP sign-ins (unknown usernames, as a flood) on the first node and report their memory cost (at most 200000)")
 	fs.IntVar(&c.floorIters, "floor-iterations", 60, "iterations of the in-process crypto floor measurement")
 	fs.StringVar(&c.serverLog, "server-log", "", "append the servers' logs to `file` (default: discarded)")
 	if err := fs.Parse(args); err != nil {
@@ -119,6 +121,8 @@ func parseArgs(args []string) (*config, error) {
 		return nil, fmt.Errorf("-nodes: want 1 or 2")
 	case c.nodes == 2 && c.stores != "postgres":
 		return nil, fmt.Errorf("-nodes 2 needs -stores postgres (the nodes share PostgreSQL + Redis)")
+	case c.pending < 0 || c.pending > 200000:
+		return nil, fmt.Errorf("-pending: want 0 to 200000")
 	case c.floorIters < 1:
 		return nil, fmt.Errorf("-floor-iterations: want at least 1")
 	}
@@ -166,6 +170,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(tw, "flow\tstores\tnodes\tc\tsign-ins\tsign-ins/s\tp50 ms\tp90 ms\tp99 ms\tp99/p50\tserver CPU ms/sign-in\tfloor ms\tCPU/floor\terrors\t")
 	rates := map[string]float64{}
 	var errs []string
+	pendingLine := ""
 	for li, layout := range layouts {
 		var nodes []*node
 		var endpoints []string
@@ -228,6 +233,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				rates[fmt.Sprintf("%s/%d/%d", f, cc, len(nodes))] = r.rate()
 			}
 		}
+		if c.pending > 0 && li == len(layouts)-1 {
+			redisURL := ""
+			if c.stores == "postgres" {
+				redisURL = os.Getenv("AUTHFLOW_REDIS_URL")
+			}
+			p, err := probePending(ctx, t, nodes[0], c.pending, redisURL)
+			if err != nil {
+				stopAll(nodes)
+				return fmt.Errorf("-pending: %w", err)
+			}
+			if redisURL == "" {
+				pendingLine = fmt.Sprintf("# pending sign-ins: %d open; server RSS grew %.0f bytes per pending sign-in (memory sessions; includes garbage not yet collected)",
+					p.count, p.rssPerSession)
+			} else {
+				pendingLine = fmt.Sprintf("# pending sign-ins: %d open; a Redis session key uses %.0f bytes (MEMORY USAGE, mean of %d keys), its value %.0f bytes",
+					p.count, p.redisKeyBytes, p.redisKeysSampled, p.redisValueBytes)
+			}
+		}
 		if err := stopAll(nodes); err != nil {
 			return err
 		}
@@ -235,6 +258,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	tw.Flush()
 	for _, e := range errs {
 		fmt.Fprintln(stdout, e)
+	}
+	if pendingLine != "" {
+		fmt.Fprintln(stdout, pendingLine)
 	}
 	if c.nodes == 2 {
 		fmt.Fprintln(stdout, "# scale-out: throughput of two nodes (CPUs 0 and 1) over one node (CPU 0), GOMAXPROCS=1 each")
