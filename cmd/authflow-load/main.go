@@ -82,7 +82,7 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&c.cpus, "cpus", "", "with -nodes 1: taskset `CPU list` for the server (default: unpinned)")
 	fs.StringVar(&c.profile, "profile", "", "write each server node's CPU profile into `dir`")
 	extra := fs.String("server-args", "", "extra `flags` for the server, space-separated")
-	fs.IntVar(&c.pending, "pending", 0, "after the cells, open this many pending SRP sign-ins (unknown usernames, as a flood) on the first node and report their memory cost (at most 200000)")
+	fs.IntVar(&c.pending, "pending", 0, "after the cells, open this many pending SRP sign-ins (InitiateAuth only, over the pool's users) on the first node and report their memory cost (at most 200000)")
 	fs.IntVar(&c.floorIters, "floor-iterations", 60, "iterations of the in-process crypto floor measurement")
 	fs.StringVar(&c.serverLog, "server-log", "", "append the servers' logs to `file` (default: discarded)")
 	if err := fs.Parse(args); err != nil {
@@ -286,7 +286,7 @@ func usersNeeded(c *config) int {
 			srp = c.warmup + c.n*len(c.conc)
 		}
 	}
-	return max(c.users, (srp+14)/15)
+	return max(c.users, (srp+14)/15+(c.pending+14)/15)
 }
 
 func stopAll(nodes []*node) error {

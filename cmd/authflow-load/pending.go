@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strconv"
@@ -29,10 +28,11 @@ type pendingResult struct {
 }
 
 // probePending opens count pending USER_SRP_AUTH sign-ins (InitiateAuth
-// only, each for another unknown username, so no per-user limit applies,
-// as in an unauthenticated flood) on node n and measures what they cost:
-// the growth of the server's resident memory, and with Redis the size of
-// the session keys.
+// only, as an unauthenticated flood would) of the pool's users on node n
+// and measures what they cost: the growth of the server's resident memory,
+// and with Redis the size of the session keys. (A flood of unknown
+// usernames stores no session: the engine's decoy for an unknown user
+// lives in the session string it hands out; it costs a limiter counter.)
 func probePending(ctx context.Context, t *target, n *node, count int, redisURL string) (pendingResult, error) {
 	res := pendingResult{count: count}
 	c, err := srp.NewClient(rand.Reader)
@@ -42,10 +42,6 @@ func probePending(ctx context.Context, t *target, n *node, count int, redisURL s
 	aHex := srp.HexInt(c.A())
 	rss0, err := rssBytes(n.pid())
 	if err != nil {
-		return res, err
-	}
-	prefix := make([]byte, 4)
-	if _, err := rand.Read(prefix); err != nil {
 		return res, err
 	}
 	var next atomic.Int64
@@ -58,7 +54,7 @@ func probePending(ctx context.Context, t *target, n *node, count int, redisURL s
 			for i := next.Add(1); i <= int64(count); i = next.Add(1) {
 				out, err := t.clients[0].InitiateAuth(ctx, &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserSRPAuth,
 					ClientId: t.clientID, AuthParameters: map[string]string{
-						"USERNAME": fmt.Sprintf("flood-%s-%d", hex.EncodeToString(prefix), i), "SRP_A": aHex}})
+						"USERNAME": t.users[t.nextUser.Add(1)%uint64(len(t.users))], "SRP_A": aHex}})
 				if err == nil && out.Session == "" {
 					err = fmt.Errorf("no session for a pending sign-in")
 				}
@@ -91,6 +87,9 @@ func probePending(ctx context.Context, t *target, n *node, count int, redisURL s
 	iter := rc.Scan(ctx, 0, "authflow:session:*", 1000).Iterator()
 	for iter.Next(ctx) && res.redisKeysSampled < 200 {
 		k := iter.Val()
+		if strings.HasPrefix(k, "authflow:session:limit:") {
+			continue // the limiter's counters share the prefix
+		}
 		mu, err := rc.MemoryUsage(ctx, k).Result()
 		if err != nil {
 			continue // expired or not a string meanwhile
