@@ -53,6 +53,9 @@ type SQL struct {
 	pg    bool
 	q     queries
 	stmts *groupcommit.Stmts // SQLite: the hot statements, prepared once
+	// The last decoding of each pool and client row (see decodeCache).
+	pools   decodeCache[flow.Pool]
+	clients decodeCache[flow.AppClient]
 }
 
 // queries holds the statements in the placeholder syntax of the database.
@@ -562,10 +565,14 @@ func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	if err != nil {
 		return nil, wrap("get pool", err)
 	}
+	if p := s.pools.get(poolID, data); p != nil {
+		return contract.ClonePool(p), nil
+	}
 	var p flow.Pool
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("directory: decode pool: %w", err)
 	}
+	s.pools.put(poolID, data, &p)
 	return contract.ClonePool(&p), nil
 }
 
@@ -632,10 +639,14 @@ func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, err
 	if err != nil {
 		return nil, wrap("get client", err)
 	}
+	if c := s.clients.get(clientID, data); c != nil {
+		return contract.CloneClient(c), nil
+	}
 	var c flow.AppClient
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("directory: decode client: %w", err)
 	}
+	s.clients.put(clientID, data, &c)
 	return contract.CloneClient(&c), nil
 }
 

@@ -181,3 +181,41 @@ func TestApplyWritesOnlyChangedAttributes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, found)
 }
+
+// TestCatalogReadsAreFreshCopies: pool and client reads (whose decoding
+// sqldir remembers per row) hand out copies and see every write.
+func TestCatalogReadsAreFreshCopies(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	p := &flow.Pool{ID: "us-east-1_cat", Name: "cat", AliasAttributes: []string{"email"}}
+	require.NoError(t, s.PutPool(ctx, p))
+	c := &flow.AppClient{ID: "client1", PoolID: p.ID, ExplicitAuthFlows: []string{"ALLOW_USER_SRP_AUTH"}}
+	require.NoError(t, s.PutClient(ctx, c))
+	for range 2 {
+		got, err := s.Client(ctx, "client1")
+		require.NoError(t, err)
+		require.Equal(t, []string{"ALLOW_USER_SRP_AUTH"}, got.ExplicitAuthFlows)
+		got.ExplicitAuthFlows[0] = "mutated"
+		gp, err := s.Pool(ctx, p.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{"email"}, gp.AliasAttributes)
+		gp.AliasAttributes[0] = "mutated"
+	}
+	c.ExplicitAuthFlows = []string{"ALLOW_USER_PASSWORD_AUTH"}
+	require.NoError(t, s.PutClient(ctx, c))
+	got, err := s.Client(ctx, "client1")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ALLOW_USER_PASSWORD_AUTH"}, got.ExplicitAuthFlows)
+	// A write through another handle on the file (another node) is seen too.
+	other, err := sqlitedir.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+	c.ExplicitAuthFlows = []string{"ALLOW_REFRESH_TOKEN_AUTH"}
+	require.NoError(t, other.PutClient(ctx, c))
+	got, err = s.Client(ctx, "client1")
+	require.NoError(t, err)
+	require.Equal(t, []string{"ALLOW_REFRESH_TOKEN_AUTH"}, got.ExplicitAuthFlows)
+}
