@@ -169,6 +169,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "flow\tstores\tnodes\tc\tsign-ins\tsign-ins/s\tp50 ms\tp90 ms\tp99 ms\tp99/p50\tserver CPU ms/sign-in\tfloor ms\tCPU/floor\terrors\t")
 	rates := map[string]float64{}
+	cpus := map[string]time.Duration{}
 	var errs []string
 	pendingLine := ""
 	for li, layout := range layouts {
@@ -231,6 +232,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 					errs = append(errs, fmt.Sprintf("# %s c=%d nodes=%d: %d errors, the first: %v", f, cc, len(nodes), r.errors, r.firstErr))
 				}
 				rates[fmt.Sprintf("%s/%d/%d", f, cc, len(nodes))] = r.rate()
+				cpus[fmt.Sprintf("%s/%d/%d", f, cc, len(nodes))] = r.cpuPerSignIn()
 			}
 		}
 		if c.pending > 0 && li == len(layouts)-1 {
@@ -263,12 +265,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, pendingLine)
 	}
 	if c.nodes == 2 {
-		fmt.Fprintln(stdout, "# scale-out: throughput of two nodes (CPUs 0 and 1) over one node (CPU 0), GOMAXPROCS=1 each")
+		fmt.Fprintln(stdout, "# scale-out: throughput of two nodes (CPUs 0 and 1) over one node (CPU 0), GOMAXPROCS=1 each; the CPU-bound ratio is")
+		fmt.Fprintln(stdout, "# what two nodes give when each has a core of its own (not shared with the load generator and the databases): 2 × CPU(1 node) ÷ CPU(2 nodes)")
 		for _, f := range c.flows {
 			for _, cc := range c.conc {
 				one, two := rates[fmt.Sprintf("%s/%d/1", f, cc)], rates[fmt.Sprintf("%s/%d/2", f, cc)]
-				if one > 0 {
-					fmt.Fprintf(stdout, "# %s c=%d: %.0f -> %.0f sign-ins/s, ratio %.2f\n", f, cc, one, two, two/one)
+				c1, c2 := cpus[fmt.Sprintf("%s/%d/1", f, cc)], cpus[fmt.Sprintf("%s/%d/2", f, cc)]
+				if one > 0 && c2 > 0 {
+					fmt.Fprintf(stdout, "# %s c=%d: %.0f -> %.0f sign-ins/s, ratio %.2f; server CPU per sign-in %.2f -> %.2f ms, CPU-bound ratio 2×%.2f/%.2f = %.2f\n",
+						f, cc, one, two, two/one, ms(c1), ms(c2), ms(c1), ms(c2), 2*float64(c1)/float64(c2))
 				}
 			}
 		}
