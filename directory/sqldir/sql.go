@@ -56,6 +56,7 @@ type SQL struct {
 	// The last decoding of each pool and client row (see decodeCache).
 	pools   decodeCache[flow.Pool]
 	clients decodeCache[flow.AppClient]
+	users   decodeCache[flow.User]
 }
 
 // queries holds the statements in the placeholder syntax of the database.
@@ -309,7 +310,18 @@ func (s *SQL) User(ctx context.Context, poolID, username string) (*flow.User, er
 	if err != nil {
 		return nil, wrap("get user", err)
 	}
-	return decodeUser(poolID, username, version, data)
+	key := poolID + "\x00" + username
+	if u := s.users.get(key, data); u != nil {
+		c := u.Clone()
+		c.Version = uint64(version)
+		return c, nil
+	}
+	u, err := decodeUser(poolID, username, version, data)
+	if err != nil {
+		return nil, err
+	}
+	s.users.put(key, data, u.Clone())
+	return u, nil
 }
 
 // UserByAttribute returns the user of the pool whose attribute name is
@@ -388,7 +400,7 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 		}
 		data[i] = b
 	}
-	return s.write(ctx, "apply", func(tx *sql.Tx) error {
+	err := s.write(ctx, "apply", func(tx *sql.Tx) error {
 		for i, ch := range changes {
 			u := ch.User
 			var res sql.Result
@@ -436,6 +448,7 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 		}
 		return nil
 	})
+	return err
 }
 
 // write runs fn in a write transaction: on SQLite through the database's
