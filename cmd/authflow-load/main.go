@@ -52,20 +52,19 @@ func main() {
 
 // config is the parsed command line.
 type config struct {
-	stores      string
-	flows       []flowName
-	conc        []int
-	n, users    int
-	warmup      int
-	maxTime     time.Duration
-	nodes       int
-	cpus        string
-	profile     string
-	serverArgs  []string
-	floorIters  int
-	pending     int
-	serverLog   string
-	keepDataDir bool
+	stores     string
+	flows      []flowName
+	conc       []int
+	n, users   int
+	warmup     int
+	maxTime    time.Duration
+	nodes      int
+	cpus       string
+	profile    string
+	serverArgs []string
+	floorIters int
+	pending    int
+	serverLog  string
 }
 
 func parseArgs(args []string) (*config, error) {
