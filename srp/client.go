@@ -46,7 +46,7 @@ func NewClientWithSecret(a *big.Int) (*Client, error) {
 }
 
 func newClient(a *big.Int) *Client {
-	return &Client{a: a, pub: new(big.Int).Exp(groupG, a, groupN)}
+	return &Client{a: a, pub: expG(a)}
 }
 
 // A returns a copy of the public value A = g^a mod N; send HexInt(A) as

@@ -43,7 +43,7 @@ func ComputeX(salt *big.Int, poolName, userID, password string) *big.Int {
 // userID, password). The result is a new value.
 func ComputeVerifier(salt *big.Int, poolName, userID, password string) *big.Int {
 	x := ComputeX(salt, poolName, userID, password)
-	return new(big.Int).Exp(groupG, x, groupN)
+	return expG(x)
 }
 
 // GenerateSalt reads 16 bytes from r and returns them in canonical padHex

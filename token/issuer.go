@@ -355,14 +355,8 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 		}
 	}
 	sess.Expires = expires
-	if err := i.state.PutSession(ctx, sess); err != nil {
+	if err := i.putSession(ctx, sess, newRefresh, refreshToken, refreshExp, expires); err != nil {
 		return nil, internal(err)
-	}
-	if newRefresh {
-		rec := RefreshRecord{Origin: sess.Origin, Expires: refreshExp, Keep: expires}
-		if err := i.state.PutRefresh(ctx, hashToken(refreshToken), rec); err != nil {
-			return nil, internal(err)
-		}
 	}
 	return &challenge.AuthenticationResult{
 		AccessToken:  accessToken,
@@ -371,6 +365,23 @@ func (i *Issuer) Issue(ctx context.Context, g challenge.TokenGrant) (*challenge.
 		ExpiresIn:    int32(accessV / time.Second),
 		TokenType:    TokenType,
 	}, nil
+}
+
+// putSession stores sess and, when newRefresh, the record of refreshToken:
+// in one write when the state offers it (SessionRefreshPutter), so a
+// sign-in waits for one commit.
+func (i *Issuer) putSession(ctx context.Context, sess Session, newRefresh bool, refreshToken string, refreshExp, keep time.Time) error {
+	if !newRefresh {
+		return i.state.PutSession(ctx, sess)
+	}
+	rec := RefreshRecord{Origin: sess.Origin, Expires: refreshExp, Keep: keep}
+	if p, ok := i.state.(SessionRefreshPutter); ok {
+		return p.PutSessionRefresh(ctx, sess, hashToken(refreshToken), rec)
+	}
+	if err := i.state.PutSession(ctx, sess); err != nil {
+		return err
+	}
+	return i.state.PutRefresh(ctx, hashToken(refreshToken), rec)
 }
 
 // checkGrant refuses grants the engine should never build.

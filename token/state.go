@@ -128,6 +128,17 @@ type FailClosedState interface {
 	FailsClosed() bool
 }
 
+// SessionRefreshPutter is implemented by a RefreshState that can store a
+// session and a new refresh token of it in one write (sqlstate.State: one
+// transaction, so one commit; redisstate.State: one round trip). The
+// Issuer then uses it for every token grant that hands out a new refresh
+// token, instead of PutSession followed by PutRefresh; the effect must be
+// the same as those two calls.
+type SessionRefreshPutter interface {
+	RefreshState
+	PutSessionRefresh(ctx context.Context, s Session, h TokenHash, r RefreshRecord) error
+}
+
 // sweepEvery is how often (by the state's clock) MemoryState reclaims
 // expired entries; it also does so every sweepWrites writes.
 const (

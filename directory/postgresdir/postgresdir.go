@@ -32,6 +32,11 @@ func Open(dsn string) (*sqldir.SQL, error) {
 	return s, nil
 }
 
+// MaxConns is the most connections the handle opens to the server (and
+// keeps open when idle); with several nodes on one server, keep their sum
+// under its max_connections (100 by default).
+const MaxConns = 24
+
 // OpenDB opens the database/sql handle that [Open] uses, for a store that
 // takes a *sql.DB (token/sqlstate, say) when no directory shares it. The
 // caller closes it.
@@ -40,5 +45,11 @@ func OpenDB(dsn string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("directory: open PostgreSQL: %w", err)
 	}
+	// database/sql keeps 2 idle connections by default: under concurrent
+	// sign-ins every other statement would open (and authenticate) a new
+	// connection and close it again. Keep a bounded pool open instead;
+	// pgx prepares and caches each statement once per connection.
+	db.SetMaxOpenConns(MaxConns)
+	db.SetMaxIdleConns(MaxConns)
 	return db, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/authflow/authflow/directory/internal/contract"
 	"github.com/authflow/authflow/flow"
+	"github.com/authflow/authflow/internal/groupcommit"
 )
 
 // SQL keeps users, user pools and app clients in a SQLite or PostgreSQL
@@ -48,16 +49,21 @@ import (
 // collation, PostgreSQL's "C" collation), so listings are in the same order
 // as [directory.Memory]'s.
 type SQL struct {
-	db *sql.DB
-	pg bool
-	q  queries
+	db    *sql.DB
+	pg    bool
+	q     queries
+	stmts *groupcommit.Stmts // SQLite: the hot statements, prepared once
+	// The last decoding of each pool and client row (see decodeCache).
+	pools   decodeCache[flow.Pool]
+	clients decodeCache[flow.AppClient]
+	users   decodeCache[flow.User]
 }
 
 // queries holds the statements in the placeholder syntax of the database.
 type queries struct {
 	user, userByAttr, users, usersLimit                        string
 	createUser, updateUser, updateUserIf, deleteUser, deleteIf string
-	deleteAttrs                                                string
+	deleteAttrs, deleteAttr, attrs                             string
 	pool, pools, putPool, client, clients, putClient           string
 	deletePoolAttrs, deletePoolUsers, deletePoolClients        string
 	deletePool, deleteClient                                   string
@@ -116,6 +122,8 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 		deleteUser:   s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ?`),
 		deleteIf:     s.rebind(`DELETE FROM authflow_users WHERE pool_id = ? AND username = ? AND version = ?`),
 		deleteAttrs:  s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ? AND username = ?`),
+		deleteAttr:   s.rebind(`DELETE FROM authflow_user_attrs WHERE pool_id = ? AND username = ? AND name = ?`),
+		attrs:        s.rebind(`SELECT name, value FROM authflow_user_attrs WHERE pool_id = ? AND username = ?`),
 
 		pool:    s.rebind(`SELECT data FROM authflow_pools WHERE id = ?`),
 		pools:   s.rebind(`SELECT data FROM authflow_pools ORDER BY id`),
@@ -133,6 +141,15 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 	}
 	if err := s.createSchema(context.Background()); err != nil {
 		return nil, err
+	}
+	if !pg {
+		// The statements of every sign-in, prepared once.
+		st, err := groupcommit.NewStmts(context.Background(), db, s.q.user, s.q.pool, s.q.client,
+			s.q.createUser, s.q.updateUser, s.q.updateUserIf, s.q.attrs, s.q.deleteAttr)
+		if err != nil {
+			return nil, wrap("prepare", err)
+		}
+		s.stmts = st
 	}
 	return s, nil
 }
@@ -217,7 +234,44 @@ func (s *SQL) rebind(q string) string {
 }
 
 // Close closes the database. Calls made after Close fail.
-func (s *SQL) Close() error { return s.db.Close() }
+func (s *SQL) Close() error {
+	if s.stmts != nil {
+		s.stmts.Close()
+	}
+	return s.db.Close()
+}
+
+// exec, query and queryRow run a statement in tx (or on the database when
+// tx is nil), prepared once on SQLite (pgx caches its statements itself).
+func (s *SQL) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.Exec(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return s.db.ExecContext(ctx, q, args...)
+}
+
+func (s *SQL) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.Query(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.QueryContext(ctx, q, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+func (s *SQL) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.QueryRow(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.QueryRowContext(ctx, q, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
 
 // DB returns the connection pool, to tune it (SetMaxOpenConns, ...) or to
 // monitor it (Stats). Writing to the authflow_ tables through it bypasses
@@ -249,14 +303,25 @@ func wrap(op string, err error) error {
 func (s *SQL) User(ctx context.Context, poolID, username string) (*flow.User, error) {
 	var version int64
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.user, poolID, username).Scan(&version, &data)
+	err := s.queryRow(ctx, nil, s.q.user, poolID, username).Scan(&version, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, wrap("get user", err)
 	}
-	return decodeUser(poolID, username, version, data)
+	key := poolID + "\x00" + username
+	if u := s.users.get(key, data); u != nil {
+		c := u.Clone()
+		c.Version = uint64(version)
+		return c, nil
+	}
+	u, err := decodeUser(poolID, username, version, data)
+	if err != nil {
+		return nil, err
+	}
+	s.users.put(key, data, u.Clone())
+	return u, nil
 }
 
 // UserByAttribute returns the user of the pool whose attribute name is
@@ -335,18 +400,18 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 		}
 		data[i] = b
 	}
-	return s.inTx(ctx, "apply", func(tx *sql.Tx) error {
+	err := s.write(ctx, "apply", func(tx *sql.Tx) error {
 		for i, ch := range changes {
 			u := ch.User
 			var res sql.Result
 			var err error
 			switch {
 			case ch.Kind == flow.ChangeCreate:
-				res, err = tx.ExecContext(ctx, s.q.createUser, u.PoolID, u.Username, data[i])
+				res, err = s.exec(ctx, tx, s.q.createUser, u.PoolID, u.Username, data[i])
 			case ch.Kind == flow.ChangeUpdate && ch.Version == 0:
-				res, err = tx.ExecContext(ctx, s.q.updateUser, data[i], u.PoolID, u.Username)
+				res, err = s.exec(ctx, tx, s.q.updateUser, data[i], u.PoolID, u.Username)
 			case ch.Kind == flow.ChangeUpdate:
-				res, err = tx.ExecContext(ctx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
+				res, err = s.exec(ctx, tx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
 			case ch.Version == 0:
 				res, err = tx.ExecContext(ctx, s.q.deleteUser, u.PoolID, u.Username)
 			default:
@@ -369,19 +434,91 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 					return contract.Conflict(i, ch, fmt.Sprintf("no such user at version %d", ch.Version))
 				}
 			}
-			if ch.Kind != flow.ChangeCreate {
-				if _, err := tx.ExecContext(ctx, s.q.deleteAttrs, u.PoolID, u.Username); err != nil {
-					return err
-				}
+			switch ch.Kind {
+			case flow.ChangeCreate:
+				err = s.insertAttrs(ctx, tx, u)
+			case flow.ChangeUpdate:
+				err = s.updateAttrs(ctx, tx, u)
+			default:
+				_, err = tx.ExecContext(ctx, s.q.deleteAttrs, u.PoolID, u.Username)
 			}
-			if ch.Kind != flow.ChangeDelete {
-				if err := s.insertAttrs(ctx, tx, u); err != nil {
-					return err
-				}
+			if err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+	return err
+}
+
+// write runs fn in a write transaction: on SQLite through the database's
+// group committer (one queue and one commit for concurrent writers of this
+// process, see internal/groupcommit), on PostgreSQL in a transaction of
+// its own.
+func (s *SQL) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	if s.pg {
+		return s.inTx(ctx, op, fn)
+	}
+	return wrap(op, groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) }))
+}
+
+// updateAttrs brings the indexed attributes of u up to date, writing only
+// the rows that changed: a sign-in that changes no attribute (the common
+// case) reads them and writes nothing.
+func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
+	rows, err := s.query(ctx, tx, s.q.attrs, u.PoolID, u.Username)
+	if err != nil {
+		return err
+	}
+	old := map[string]string{}
+	for rows.Next() {
+		var name, value string
+		if err := rows.Scan(&name, &value); err != nil {
+			rows.Close()
+			return err
+		}
+		old[name] = value
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var changed []string // names whose row goes (changed or removed)
+	var add [][2]string
+	contract.IndexedAttrs(u, func(name, value string) {
+		prev, ok := old[name]
+		delete(old, name)
+		if ok && prev == value {
+			return
+		}
+		if ok {
+			changed = append(changed, name)
+		}
+		add = append(add, [2]string{name, value})
+	})
+	for name := range old {
+		changed = append(changed, name)
+	}
+	for _, name := range changed {
+		if _, err := s.exec(ctx, tx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
+			return err
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, 5*len(add))
+	q.WriteString(`INSERT INTO authflow_user_attrs (pool_id, username, name, value_hash, value) VALUES `)
+	for i, a := range add {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, u.PoolID, u.Username, a[0], valueHash(a[1]), a[1])
+	}
+	_, err = tx.ExecContext(ctx, s.rebind(q.String()), args...)
+	return err
 }
 
 // insertAttrs indexes the attributes of u in one statement.
@@ -434,17 +571,21 @@ func decodeUser(poolID, username string, version int64, data []byte) (*flow.User
 // Pool returns the pool, or (nil, nil) when there is none.
 func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.pool, poolID).Scan(&data)
+	err := s.queryRow(ctx, nil, s.q.pool, poolID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, wrap("get pool", err)
 	}
+	if p := s.pools.get(poolID, data); p != nil {
+		return contract.ClonePool(p), nil
+	}
 	var p flow.Pool
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("directory: decode pool: %w", err)
 	}
+	s.pools.put(poolID, data, &p)
 	return contract.ClonePool(&p), nil
 }
 
@@ -504,17 +645,21 @@ func (s *SQL) DeletePool(ctx context.Context, poolID string) error {
 // Client returns the app client, or (nil, nil) when there is none.
 func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.q.client, clientID).Scan(&data)
+	err := s.queryRow(ctx, nil, s.q.client, clientID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, wrap("get client", err)
 	}
+	if c := s.clients.get(clientID, data); c != nil {
+		return contract.CloneClient(c), nil
+	}
 	var c flow.AppClient
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("directory: decode client: %w", err)
 	}
+	s.clients.put(clientID, data, &c)
 	return contract.CloneClient(&c), nil
 }
 

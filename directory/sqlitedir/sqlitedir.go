@@ -15,6 +15,10 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
+// MaxConns is the most connections a file database's handle opens (and
+// keeps open when idle).
+const MaxConns = 16
+
 // Open opens (creating it if needed) the SQLite database in the file at
 // path, or a private in-memory database when path is ":memory:", and
 // creates the tables of [sqldir.SQL]. An empty path fails with an error
@@ -67,6 +71,13 @@ func OpenDB(path string) (*sql.DB, error) {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
+	} else {
+		// Keep the connections readers open under load: database/sql keeps
+		// only 2 idle by default, and a new SQLite connection opens the
+		// file and parses the schema again. Writes go through one
+		// transaction at a time (sqldir's group commit).
+		db.SetMaxOpenConns(MaxConns)
+		db.SetMaxIdleConns(MaxConns)
 	}
 	return db, nil
 }

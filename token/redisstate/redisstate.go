@@ -171,22 +171,57 @@ return 0
 // until its last token expires, so a missing session means lost keys.
 func (r *State) FailsClosed() bool { return true }
 
+var _ token.SessionRefreshPutter = (*State)(nil)
+
 func redisErr(op string, err error) error {
 	return fmt.Errorf("token: redis %s: %w", op, err)
 }
 
 // PutSession implements token.RefreshState.
 func (r *State) PutSession(ctx context.Context, s token.Session) error {
+	if err := putSessionScript.Run(ctx, r.client, []string{r.sessionKey(s.Origin)}, r.sessionArgs(s)...).Err(); err != nil {
+		return redisErr("put session", err)
+	}
+	return nil
+}
+
+func (r *State) sessionArgs(s token.Session) []any {
 	rev := "0"
 	if s.Revoked {
 		rev = "1"
 	}
-	args := []any{statetime.Key(r.now()), statetime.Key(s.Expires),
+	return []any{statetime.Key(r.now()), statetime.Key(s.Expires),
 		"pool", s.PoolID, "client", s.ClientID, "user", s.Username, "sub", s.Sub,
 		"origin", s.Origin, "auth", statetime.Key(s.AuthTime), "dev", s.DeviceKey,
 		"created", statetime.Key(s.Created), "gen", strconv.FormatUint(s.UserGeneration, 10), "rev", rev}
-	if err := putSessionScript.Run(ctx, r.client, []string{r.sessionKey(s.Origin)}, args...).Err(); err != nil {
-		return redisErr("put session", err)
+}
+
+func (r *State) refreshArgs(rec token.RefreshRecord) []any {
+	if rec.Keep.Before(rec.Expires) {
+		rec.Keep = rec.Expires
+	}
+	return []any{statetime.Key(r.now()), rec.Origin, statetime.Key(rec.Expires), statetime.Key(rec.Keep)}
+}
+
+// PutSessionRefresh stores a session and a new refresh token of it in one
+// round trip (both scripts in one pipeline; each is atomic, as PutSession
+// and PutRefresh are). It implements token.SessionRefreshPutter.
+func (r *State) PutSessionRefresh(ctx context.Context, s token.Session, h token.TokenHash, rec token.RefreshRecord) error {
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		putSessionScript.EvalSha(ctx, p, []string{r.sessionKey(s.Origin)}, r.sessionArgs(s)...)
+		putRefreshScript.EvalSha(ctx, p, []string{r.refreshKey(h)}, r.refreshArgs(rec)...)
+		return nil
+	})
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The scripts are not loaded yet (a new or flushed server): Run
+		// loads them.
+		if err := r.PutSession(ctx, s); err != nil {
+			return err
+		}
+		return r.PutRefresh(ctx, h, rec)
+	}
+	if err != nil {
+		return redisErr("put session and refresh token", err)
 	}
 	return nil
 }
@@ -232,12 +267,7 @@ func (r *State) RevokeSession(ctx context.Context, origin string) error {
 
 // PutRefresh implements token.RefreshState.
 func (r *State) PutRefresh(ctx context.Context, h token.TokenHash, rec token.RefreshRecord) error {
-	if rec.Keep.Before(rec.Expires) {
-		rec.Keep = rec.Expires
-	}
-	err := putRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)},
-		statetime.Key(r.now()), rec.Origin, statetime.Key(rec.Expires), statetime.Key(rec.Keep)).Err()
-	if err != nil {
+	if err := putRefreshScript.Run(ctx, r.client, []string{r.refreshKey(h)}, r.refreshArgs(rec)...).Err(); err != nil {
 		return redisErr("put refresh token", err)
 	}
 	return nil

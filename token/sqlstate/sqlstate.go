@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authflow/authflow/internal/groupcommit"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/token/internal/statetime"
 )
@@ -48,6 +49,8 @@ type State struct {
 	pg  bool
 	now func() time.Time
 	q   sqlStateQueries
+	// stmts holds the hot statements prepared once (SQLite only).
+	stmts *groupcommit.Stmts
 
 	mu        sync.Mutex
 	lastSweep time.Time
@@ -127,6 +130,15 @@ func New(db *sql.DB, dialect string) (*State, error) {
 	}
 	if err := s.createSchema(context.Background()); err != nil {
 		return nil, fmt.Errorf("token/sqlstate: schema: %w", err)
+	}
+	if !s.pg {
+		// The statements of every sign-in and refresh, prepared once.
+		st, err := groupcommit.NewStmts(context.Background(), db, s.q.putSession, s.q.getSession, s.q.putRefresh,
+			s.q.getRefresh, s.q.lockRefresh, s.q.updateRefresh, s.q.getUser)
+		if err != nil {
+			return nil, fmt.Errorf("token/sqlstate: prepare: %w", err)
+		}
+		s.stmts = st
 	}
 	return s, nil
 }
@@ -235,6 +247,53 @@ func (s *State) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// write runs fn in a write transaction: on SQLite through the database's
+// group committer (shared with a sqldir directory on the same *sql.DB: one
+// queue and one commit for the concurrent writers of this process, see
+// internal/groupcommit), on PostgreSQL in a transaction of its own.
+func (s *State) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.pg {
+		return s.inTx(ctx, fn)
+	}
+	return groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
+}
+
+// exec runs one write statement (see write; on PostgreSQL it autocommits).
+func (s *State) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.pg {
+		return s.db.ExecContext(ctx, q, args...)
+	}
+	var res sql.Result
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.stmts.Exec(ctx, tx, q, args...)
+		return err
+	})
+	return res, err
+}
+
+// txExec and txQueryRow run a statement in tx (or on the database when tx
+// is nil), prepared once on SQLite (pgx caches its statements itself).
+func (s *State) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.Exec(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return s.db.ExecContext(ctx, q, args...)
+}
+
+func (s *State) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	switch {
+	case s.stmts != nil:
+		return s.stmts.QueryRow(ctx, tx, q, args...)
+	case tx != nil:
+		return tx.QueryRowContext(ctx, q, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
+
 // FailsClosed implements token.FailClosedState: State keeps each session
 // until its last token expires, so a missing session means deleted rows.
 func (s *State) FailsClosed() bool { return true }
@@ -245,17 +304,53 @@ func sqlErr(op string, err error) error {
 
 // PutSession implements token.RefreshState.
 func (s *State) PutSession(ctx context.Context, ss token.Session) error {
+	args, err := sessionArgs(ss)
+	if err != nil {
+		return sqlErr("put session", err)
+	}
+	if _, err := s.exec(ctx, s.q.putSession, args...); err != nil {
+		return sqlErr("put session", err)
+	}
+	s.wrote(ctx)
+	return nil
+}
+
+func sessionArgs(ss token.Session) ([]any, error) {
 	if ss.UserGeneration > math.MaxInt64 {
-		return sqlErr("put session", errors.New("user generation out of range"))
+		return nil, errors.New("user generation out of range")
 	}
 	revoked := 0
 	if ss.Revoked {
 		revoked = 1
 	}
-	_, err := s.db.ExecContext(ctx, s.q.putSession, ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub,
-		statetime.Nanos(ss.AuthTime), ss.DeviceKey, statetime.Nanos(ss.Created), int64(ss.UserGeneration), revoked, statetime.Nanos(ss.Expires))
+	return []any{ss.Origin, ss.PoolID, ss.ClientID, ss.Username, ss.Sub, statetime.Nanos(ss.AuthTime), ss.DeviceKey,
+		statetime.Nanos(ss.Created), int64(ss.UserGeneration), revoked, statetime.Nanos(ss.Expires)}, nil
+}
+
+func refreshArgs(h token.TokenHash, r token.RefreshRecord) []any {
+	if r.Keep.Before(r.Expires) {
+		r.Keep = r.Expires
+	}
+	return []any{h.String(), r.Origin, statetime.Nanos(r.Expires), statetime.Nanos(r.Keep)}
+}
+
+// PutSessionRefresh stores a session and a new refresh token of it in one
+// transaction, so a sign-in waits for one commit instead of two. It
+// implements token.SessionRefreshPutter.
+func (s *State) PutSessionRefresh(ctx context.Context, ss token.Session, h token.TokenHash, r token.RefreshRecord) error {
+	args, err := sessionArgs(ss)
 	if err != nil {
 		return sqlErr("put session", err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.txExec(ctx, tx, s.q.putSession, args...); err != nil {
+			return err
+		}
+		_, err := s.txExec(ctx, tx, s.q.putRefresh, refreshArgs(h, r)...)
+		return err
+	})
+	if err != nil {
+		return sqlErr("put session and refresh token", err)
 	}
 	s.wrote(ctx)
 	return nil
@@ -267,7 +362,7 @@ func (s *State) GetSession(ctx context.Context, origin string) (*token.Session, 
 	ss.Origin = origin
 	var auth, created, gen, expires int64
 	var revoked int
-	err := s.db.QueryRowContext(ctx, s.q.getSession, origin).Scan(&ss.PoolID, &ss.ClientID, &ss.Username, &ss.Sub,
+	err := s.txQueryRow(ctx, nil, s.q.getSession, origin).Scan(&ss.PoolID, &ss.ClientID, &ss.Username, &ss.Sub,
 		&auth, &ss.DeviceKey, &created, &gen, &revoked, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -286,7 +381,7 @@ func (s *State) GetSession(ctx context.Context, origin string) (*token.Session, 
 
 // RevokeSession implements token.RefreshState.
 func (s *State) RevokeSession(ctx context.Context, origin string) error {
-	if _, err := s.db.ExecContext(ctx, s.q.revokeSession, origin); err != nil {
+	if _, err := s.exec(ctx, s.q.revokeSession, origin); err != nil {
 		return sqlErr("revoke session", err)
 	}
 	s.wrote(ctx)
@@ -295,10 +390,7 @@ func (s *State) RevokeSession(ctx context.Context, origin string) error {
 
 // PutRefresh implements token.RefreshState.
 func (s *State) PutRefresh(ctx context.Context, h token.TokenHash, r token.RefreshRecord) error {
-	if r.Keep.Before(r.Expires) {
-		r.Keep = r.Expires
-	}
-	if _, err := s.db.ExecContext(ctx, s.q.putRefresh, h.String(), r.Origin, statetime.Nanos(r.Expires), statetime.Nanos(r.Keep)); err != nil {
+	if _, err := s.exec(ctx, s.q.putRefresh, refreshArgs(h, r)...); err != nil {
 		return sqlErr("put refresh token", err)
 	}
 	s.wrote(ctx)
@@ -309,7 +401,7 @@ func (s *State) PutRefresh(ctx context.Context, h token.TokenHash, r token.Refre
 func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.RefreshRecord, error) {
 	var r token.RefreshRecord
 	var expires, keep int64
-	err := s.db.QueryRowContext(ctx, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
+	err := s.txQueryRow(ctx, nil, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -327,8 +419,8 @@ func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.Refre
 func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	var prev time.Time
 	key := h.String()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.lockRefresh, key)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, s.q.lockRefresh, key)
 		if err != nil {
 			return err
 		}
@@ -336,7 +428,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 			return err // unknown: prev stays zero
 		}
 		var expires, keep int64
-		if err := tx.QueryRowContext(ctx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
 			return err
 		}
 		prev = statetime.FromNanos(expires)
@@ -350,7 +442,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 		if newExpires == expires && newKeep == keep {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, s.q.updateRefresh, newExpires, newKeep, key)
+		_, err = s.txExec(ctx, tx, s.q.updateRefresh, newExpires, newKeep, key)
 		return err
 	})
 	if err != nil {
@@ -362,7 +454,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 
 // RevokeUser implements token.RefreshState.
 func (s *State) RevokeUser(ctx context.Context, poolID, username string, at, keep time.Time) error {
-	if _, err := s.db.ExecContext(ctx, s.q.revokeUser, poolID, username, statetime.Nanos(at), statetime.Nanos(keep)); err != nil {
+	if _, err := s.exec(ctx, s.q.revokeUser, poolID, username, statetime.Nanos(at), statetime.Nanos(keep)); err != nil {
 		return sqlErr("revoke user", err)
 	}
 	s.wrote(ctx)
@@ -372,7 +464,7 @@ func (s *State) RevokeUser(ctx context.Context, poolID, username string, at, kee
 // GetUserRevocation implements token.RefreshState.
 func (s *State) GetUserRevocation(ctx context.Context, poolID, username string) (token.UserRevocation, error) {
 	var gen, at, keep int64
-	err := s.db.QueryRowContext(ctx, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
+	err := s.txQueryRow(ctx, nil, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return token.UserRevocation{}, nil
 	}
@@ -397,7 +489,7 @@ func (s *State) Sweep(ctx context.Context) error {
 func (s *State) sweep(ctx context.Context, now time.Time) error {
 	n := statetime.Nanos(now)
 	for _, q := range []string{s.q.sweepSessions, s.q.sweepRefresh, s.q.sweepUsers} {
-		if _, err := s.db.ExecContext(ctx, q, n); err != nil {
+		if _, err := s.exec(ctx, q, n); err != nil {
 			return sqlErr("delete expired entries", err)
 		}
 	}
@@ -421,4 +513,7 @@ func (s *State) wrote(ctx context.Context) {
 	}
 }
 
-var _ token.FailClosedState = (*State)(nil)
+var (
+	_ token.FailClosedState      = (*State)(nil)
+	_ token.SessionRefreshPutter = (*State)(nil)
+)

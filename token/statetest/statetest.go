@@ -144,6 +144,43 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("ConcurrentRotation", func(t *testing.T) { testStateConcurrentRotation(t, newStore(t)) })
 	t.Run("ConcurrentUse", func(t *testing.T) { testStateConcurrentUse(t, newStore(t)) })
 	t.Run("TwoIssuers", func(t *testing.T) { testStateTwoIssuers(t, newStore(t)) })
+	t.Run("SessionRefreshPutter", func(t *testing.T) { testSessionRefreshPutter(t, newStore(t)) })
+}
+
+// testSessionRefreshPutter checks that PutSessionRefresh, when the state
+// offers it, has the effect of PutSession followed by PutRefresh.
+func testSessionRefreshPutter(t *testing.T, store Store) {
+	c := NewClock()
+	m := store(c.Now)
+	p, ok := m.(token.SessionRefreshPutter)
+	if !ok {
+		t.Skip("the state stores sessions and refresh tokens separately only")
+	}
+	ctx := context.Background()
+	s := token.Session{
+		RefreshSession: challenge.RefreshSession{PoolID: Pool, ClientID: Client, Username: "alice", Sub: "sub-alice",
+			Origin: "o9", AuthTime: T0},
+		Created:        T0,
+		UserGeneration: 3,
+		Expires:        T0.Add(2 * time.Hour),
+	}
+	h := token.TokenHash{9}
+	require.NoError(t, p.PutSessionRefresh(ctx, s, h, token.RefreshRecord{Origin: "o9", Expires: T0.Add(time.Hour)}))
+	got, err := m.GetSession(ctx, "o9")
+	require.NoError(t, err)
+	require.Equal(t, s, *got)
+	r, err := m.GetRefresh(ctx, h)
+	require.NoError(t, err)
+	require.Equal(t, token.RefreshRecord{Origin: "o9", Expires: T0.Add(time.Hour), Keep: T0.Add(time.Hour)}, *r, "Keep is at least Expires")
+	// Again with an earlier expiry: the session keeps its later one (as
+	// PutSession), the refresh record is replaced (as PutRefresh).
+	s2 := s
+	s2.Expires = T0.Add(time.Minute)
+	require.NoError(t, p.PutSessionRefresh(ctx, s2, h, token.RefreshRecord{Origin: "o9", Expires: T0.Add(time.Minute), Keep: T0.Add(3 * time.Hour)}))
+	got, _ = m.GetSession(ctx, "o9")
+	require.Equal(t, T0.Add(2*time.Hour), got.Expires)
+	r, _ = m.GetRefresh(ctx, h)
+	require.Equal(t, token.RefreshRecord{Origin: "o9", Expires: T0.Add(time.Minute), Keep: T0.Add(3 * time.Hour)}, *r)
 }
 
 func testStateContract(t *testing.T, store Store) {
