@@ -200,6 +200,17 @@ func TestWalkthrough(t *testing.T) {
 		"--explicit-auth-flows", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), "UserPoolClient", "ClientId")
 	require.NotEmpty(t, client)
 
+	// sign-up refuses a malformed email and an undeclared custom attribute.
+	bad := aws.fail("sign-up", "--client-id", client, "--username", "mallory", "--password", "Correct-horse1",
+		"--user-attributes", "Name=email,Value=not-an-email")
+	assert.Contains(t, bad, "InvalidParameterException")
+	assert.Contains(t, bad, "Invalid email address format.")
+	bad = aws.fail("sign-up", "--client-id", client, "--username", "mallory", "--password", "Correct-horse1",
+		"--user-attributes", "Name=email,Value=mallory@example.com", "Name=custom:tier,Value=gold")
+	assert.Contains(t, bad, "InvalidParameterException")
+	assert.Contains(t, bad, "custom:tier: Attribute does not exist in the schema.")
+	assert.Contains(t, aws.fail("admin-get-user", "--user-pool-id", pool, "--username", "mallory"), "UserNotFoundException")
+
 	// sign-up, then admin-confirm-sign-up confirms the user.
 	aws.run("sign-up", "--client-id", client, "--username", "alice", "--password", "Correct-horse1",
 		"--user-attributes", "Name=email,Value=alice@example.com")
