@@ -99,7 +99,6 @@ func TestAttackSelfServiceTiming(t *testing.T) {
 					name := fmt.Sprintf("known%03d", i)
 					b.addUser(t, name, o.status, map[string]string{"email": name + "@example.com", "email_verified": "true"})
 				}
-				var known, unknown []time.Duration
 				measure := func(name string) time.Duration {
 					start := time.Now()
 					err := o.call(s, c.ID, name)
@@ -107,19 +106,30 @@ func TestAttackSelfServiceTiming(t *testing.T) {
 					require.NoError(t, err, name)
 					return d
 				}
-				for i := range calls {
-					k, u := fmt.Sprintf("known%03d", i), fmt.Sprintf("ghost%03d", i)
-					if i%2 == 0 {
-						known = append(known, measure(k))
-						unknown = append(unknown, measure(u))
-					} else {
-						unknown = append(unknown, measure(u))
-						known = append(known, measure(k))
+				// A real difference shows in every round; a burst of other
+				// work on a shared machine does not, so a round within the
+				// bounds ends the test (at most 3 rounds: every name stays
+				// within its code and guess budgets).
+				var ratio float64
+				for round := 0; round < 3; round++ {
+					var known, unknown []time.Duration
+					for i := range calls {
+						k, u := fmt.Sprintf("known%03d", i), fmt.Sprintf("ghost%03d", i)
+						if i%2 == 0 {
+							known = append(known, measure(k))
+							unknown = append(unknown, measure(u))
+						} else {
+							unknown = append(unknown, measure(u))
+							known = append(known, measure(k))
+						}
+					}
+					mk, mu := medianOf(known), medianOf(unknown)
+					ratio = float64(mk) / float64(mu)
+					t.Logf("%s %s round %d: median known %v, unknown %v, ratio %.2f", dn, o.name, round, mk, mu, ratio)
+					if ratio >= 0.8 && ratio <= 1.25 {
+						break
 					}
 				}
-				mk, mu := medianOf(known), medianOf(unknown)
-				ratio := float64(mk) / float64(mu)
-				t.Logf("%s %s: median known %v, unknown %v, ratio %.2f", dn, o.name, mk, mu, ratio)
 				assert.True(t, ratio >= 0.8 && ratio <= 1.25, "known/unknown median ratio %.2f outside [0.8, 1.25]", ratio)
 			})
 		}
