@@ -61,8 +61,7 @@ func (c *console) secret(prompt string) (string, error) {
 	if c.st.inFd < 0 || !term.IsTerminal(c.st.inFd) {
 		return c.line(prompt)
 	}
-	fmt.Fprint(c.st.out, prompt)
-	b, err := term.ReadPassword(c.st.inFd)
+	b, err := readSecret(c.st.inFd, func() { fmt.Fprint(c.st.out, prompt) })
 	fmt.Fprintln(c.st.out)
 	if err != nil {
 		return "", err
