@@ -38,19 +38,20 @@ var allowed = map[string][]string{
 	"internal/diagram":     {},
 	"conformance/awscli":   {"cognitoserver", "lambdatrigger/lambdatest"},
 	"internal/groupcommit": {},
+	"internal/sqlstore":    {"internal/groupcommit"},
 	"cmd/authflow-load":    {"challenge", "client", "cognitoclient", "cognitoserver", "srp", "directory/postgresdir"},
 
 	// Backends that link a driver, and the conformance suites every
 	// backend runs (issue 14). A package may also import the internal
 	// packages under it (see importAllowed).
 	"directory/internal/contract": {"flow", "schema"},
-	"directory/sqldir":            {"flow", "directory/internal/contract", "internal/groupcommit"},
+	"directory/sqldir":            {"flow", "directory/internal/contract", "internal/sqlstore"},
 	"directory/sqlitedir":         {"directory/sqldir", "directory/internal/contract"},
 	"directory/postgresdir":       {"directory/sqldir"},
 	"directory/directorytest":     {"flow", "challenge", "directory", "userpool"},
 	"token/internal/statetime":    {},
 	"token/redisstate":            {"token", "token/internal/statetime"},
-	"token/sqlstate":              {"token", "token/internal/statetime", "internal/groupcommit"},
+	"token/sqlstate":              {"token", "token/internal/statetime", "internal/sqlstore"},
 	"token/statetest":             {"challenge", "token"},
 	"session/redisstore":          {"session", "session/internal/handles"},
 	"session/sessiontest":         {"session"},
