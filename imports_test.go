@@ -39,6 +39,7 @@ var allowed = map[string][]string{
 	"conformance/awscli":   {"cognitoserver", "lambdatrigger/lambdatest"},
 	"internal/groupcommit": {},
 	"internal/sqlstore":    {"internal/groupcommit"},
+	"internal/pgtest":      {},
 	"cmd/authflow-load":    {"challenge", "client", "cognitoclient", "cognitoserver", "srp", "directory/postgresdir"},
 
 	// Backends that link a driver, and the conformance suites every
