@@ -19,10 +19,10 @@ var allowed = map[string][]string{
 	"challenge":            {},
 	"srp":                  {},
 	"totp":                 {},
-	"session":              {},
+	"session":              {"internal/windowcount"},
 	"webauthn":             {"challenge"},
 	"token":                {"challenge"},
-	"flow":                 {"challenge", "srp", "totp", "schema"},
+	"flow":                 {"challenge", "srp", "totp", "schema", "internal/windowcount"},
 	"schema":               {"challenge"},
 	"flow/flowtest":        {"flow", "challenge", "srp", "session", "totp", "directory", "userpool"},
 	"userpool":             {"flow", "challenge", "srp", "totp", "schema"},
@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"internal/groupcommit": {},
 	"internal/sqlstore":    {"internal/groupcommit"},
 	"internal/pgtest":      {},
+	"internal/windowcount": {},
 	"cmd/authflow-load":    {"challenge", "client", "cognitoclient", "cognitoserver", "srp", "directory/postgresdir"},
 
 	// Backends that link a driver, and the conformance suites every
