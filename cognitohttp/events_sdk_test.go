@@ -2,10 +2,7 @@ package cognitohttp_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -25,6 +22,7 @@ import (
 	"github.com/authflow/authflow/directory/postgresdir"
 	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/userpool"
@@ -62,22 +60,10 @@ func eventsBackends(t *testing.T) map[string]eventsBackend {
 			return d
 		}, close: closeSQL},
 	}
-	if dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN"); dsn != "" {
-		admin, err := sql.Open("pgx", dsn)
-		require.NoError(t, err)
-		t.Cleanup(func() { admin.Close() })
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "authflow_events_" + hex.EncodeToString(b)
-		_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-		require.NoError(t, err)
-		t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
+	if os.Getenv(pgtest.Env) != "" {
+		dsn := pgtest.DSN(t)
 		backends["postgres"] = eventsBackend{open: func(t *testing.T) eventsDir {
-			d, err := postgresdir.Open(dsn + sep + "search_path=" + schema)
+			d, err := postgresdir.Open(dsn)
 			require.NoError(t, err)
 			return d
 		}, close: closeSQL}

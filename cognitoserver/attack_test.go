@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -121,7 +122,7 @@ func srpStart(t *testing.T, api *cip.Client, client, username string) map[string
 // same decoy salt from both, and the tokens of one verify with the other's
 // JWKS.
 func TestAttackNodesWithoutSharedDecoyKey(t *testing.T) {
-	dsn := postgresTestDSN(t)
+	dsn := pgtest.DSN(t)
 	cfg := writeConfig(t, twoPoolConfig)
 	a, _, _ := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", dsn, "-outbox")
 	b, _, _ := startInProcess(t, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", dsn)

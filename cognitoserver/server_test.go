@@ -8,9 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"math/big"
@@ -32,6 +30,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/srp"
 )
 
@@ -457,7 +456,7 @@ func TestTwoNodesShareTokens(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		args := []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", postgresTestDSN(t)}
+		args := []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-config", cfg, "-postgres", pgtest.DSN(t)}
 		testTwoNodes(t, args, args)
 	})
 }
@@ -491,36 +490,6 @@ func testTwoNodes(t *testing.T, argsA, argsB []string) {
 	require.NoError(t, err)
 	_, err = refreshAuth(ctx, apiB, client, aws.ToString(second.RefreshToken))
 	require.ErrorAs(t, err, &na, "node b sees node a's global sign-out")
-}
-
-// postgresTestDSN returns AUTHFLOW_POSTGRES_DSN with the search_path of a
-// new schema that is dropped when the test ends, or skips the test.
-func postgresTestDSN(t *testing.T) string {
-	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "authflow_server_test_" + hex.EncodeToString(b[:])
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	switch {
-	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	default:
-		return dsn + "?search_path=" + schema
-	}
 }
 
 // TestAttackOutboxOffByDefault: the outbox is not served unless -outbox

@@ -2,11 +2,7 @@ package flow_test
 
 import (
 	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +16,7 @@ import (
 	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/srp"
 	"github.com/authflow/authflow/userpool"
@@ -54,32 +51,6 @@ func serverOn(t *testing.T, dir userStore, clientOpts func(*flow.AppClient)) *fl
 	return s
 }
 
-// postgresDSN returns AUTHFLOW_POSTGRES_DSN with the search_path of a new
-// schema dropped when the test ends, or skips the test.
-func postgresDSN(t *testing.T) string {
-	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "authflow_flow_test_" + hex.EncodeToString(b[:])
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	switch {
-	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	default:
-		return dsn + "?search_path=" + schema
-	}
-}
-
 func directories() map[string]func(t *testing.T) userStore {
 	return map[string]func(t *testing.T) userStore{
 		"memory": func(t *testing.T) userStore { return directory.NewMemory() },
@@ -90,7 +61,7 @@ func directories() map[string]func(t *testing.T) userStore {
 			return d
 		},
 		"postgres": func(t *testing.T) userStore {
-			d, err := postgresdir.Open(postgresDSN(t))
+			d, err := postgresdir.Open(pgtest.DSN(t))
 			require.NoError(t, err)
 			t.Cleanup(func() { d.Close() })
 			return d

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"runtime"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/internal/windowcount"
 )
 
 // Guess reservation: every guessable secret (a password, an SRP proof, a
@@ -280,85 +280,18 @@ func errTooManyCodes() error {
 	return challenge.New(challenge.ErrTooManyRequests, "Attempt limit exceeded, please try after some time.")
 }
 
-// defaultLimiterKeys bounds the in-process Limiter.
-const defaultLimiterKeys = 1 << 18
-
 // memLimiter is the in-process Limiter used when the Config names none and
-// the session store is not one: windows on the Server's clock, at most max
-// keys (when full, the windows that end soonest are dropped first).
+// the session store is not one: windows on the Server's clock, at most
+// windowcount.DefaultMaxKeys keys (when full, the windows that end soonest
+// are dropped first).
 type memLimiter struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	max     int
-	windows map[string]*limitWindow
-	heap    limitHeap
-}
-
-type limitWindow struct {
-	key   string
-	count int
-	ends  time.Time
-	index int
-}
-
-func newMemLimiter(max int) *memLimiter {
-	return &memLimiter{max: max, windows: map[string]*limitWindow{}}
+	now func() time.Time
+	c   windowcount.Counter
 }
 
 // Take implements Limiter.
 func (l *memLimiter) Take(_ context.Context, key string, window time.Duration) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if l.now != nil {
-		now = l.now()
-	}
-	for len(l.heap) > 0 && !now.Before(l.heap[0].ends) {
-		w := heap.Pop(&l.heap).(*limitWindow)
-		delete(l.windows, w.key)
-	}
-	w := l.windows[key]
-	if window <= 0 {
-		if w == nil {
-			return 0, nil
-		}
-		return w.count, nil
-	}
-	if w == nil {
-		for len(l.heap) >= l.max {
-			old := heap.Pop(&l.heap).(*limitWindow)
-			delete(l.windows, old.key)
-		}
-		w = &limitWindow{key: key, ends: now.Add(window)}
-		l.windows[key] = w
-		heap.Push(&l.heap, w)
-	}
-	w.count++
-	return w.count, nil
-}
-
-// limitHeap orders windows by their end, soonest first.
-type limitHeap []*limitWindow
-
-func (h limitHeap) Len() int           { return len(h) }
-func (h limitHeap) Less(i, j int) bool { return h[i].ends.Before(h[j].ends) }
-func (h limitHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-func (h *limitHeap) Push(x any) {
-	w := x.(*limitWindow)
-	w.index = len(*h)
-	*h = append(*h, w)
-}
-func (h *limitHeap) Pop() any {
-	old := *h
-	n := len(old) - 1
-	w := old[n]
-	old[n] = nil
-	*h = old[:n]
-	return w
+	return l.c.Take(l.now(), key, window), nil
 }
 
 // padder makes a failed guess for an unknown name take as long as one for

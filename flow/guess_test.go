@@ -60,9 +60,7 @@ func guessServer(t *testing.T) (*Server, *casDirectory, *clock) {
 	dir := &casDirectory{users: map[string]*User{"alice": {PoolID: "us-east-1_p", Username: "alice", Version: 1, Enabled: true}}}
 	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	s := &Server{dir: dir, now: c.now, limits: Limits{}.withDefaults()}
-	ml := newMemLimiter(defaultLimiterKeys)
-	ml.now = c.now
-	s.limiter = ml
+	s.limiter = &memLimiter{now: c.now}
 	return s, dir, c
 }
 

@@ -102,9 +102,7 @@ func New(cfg Config) (*Server, error) {
 		if l, ok := cfg.Sessions.(Limiter); ok {
 			s.limiter = l
 		} else {
-			ml := newMemLimiter(defaultLimiterKeys)
-			ml.now = s.now
-			s.limiter = ml
+			s.limiter = &memLimiter{now: s.now}
 		}
 	}
 	if s.rand == nil {

@@ -14,25 +14,12 @@ import (
 
 // signup serves /signup: the account form, then its confirmation code.
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
-	if h.beginFromQuery(w, r, "signup") {
-		return
-	}
-	lc, ok := h.loginContext(w, r)
+	lc, ok := h.lockedLogin(w, r, "signup")
 	if !ok {
 		return
 	}
-	lc.st.mu.Lock()
 	defer lc.st.mu.Unlock()
-	action := "/" + lc.s.domain + "/signup"
-	page := func(step, errMsg, help string) {
-		v := lc.base("Create an account", step, errMsg)
-		v.Action, v.Help = action, help
-		status := http.StatusOK
-		if errMsg != "" {
-			status = http.StatusBadRequest
-		}
-		h.render(w, status, v)
-	}
+	page := lc.accountPage("Create an account", "signup")
 	if cfg := lc.s.pool.AdminCreateUserConfig; cfg != nil && cfg.AllowAdminCreateUserOnly {
 		h.errorPage(w, r, http.StatusForbidden, "Sign-up is not allowed for this application.")
 		return
@@ -87,25 +74,12 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 // forgot serves /forgotPassword: the username, then the code and the new
 // password.
 func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
-	if h.beginFromQuery(w, r, "forgotPassword") {
-		return
-	}
-	lc, ok := h.loginContext(w, r)
+	lc, ok := h.lockedLogin(w, r, "forgotPassword")
 	if !ok {
 		return
 	}
-	lc.st.mu.Lock()
 	defer lc.st.mu.Unlock()
-	action := "/" + lc.s.domain + "/forgotPassword"
-	page := func(step, errMsg, help string) {
-		v := lc.base("Reset your password", step, errMsg)
-		v.Action, v.Help = action, help
-		status := http.StatusOK
-		if errMsg != "" {
-			status = http.StatusBadRequest
-		}
-		h.render(w, status, v)
-	}
+	page := lc.accountPage("Reset your password", "forgotPassword")
 	if r.Method != http.MethodPost {
 		lc.st.view = "forgot"
 		page("forgot", "", "")
@@ -142,6 +116,18 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
 		lc.show("")
 	default:
 		page("forgot", "Fill in the form.", "")
+	}
+}
+
+// accountPage returns the renderer of the steps of an account page titled
+// title, whose forms post to /<domain>/<path>: step, with errMsg (status
+// 400) or not, and help.
+func (lc *loginCtx) accountPage(title, path string) func(step, errMsg, help string) {
+	action := "/" + lc.s.domain + "/" + path
+	return func(step, errMsg, help string) {
+		v := lc.base(title, step, errMsg)
+		v.Action, v.Help = action, help
+		lc.render(v)
 	}
 }
 

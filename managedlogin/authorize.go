@@ -286,9 +286,8 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request, page string) {
 		return
 	}
 	ctx := r.Context()
-	s, err := h.site(ctx, r.PathValue("domain"))
-	if err != nil {
-		h.siteError(w, r, err)
+	s, ok := h.requestSite(w, r)
+	if !ok {
 		return
 	}
 	a, err := ParseAuthorize(r.URL.Query())

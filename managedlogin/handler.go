@@ -278,6 +278,17 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, code,
 	writeJSON(w, status, oauthError{Error: code, Description: desc})
 }
 
+// failErr answers err: a *TokenError with the OAuth error it carries,
+// another error as an internal failure.
+func (h *Handler) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	var te *TokenError
+	if errors.As(err, &te) {
+		h.fail(w, r, te.Status, te.Code, te.Description)
+		return
+	}
+	h.internal(w, r, err)
+}
+
 // internal answers a failure of the service or of the randomness.
 func (h *Handler) internal(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("managed login failed", "path", r.URL.Path, "err", err)

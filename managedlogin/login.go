@@ -179,14 +179,10 @@ func (lc *loginCtx) secretHash(username string) string {
 // A GET with the parameters of an authorization request (client_id, ...)
 // starts a new sign-in, as Cognito's /login?client_id=... does.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	if h.beginFromQuery(w, r, "login") {
-		return
-	}
-	lc, ok := h.loginContext(w, r)
+	lc, ok := h.lockedLogin(w, r, "login")
 	if !ok {
 		return
 	}
-	lc.st.mu.Lock()
 	defer lc.st.mu.Unlock()
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -207,13 +203,29 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// lockedLogin serves the start of a page of the login session: a request
+// with the parameters of an authorization request starts a new sign-in
+// (see beginFromQuery), another finds its session (see loginContext) and
+// locks it. It reports false when it has answered; otherwise the caller
+// answers and unlocks lc.st.mu.
+func (h *Handler) lockedLogin(w http.ResponseWriter, r *http.Request, page string) (*loginCtx, bool) {
+	if h.beginFromQuery(w, r, page) {
+		return nil, false
+	}
+	lc, ok := h.loginContext(w, r)
+	if !ok {
+		return nil, false
+	}
+	lc.st.mu.Lock()
+	return lc, true
+}
+
 // loginContext finds the site, the session and its client, or answers
 // with an error page.
 func (h *Handler) loginContext(w http.ResponseWriter, r *http.Request) (*loginCtx, bool) {
 	ctx := r.Context()
-	s, err := h.site(ctx, r.PathValue("domain"))
-	if err != nil {
-		h.siteError(w, r, err)
+	s, ok := h.requestSite(w, r)
+	if !ok {
 		return nil, false
 	}
 	st := h.session(r, s.domain)

@@ -1,7 +1,6 @@
 package managedlogin
 
 import (
-	"net/http"
 	"slices"
 
 	"github.com/authflow/authflow/challenge"
@@ -47,11 +46,7 @@ func (lc *loginCtx) offerPasskey(res *challenge.AuthenticationResult) bool {
 func (lc *loginCtx) showOffer(errMsg string) {
 	v := lc.base("Add a passkey", viewPasskeyOffer, errMsg)
 	v.PasskeyOptions = lc.st.passkeyOptions
-	status := http.StatusOK
-	if errMsg != "" {
-		status = http.StatusBadRequest
-	}
-	lc.h.render(lc.w, status, v)
+	lc.render(v)
 }
 
 // passkeyOffer answers the offer: "register" completes the registration

@@ -80,6 +80,17 @@ func (h *Handler) internalPage(w http.ResponseWriter, r *http.Request, err error
 	h.render(w, http.StatusInternalServerError, view{Title: "Sign-in error", Step: "message", Error: "Something went wrong. Try again later."})
 }
 
+// requestSite returns the site of the request's domain, or answers with
+// an error page (siteError) and reports false.
+func (h *Handler) requestSite(w http.ResponseWriter, r *http.Request) (*site, bool) {
+	s, err := h.site(r.Context(), r.PathValue("domain"))
+	if err != nil {
+		h.siteError(w, r, err)
+		return nil, false
+	}
+	return s, true
+}
+
 // siteError answers a failed domain look-up.
 func (h *Handler) siteError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errNoSite) || challenge.CodeOf(err) == challenge.ErrResourceNotFound {
@@ -100,13 +111,19 @@ func (lc *loginCtx) base(title, step, errMsg string) view {
 	return v
 }
 
+// render writes a page of the login session: status 400 when it shows an
+// error (a refused answer), 200 otherwise.
+func (lc *loginCtx) render(v view) {
+	status := http.StatusOK
+	if v.Error != "" {
+		status = http.StatusBadRequest
+	}
+	lc.h.render(lc.w, status, v)
+}
+
 // show renders the current step of the sign-in, with errMsg.
 func (lc *loginCtx) show(errMsg string) {
 	st := lc.st
-	status := http.StatusOK
-	if errMsg != "" {
-		status = http.StatusBadRequest
-	}
 	if st.reply == nil {
 		v := lc.base("Sign in", "signin", errMsg)
 		if slices.Contains(lc.c.ExplicitAuthFlows, challenge.ExplicitAllowUserAuth) {
@@ -114,7 +131,7 @@ func (lc *loginCtx) show(errMsg string) {
 			v.Options = len(factors) > 1
 			v.Passkeys = slices.Contains(factors, string(challenge.WebAuthn))
 		}
-		lc.h.render(lc.w, status, v)
+		lc.render(v)
 		return
 	}
 	_, p, err := lc.resume()
@@ -180,7 +197,7 @@ func (lc *loginCtx) show(errMsg string) {
 		lc.restart(fmt.Errorf("managedlogin: no page for %s", p.Kind))
 		return
 	}
-	lc.h.render(lc.w, status, v)
+	lc.render(v)
 }
 
 func label(c challenge.Name) string {

@@ -140,20 +140,31 @@ func ParseTokenRequest(form url.Values, authorization string) (*TokenRequest, er
 	return t, nil
 }
 
-// token serves POST /oauth2/token.
-func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+// readPostForm parses the form POSTed to the OAuth endpoint called name
+// (for the messages) into r.PostForm, at most maxFormBytes. It answers
+// with an OAuth error, and reports false, when r is not a POST of
+// application/x-www-form-urlencoded or its body cannot be read.
+func (h *Handler) readPostForm(w http.ResponseWriter, r *http.Request, name string) bool {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		h.fail(w, r, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint takes POST requests.")
-		return
+		h.fail(w, r, http.StatusMethodNotAllowed, "invalid_request", "The "+name+" endpoint takes POST requests.")
+		return false
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		h.fail(w, r, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
-		return
+		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		h.fail(w, r, http.StatusBadRequest, "invalid_request", "The body could not be read.")
+		return false
+	}
+	return true
+}
+
+// token serves POST /oauth2/token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+	if !h.readPostForm(w, r, "token") {
 		return
 	}
 	ctx := r.Context()
@@ -167,19 +178,13 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := ParseTokenRequest(r.PostForm, r.Header.Get("Authorization"))
-	var te *TokenError
 	if err != nil {
-		errors.As(err, &te)
-		h.fail(w, r, te.Status, te.Code, te.Description)
+		h.failErr(w, r, err)
 		return
 	}
 	c, err := h.authenticate(r, s, t)
 	if err != nil {
-		if errors.As(err, &te) {
-			h.fail(w, r, te.Status, te.Code, te.Description)
-		} else {
-			h.internal(w, r, err)
-		}
+		h.failErr(w, r, err)
 		return
 	}
 	var body map[string]any
@@ -194,11 +199,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		err = tokenErr("unsupported_grant_type", "Unsupported grant_type.")
 	}
 	if err != nil {
-		if errors.As(err, &te) {
-			h.fail(w, r, te.Status, te.Code, te.Description)
-		} else {
-			h.internal(w, r, err)
-		}
+		h.failErr(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
@@ -284,16 +285,22 @@ func (h *Handler) exchangeCode(r *http.Request, c *challenge.UserPoolClientType,
 	if g.challenge == "" && t.CodeVerifier != "" {
 		return nil, tokenErr("invalid_grant", "code_verifier without a code_challenge.")
 	}
-	res := g.result
+	return h.tokenBody(c.ClientId, g.result, g.scopes), nil
+}
+
+// tokenBody is the token endpoint's answer for the tokens of res granted
+// with scopes: the ID token only with openid; a refresh token is
+// remembered with its scopes for its refreshes.
+func (h *Handler) tokenBody(clientID string, res *challenge.AuthenticationResult, scopes []string) map[string]any {
 	body := map[string]any{"access_token": res.AccessToken, "token_type": "Bearer", "expires_in": res.ExpiresIn}
-	if slices.Contains(g.scopes, "openid") {
+	if slices.Contains(scopes, "openid") {
 		body["id_token"] = res.IdToken
 	}
 	if res.RefreshToken != "" {
 		body["refresh_token"] = res.RefreshToken
-		h.rememberRefresh(c.ClientId, res.RefreshToken, g.scopes)
+		h.rememberRefresh(clientID, res.RefreshToken, scopes)
 	}
-	return body, nil
+	return body
 }
 
 // rememberRefresh keeps the scopes of a refresh token for its refreshes.
@@ -335,16 +342,7 @@ func (h *Handler) refresh(r *http.Request, c *challenge.UserPoolClientType, t *T
 		}
 		return nil, err
 	}
-	res := out.AuthenticationResult
-	body := map[string]any{"access_token": res.AccessToken, "token_type": "Bearer", "expires_in": res.ExpiresIn}
-	if slices.Contains(rec.scopes, "openid") {
-		body["id_token"] = res.IdToken
-	}
-	if res.RefreshToken != "" {
-		body["refresh_token"] = res.RefreshToken
-		h.rememberRefresh(c.ClientId, res.RefreshToken, rec.scopes)
-	}
-	return body, nil
+	return h.tokenBody(c.ClientId, out.AuthenticationResult, rec.scopes), nil
 }
 
 // clientCredentials serves the client_credentials grant: an access token

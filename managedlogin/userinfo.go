@@ -1,8 +1,6 @@
 package managedlogin
 
 import (
-	"errors"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,9 +37,8 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	s, err := h.site(ctx, r.PathValue("domain"))
-	if err != nil {
-		h.siteError(w, r, err)
+	s, ok := h.requestSite(w, r)
+	if !ok {
 		return
 	}
 	claims, err := h.tokens.VerifyAccess(ctx, strings.TrimSpace(tok))
@@ -88,41 +85,24 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 // revoke serves POST /oauth2/revoke (RFC 7009): the client revokes one of
 // its refresh tokens, and with it the tokens issued from it.
 func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		h.fail(w, r, http.StatusMethodNotAllowed, "invalid_request", "The revocation endpoint takes POST requests.")
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		h.fail(w, r, http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, http.StatusBadRequest, "invalid_request", "The body could not be read.")
+	if !h.readPostForm(w, r, "revocation") {
 		return
 	}
 	ctx := r.Context()
-	s, err := h.site(ctx, r.PathValue("domain"))
-	if err != nil {
-		h.siteError(w, r, err)
+	s, ok := h.requestSite(w, r)
+	if !ok {
 		return
 	}
 	form := r.PostForm
 	tok := form.Get("token")
 	form.Set("grant_type", "revoke") // ParseTokenRequest wants one; the value is not used
 	t, err := ParseTokenRequest(form, r.Header.Get("Authorization"))
-	var te *TokenError
 	var c *challenge.UserPoolClientType
 	if err == nil {
 		c, err = h.authenticate(r, s, t)
 	}
 	if err != nil {
-		if errors.As(err, &te) {
-			h.fail(w, r, te.Status, te.Code, te.Description)
-		} else {
-			h.internal(w, r, err)
-		}
+		h.failErr(w, r, err)
 		return
 	}
 	if tok == "" {
@@ -150,9 +130,8 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 // browser to one of the client's logout URLs.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	s, err := h.site(ctx, r.PathValue("domain"))
-	if err != nil {
-		h.siteError(w, r, err)
+	s, ok := h.requestSite(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()

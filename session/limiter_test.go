@@ -21,7 +21,7 @@ func TestMemoryLimiterBounded(t *testing.T) {
 		_, err := m.Take(ctx, fmt.Sprint(i), time.Hour)
 		require.NoError(t, err)
 	}
-	assert.Len(t, m.lim.windows, DefaultMaxLimiterKeys)
+	assert.Equal(t, DefaultMaxLimiterKeys, m.lim.Len())
 	n, err := m.Take(ctx, "soonest", 0)
 	require.NoError(t, err)
 	assert.Equal(t, 0, n, "the window ending soonest was dropped")

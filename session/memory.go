@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authflow/authflow/internal/windowcount"
 	"github.com/authflow/authflow/session/internal/handles"
 )
 
@@ -37,7 +38,9 @@ type Memory struct {
 	entries map[string]*memEntry
 	expiry  expiryHeap // the same entries as the map, soonest expiry first
 
-	lim limiter // the windows of Take
+	// lim holds the windows of Take, under its own mutex so that counting
+	// never waits for session traffic.
+	lim windowcount.Counter
 }
 
 // memEntry is one live session.

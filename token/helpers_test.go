@@ -2,15 +2,12 @@ package token_test
 
 import (
 	"encoding/hex"
-	"errors"
 	"io"
 	"math/rand/v2"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/token"
+	"github.com/authflow/authflow/token/statetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,34 +15,23 @@ import (
 // only (see testdata/README.md). The first is active.
 const testKeyFile = "testdata/keyset.json"
 
-// t0 is the fixed start of every test clock.
-var t0 = time.Date(2026, time.November, 22, 10, 0, 0, 0, time.UTC)
-
-const (
-	testPool   = "eu-west-1_AbCdEf123"
-	testClient = "3n4b5urk1ft4fl3mg5e62d9ado"
-	testIss    = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+// The clock, pool, client and grants of these tests are the conformance
+// suite's (package statetest), under short names.
+var (
+	t0           = statetest.T0
+	newClock     = statetest.NewClock
+	grant        = statetest.Grant
+	refreshGrant = statetest.RefreshGrant
+	requireCode  = statetest.RequireCode
 )
 
-// clock is a manual clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = statetest.Clock
 
-func newClock() *clock { return &clock{t: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+const (
+	testPool   = statetest.Pool
+	testClient = statetest.Client
+	testIss    = "https://cognito-idp.eu-west-1.amazonaws.com/" + testPool
+)
 
 // seeded returns a deterministic reader.
 func seeded(seed byte) io.Reader { return rand.NewChaCha8([32]byte{seed}) }
@@ -70,43 +56,6 @@ func setup(tb testing.TB, mod ...func(*token.Config)) (*token.Issuer, *clock) {
 	iss, err := token.New(cfg)
 	require.NoError(tb, err)
 	return iss, c
-}
-
-// grant returns a sign-in grant for user in the test pool and client.
-func grant(user string) challenge.TokenGrant {
-	return challenge.TokenGrant{
-		PoolID:   testPool,
-		ClientID: testClient,
-		Username: user,
-		Sub:      "sub-" + user,
-		AuthTime: t0,
-	}
-}
-
-// refreshGrant returns the grant the engine builds to refresh s with rt.
-func refreshGrant(s *challenge.RefreshSession, rt string, rotate bool) challenge.TokenGrant {
-	return challenge.TokenGrant{
-		PoolID:        s.PoolID,
-		ClientID:      s.ClientID,
-		Username:      s.Username,
-		Sub:           s.Sub,
-		DeviceKey:     s.DeviceKey,
-		AuthTime:      s.AuthTime,
-		Origin:        s.Origin,
-		Refresh:       rt,
-		RotateRefresh: rotate,
-	}
-}
-
-// requireCode asserts that err is a *challenge.Error with code and message.
-func requireCode(tb testing.TB, err error, code challenge.Code, msg string) {
-	tb.Helper()
-	require.Error(tb, err)
-	require.ErrorIs(tb, err, code)
-	var e *challenge.Error
-	require.True(tb, errors.As(err, &e), "not a *challenge.Error: %T", err)
-	require.Equal(tb, code, e.Code)
-	require.Equal(tb, msg, e.Message)
 }
 
 // uuidFrom is an independent formatter of a version 4 UUID from 16 bytes.

@@ -3,11 +3,9 @@ package userpool_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/authflow/authflow/directory/sqlitedir"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/session"
 	"github.com/authflow/authflow/session/redisstore"
 	"github.com/authflow/authflow/srp"
@@ -86,22 +85,7 @@ func randomHex(n int) string {
 // openPostgres opens a directory in a fresh schema of AUTHFLOW_POSTGRES_DSN,
 // dropped when the test ends.
 func openPostgres(t *testing.T) backendUserDir {
-	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := "authflow_selfservice_" + randomHex(6)
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	d, err := postgresdir.Open(dsn + sep + "search_path=" + schema)
+	d, err := postgresdir.Open(pgtest.DSN(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { d.Close() })
 	return d

@@ -1,7 +1,6 @@
 package userpool_test
 
 import (
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,30 +31,11 @@ func TestAttackVerifySoftwareTokenGuesses(t *testing.T) {
 	require.NoError(t, err)
 	right, err := totp.DefaultConfig().Code(assoc.SecretCode, e.Clock.Now())
 	require.NoError(t, err)
-	var mu sync.Mutex
-	evaluated, refused := 0, 0
-	var wg sync.WaitGroup
-	for range attempts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{AccessToken: access, UserCode: wrongCode(right)})
-			var ce *challenge.Error
-			require.ErrorAs(t, err, &ce)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case ce.Code == challenge.ErrEnableSoftwareTokenMFA:
-				evaluated++
-			case ce.Code == challenge.ErrNotAuthorized && ce.Message == challenge.MsgPasswordAttempts,
-				ce.Code == challenge.ErrTooManyRequests:
-				refused++
-			default:
-				t.Errorf("unexpected answer: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
+	evaluated, refused, other := flowtest.ParallelGuesses(attempts, challenge.ErrEnableSoftwareTokenMFA, func(int) error {
+		_, err := e.Server.VerifySoftwareToken(ctx, &challenge.VerifySoftwareTokenInput{AccessToken: access, UserCode: wrongCode(right)})
+		return err
+	})
+	assert.Empty(t, other, "answers other than a checked wrong code or the lockout")
 	assert.LessOrEqual(t, evaluated, threshold, "wrong TOTP codes evaluated")
 	assert.Equal(t, attempts, evaluated+refused)
 	assert.GreaterOrEqual(t, e.User("morph").FailedAttempts, evaluated, "each evaluated guess counted for the user")

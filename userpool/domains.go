@@ -18,6 +18,26 @@ import (
 // servers within this process (a domain must stay unique across pools).
 var domainMu sync.Mutex
 
+// editPoolLocked reads the pool poolID, lets edit change it, and stores it
+// with a new LastModified, all under domainMu. An error of edit is
+// returned as it is, and nothing is stored.
+func (s *Service) editPoolLocked(ctx context.Context, poolID string, edit func(p *flow.Pool) error) (*flow.Pool, error) {
+	domainMu.Lock()
+	defer domainMu.Unlock()
+	p, err := s.pool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if err := edit(p); err != nil {
+		return nil, err
+	}
+	p.LastModified = s.now()
+	if err := s.cat.PutPool(ctx, p); err != nil {
+		return nil, errInternal(err)
+	}
+	return p, nil
+}
+
 var (
 	// prefixDomainRE is Cognito's pattern of a prefix domain.
 	prefixDomainRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -97,27 +117,23 @@ func (s *Service) CreateUserPoolDomain(ctx context.Context, in *challenge.UserPo
 	if err != nil {
 		return nil, err
 	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
+	p, err := s.editPoolLocked(ctx, in.UserPoolId, func(p *flow.Pool) error {
+		if p.Domain != "" {
+			return errParam("User pool already has a domain configured.")
+		}
+		if other, err := s.poolOfDomain(ctx, in.Domain); err != nil {
+			return err
+		} else if other != nil {
+			return errParam("Domain already associated with another user pool.")
+		}
+		p.Domain, p.ManagedLoginVersion = in.Domain, version
+		if custom {
+			p.DomainCertificateArn = in.CustomDomainConfig.CertificateArn
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if p.Domain != "" {
-		return nil, errParam("User pool already has a domain configured.")
-	}
-	if other, err := s.poolOfDomain(ctx, in.Domain); err != nil {
-		return nil, err
-	} else if other != nil {
-		return nil, errParam("Domain already associated with another user pool.")
-	}
-	p.Domain, p.ManagedLoginVersion = in.Domain, version
-	if custom {
-		p.DomainCertificateArn = in.CustomDomainConfig.CertificateArn
-	}
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
 	}
 	return domainOutput(p), nil
 }
@@ -181,30 +197,26 @@ func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *challenge.UserPo
 	if err != nil {
 		return nil, err
 	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
+	p, err := s.editPoolLocked(ctx, in.UserPoolId, func(p *flow.Pool) error {
+		if p.Domain != in.Domain {
+			return challenge.New(challenge.ErrResourceNotFound, "No such domain or user pool exists.")
+		}
+		if in.CustomDomainConfig != nil {
+			if p.DomainCertificateArn == "" {
+				return errParam("A prefix domain has no certificate to update.")
+			}
+			if in.CustomDomainConfig.CertificateArn == "" {
+				return errMissing("CustomDomainConfig.CertificateArn")
+			}
+			p.DomainCertificateArn = in.CustomDomainConfig.CertificateArn
+		}
+		if in.ManagedLoginVersion != 0 {
+			p.ManagedLoginVersion = version
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if p.Domain != in.Domain {
-		return nil, challenge.New(challenge.ErrResourceNotFound, "No such domain or user pool exists.")
-	}
-	if in.CustomDomainConfig != nil {
-		if p.DomainCertificateArn == "" {
-			return nil, errParam("A prefix domain has no certificate to update.")
-		}
-		if in.CustomDomainConfig.CertificateArn == "" {
-			return nil, errMissing("CustomDomainConfig.CertificateArn")
-		}
-		p.DomainCertificateArn = in.CustomDomainConfig.CertificateArn
-	}
-	if in.ManagedLoginVersion != 0 {
-		p.ManagedLoginVersion = version
-	}
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
 	}
 	return domainOutput(p), nil
 }
@@ -219,19 +231,15 @@ func (s *Service) DeleteUserPoolDomain(ctx context.Context, in *challenge.Delete
 	if in.Domain == "" {
 		return nil, errMissing("Domain")
 	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
+	_, err := s.editPoolLocked(ctx, in.UserPoolId, func(p *flow.Pool) error {
+		if p.Domain != in.Domain {
+			return errParam("No such domain or user pool exists.")
+		}
+		p.Domain, p.ManagedLoginVersion, p.DomainCertificateArn = "", 0, ""
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if p.Domain != in.Domain {
-		return nil, errParam("No such domain or user pool exists.")
-	}
-	p.Domain, p.ManagedLoginVersion, p.DomainCertificateArn = "", 0, ""
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
 	}
 	return &challenge.Empty{}, nil
 }

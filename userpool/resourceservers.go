@@ -103,30 +103,38 @@ func cloneResourceServer(rs challenge.ResourceServerType) challenge.ResourceServ
 // Errors: InvalidParameterException, ResourceNotFoundException,
 // LimitExceededException, InternalErrorException.
 func (s *Service) CreateResourceServer(ctx context.Context, in *challenge.ResourceServerInput) (*challenge.ResourceServerOutput, error) {
+	return s.putResourceServer(ctx, in, true)
+}
+
+// putResourceServer adds (create) or replaces a resource server.
+func (s *Service) putResourceServer(ctx context.Context, in *challenge.ResourceServerInput, create bool) (*challenge.ResourceServerOutput, error) {
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
+	var rs challenge.ResourceServerType
+	_, err := s.editPoolLocked(ctx, in.UserPoolId, func(p *flow.Pool) error {
+		var err error
+		if rs, err = checkResourceServer(p.ID, in); err != nil {
+			return err
+		}
+		i := resourceServerIndex(p, rs.Identifier)
+		switch {
+		case create && i >= 0:
+			return errParam(truncate(rs.Identifier, 256) + " already exists in pool " + p.ID + ".")
+		case create && len(p.ResourceServers) >= MaxResourceServersPerPool:
+			return challenge.New(challenge.ErrLimitExceeded, "The user pool has reached its limit of resource servers.")
+		case create:
+			p.ResourceServers = append(p.ResourceServers, rs)
+			slices.SortFunc(p.ResourceServers, func(a, b challenge.ResourceServerType) int { return strings.Compare(a.Identifier, b.Identifier) })
+		case i < 0:
+			return errNoResourceServer()
+		default:
+			p.ResourceServers[i] = rs
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	rs, err := checkResourceServer(p.ID, in)
-	if err != nil {
-		return nil, err
-	}
-	if resourceServerIndex(p, rs.Identifier) >= 0 {
-		return nil, errParam(truncate(rs.Identifier, 256) + " already exists in pool " + p.ID + ".")
-	}
-	if len(p.ResourceServers) >= MaxResourceServersPerPool {
-		return nil, challenge.New(challenge.ErrLimitExceeded, "The user pool has reached its limit of resource servers.")
-	}
-	p.ResourceServers = append(p.ResourceServers, rs)
-	slices.SortFunc(p.ResourceServers, func(a, b challenge.ResourceServerType) int { return strings.Compare(a.Identifier, b.Identifier) })
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
 	}
 	return &challenge.ResourceServerOutput{ResourceServer: cloneResourceServer(rs)}, nil
 }
@@ -157,29 +165,7 @@ func (s *Service) DescribeResourceServer(ctx context.Context, in *challenge.Reso
 // InvalidParameterException, ResourceNotFoundException,
 // InternalErrorException.
 func (s *Service) UpdateResourceServer(ctx context.Context, in *challenge.ResourceServerInput) (*challenge.ResourceServerOutput, error) {
-	if in == nil {
-		return nil, errParam("Missing request.")
-	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := checkResourceServer(p.ID, in)
-	if err != nil {
-		return nil, err
-	}
-	i := resourceServerIndex(p, rs.Identifier)
-	if i < 0 {
-		return nil, errNoResourceServer()
-	}
-	p.ResourceServers[i] = rs
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
-	}
-	return &challenge.ResourceServerOutput{ResourceServer: cloneResourceServer(rs)}, nil
+	return s.putResourceServer(ctx, in, false)
 }
 
 // DeleteResourceServer removes a resource server; its scopes are no longer
@@ -190,23 +176,19 @@ func (s *Service) DeleteResourceServer(ctx context.Context, in *challenge.Resour
 	if in == nil {
 		return nil, errParam("Missing request.")
 	}
-	domainMu.Lock()
-	defer domainMu.Unlock()
-	p, err := s.pool(ctx, in.UserPoolId)
+	_, err := s.editPoolLocked(ctx, in.UserPoolId, func(p *flow.Pool) error {
+		if err := checkIdentifier(in.Identifier); err != nil {
+			return err
+		}
+		i := resourceServerIndex(p, in.Identifier)
+		if i < 0 {
+			return errNoResourceServer()
+		}
+		p.ResourceServers = slices.Delete(p.ResourceServers, i, i+1)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if err := checkIdentifier(in.Identifier); err != nil {
-		return nil, err
-	}
-	i := resourceServerIndex(p, in.Identifier)
-	if i < 0 {
-		return nil, errNoResourceServer()
-	}
-	p.ResourceServers = slices.Delete(p.ResourceServers, i, i+1)
-	p.LastModified = s.now()
-	if err := s.cat.PutPool(ctx, p); err != nil {
-		return nil, errInternal(err)
 	}
 	return &challenge.Empty{}, nil
 }

@@ -2,11 +2,6 @@ package postgresdir_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,6 +10,7 @@ import (
 	"github.com/authflow/authflow/directory/directorytest"
 	"github.com/authflow/authflow/directory/postgresdir"
 	"github.com/authflow/authflow/directory/sqldir"
+	"github.com/authflow/authflow/internal/pgtest"
 )
 
 // TestPostgres runs the suite against the PostgreSQL database that
@@ -50,38 +46,9 @@ type testPostgres struct {
 }
 
 func openTestPostgres(t testing.TB) testPostgres {
-	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := "authflow_test_" + hex.EncodeToString(randomBytes(6))
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		if strings.Contains(dsn, "?") {
-			dsn += "&search_path=" + schema
-		} else {
-			dsn += "?search_path=" + schema
-		}
-	} else {
-		dsn += " search_path=" + schema
-	}
+	dsn := pgtest.DSN(t)
 	s, err := postgresdir.Open(dsn)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return testPostgres{s, dsn}
-}
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	rand.Read(b)
-	return b
 }

@@ -8,12 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/authflow/authflow/directory/internal/contract"
 	"github.com/authflow/authflow/flow"
-	"github.com/authflow/authflow/internal/groupcommit"
+	"github.com/authflow/authflow/internal/sqlstore"
 )
 
 // SQL keeps users, user pools and app clients in a SQLite or PostgreSQL
@@ -50,9 +49,8 @@ import (
 // as [directory.Memory]'s.
 type SQL struct {
 	db    *sql.DB
-	pg    bool
+	store *sqlstore.DB // db in its dialect, with the hot statements prepared once
 	q     queries
-	stmts *groupcommit.Stmts // SQLite: the hot statements, prepared once
 	// The last decoding of each pool and client row (see decodeCache).
 	pools   decodeCache[flow.Pool]
 	clients decodeCache[flow.AppClient]
@@ -72,14 +70,13 @@ type queries struct {
 // schemaVersion is the version of the tables this package creates and reads.
 const schemaVersion = 1
 
-// pgLockKey is the advisory lock that serialises schema creation on
-// PostgreSQL (concurrent CREATE TABLE IF NOT EXISTS can fail there).
+// pgLockKey is the PostgreSQL advisory lock that serialises schema creation.
 const pgLockKey = 0x61757468666c6f77 // "authflow"
 
 // Dialects that [New] accepts.
 const (
-	SQLite   = "sqlite"   // modernc.org/sqlite, or another SQLite driver
-	Postgres = "postgres" // for example github.com/jackc/pgx/v5/stdlib
+	SQLite   = sqlstore.SQLite   // modernc.org/sqlite, or another SQLite driver
+	Postgres = sqlstore.Postgres // for example github.com/jackc/pgx/v5/stdlib
 )
 
 // New returns a SQL on db, whose dialect is [SQLite] or [Postgres], and
@@ -96,15 +93,11 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil database", contract.ErrInvalid)
 	}
-	var pg bool
-	switch dialect {
-	case SQLite:
-	case Postgres:
-		pg = true
-	default:
+	store, ok := sqlstore.New(db, dialect)
+	if !ok {
 		return nil, fmt.Errorf("%w: unknown SQL dialect %q", contract.ErrInvalid, dialect)
 	}
-	s := &SQL{db: db, pg: pg}
+	s := &SQL{db: db, store: store}
 	s.q = queries{
 		user: s.rebind(`SELECT version, data FROM authflow_users WHERE pool_id = ? AND username = ?`),
 		userByAttr: s.rebind(`SELECT u.username, u.version, u.data
@@ -142,14 +135,11 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 	if err := s.createSchema(context.Background()); err != nil {
 		return nil, err
 	}
-	if !pg {
-		// The statements of every sign-in, prepared once.
-		st, err := groupcommit.NewStmts(context.Background(), db, s.q.user, s.q.pool, s.q.client,
-			s.q.createUser, s.q.updateUser, s.q.updateUserIf, s.q.attrs, s.q.deleteAttr)
-		if err != nil {
-			return nil, wrap("prepare", err)
-		}
-		s.stmts = st
+	// The statements of every sign-in, prepared once.
+	err := store.Prepare(context.Background(), s.q.user, s.q.pool, s.q.client,
+		s.q.createUser, s.q.updateUser, s.q.updateUserIf, s.q.attrs, s.q.deleteAttr)
+	if err != nil {
+		return nil, wrap("prepare", err)
 	}
 	return s, nil
 }
@@ -158,7 +148,7 @@ func New(db *sql.DB, dialect string) (*SQL, error) {
 // version.
 func (s *SQL) createSchema(ctx context.Context) error {
 	key := "TEXT"
-	if s.pg {
+	if s.store.Postgres() {
 		key = `TEXT COLLATE "C"`
 	}
 	stmts := []string{
@@ -187,90 +177,18 @@ func (s *SQL) createSchema(ctx context.Context) error {
 		`CREATE INDEX IF NOT EXISTS authflow_user_attrs_value ON authflow_user_attrs (pool_id, name, value_hash, username)`,
 		secretsTable,
 	}
-	return s.inTx(ctx, "create schema", func(tx *sql.Tx) error {
-		if s.pg {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(pgLockKey)); err != nil {
-				return err
-			}
-		}
-		for _, st := range stmts {
-			if _, err := tx.ExecContext(ctx, st); err != nil {
-				return err
-			}
-		}
-		var v int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM authflow_schema`).Scan(&v); err != nil {
-			return err
-		}
-		switch {
-		case v == 0:
-			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO authflow_schema (version) VALUES (?)`), schemaVersion)
-			return err
-		case v > schemaVersion:
-			return fmt.Errorf("database schema version %d is newer than this package's (%d)", v, schemaVersion)
-		}
-		return nil
-	})
+	return wrap("create schema", s.store.CreateSchema(ctx, sqlstore.Schema{
+		Statements: stmts, VersionTable: "authflow_schema", Version: schemaVersion, LockKey: pgLockKey,
+	}))
 }
 
-// rebind turns ? placeholders into PostgreSQL's $1, $2, ... The statements
-// of this file have no ? elsewhere.
-func (s *SQL) rebind(q string) string {
-	if !s.pg {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// rebind turns ? placeholders into the dialect's (see sqlstore.DB.Rebind).
+func (s *SQL) rebind(q string) string { return s.store.Rebind(q) }
 
 // Close closes the database. Calls made after Close fail.
 func (s *SQL) Close() error {
-	if s.stmts != nil {
-		s.stmts.Close()
-	}
+	_ = s.store.ClosePrepared()
 	return s.db.Close()
-}
-
-// exec, query and queryRow run a statement in tx (or on the database when
-// tx is nil), prepared once on SQLite (pgx caches its statements itself).
-func (s *SQL) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	switch {
-	case s.stmts != nil:
-		return s.stmts.Exec(ctx, tx, q, args...)
-	case tx != nil:
-		return tx.ExecContext(ctx, q, args...)
-	}
-	return s.db.ExecContext(ctx, q, args...)
-}
-
-func (s *SQL) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
-	switch {
-	case s.stmts != nil:
-		return s.stmts.Query(ctx, tx, q, args...)
-	case tx != nil:
-		return tx.QueryContext(ctx, q, args...)
-	}
-	return s.db.QueryContext(ctx, q, args...)
-}
-
-func (s *SQL) queryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
-	switch {
-	case s.stmts != nil:
-		return s.stmts.QueryRow(ctx, tx, q, args...)
-	case tx != nil:
-		return tx.QueryRowContext(ctx, q, args...)
-	}
-	return s.db.QueryRowContext(ctx, q, args...)
 }
 
 // DB returns the connection pool, to tune it (SetMaxOpenConns, ...) or to
@@ -281,15 +199,7 @@ func (s *SQL) DB() *sql.DB { return s.db }
 // inTx runs fn in a transaction and commits it, or rolls it back when fn
 // fails. Errors other than the documented refusals are wrapped with op.
 func (s *SQL) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return wrap(op, err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return wrap(op, err)
-	}
-	return wrap(op, tx.Commit())
+	return wrap(op, s.store.InTx(ctx, fn))
 }
 
 func wrap(op string, err error) error {
@@ -303,7 +213,7 @@ func wrap(op string, err error) error {
 func (s *SQL) User(ctx context.Context, poolID, username string) (*flow.User, error) {
 	var version int64
 	var data []byte
-	err := s.queryRow(ctx, nil, s.q.user, poolID, username).Scan(&version, &data)
+	err := s.store.QueryRow(ctx, nil, s.q.user, poolID, username).Scan(&version, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -407,11 +317,11 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 			var err error
 			switch {
 			case ch.Kind == flow.ChangeCreate:
-				res, err = s.exec(ctx, tx, s.q.createUser, u.PoolID, u.Username, data[i])
+				res, err = s.store.Exec(ctx, tx, s.q.createUser, u.PoolID, u.Username, data[i])
 			case ch.Kind == flow.ChangeUpdate && ch.Version == 0:
-				res, err = s.exec(ctx, tx, s.q.updateUser, data[i], u.PoolID, u.Username)
+				res, err = s.store.Exec(ctx, tx, s.q.updateUser, data[i], u.PoolID, u.Username)
 			case ch.Kind == flow.ChangeUpdate:
-				res, err = s.exec(ctx, tx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
+				res, err = s.store.Exec(ctx, tx, s.q.updateUserIf, data[i], u.PoolID, u.Username, int64(ch.Version))
 			case ch.Version == 0:
 				res, err = tx.ExecContext(ctx, s.q.deleteUser, u.PoolID, u.Username)
 			default:
@@ -452,21 +362,17 @@ func (s *SQL) Apply(ctx context.Context, changes ...flow.Change) error {
 }
 
 // write runs fn in a write transaction: on SQLite through the database's
-// group committer (one queue and one commit for concurrent writers of this
-// process, see internal/groupcommit), on PostgreSQL in a transaction of
-// its own.
+// group committer (see sqlstore.DB.Write), on PostgreSQL in a transaction
+// of its own. Errors are wrapped as inTx's.
 func (s *SQL) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	if s.pg {
-		return s.inTx(ctx, op, fn)
-	}
-	return wrap(op, groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) }))
+	return wrap(op, s.store.Write(ctx, fn))
 }
 
 // updateAttrs brings the indexed attributes of u up to date, writing only
 // the rows that changed: a sign-in that changes no attribute (the common
 // case) reads them and writes nothing.
 func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
-	rows, err := s.query(ctx, tx, s.q.attrs, u.PoolID, u.Username)
+	rows, err := s.store.Query(ctx, tx, s.q.attrs, u.PoolID, u.Username)
 	if err != nil {
 		return err
 	}
@@ -500,7 +406,7 @@ func (s *SQL) updateAttrs(ctx context.Context, tx *sql.Tx, u *flow.User) error {
 		changed = append(changed, name)
 	}
 	for _, name := range changed {
-		if _, err := s.exec(ctx, tx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
+		if _, err := s.store.Exec(ctx, tx, s.q.deleteAttr, u.PoolID, u.Username, name); err != nil {
 			return err
 		}
 	}
@@ -571,7 +477,7 @@ func decodeUser(poolID, username string, version int64, data []byte) (*flow.User
 // Pool returns the pool, or (nil, nil) when there is none.
 func (s *SQL) Pool(ctx context.Context, poolID string) (*flow.Pool, error) {
 	var data []byte
-	err := s.queryRow(ctx, nil, s.q.pool, poolID).Scan(&data)
+	err := s.store.QueryRow(ctx, nil, s.q.pool, poolID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -645,7 +551,7 @@ func (s *SQL) DeletePool(ctx context.Context, poolID string) error {
 // Client returns the app client, or (nil, nil) when there is none.
 func (s *SQL) Client(ctx context.Context, clientID string) (*flow.AppClient, error) {
 	var data []byte
-	err := s.queryRow(ctx, nil, s.q.client, clientID).Scan(&data)
+	err := s.store.QueryRow(ctx, nil, s.q.client, clientID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

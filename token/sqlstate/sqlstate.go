@@ -12,12 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/authflow/authflow/internal/groupcommit"
+	"github.com/authflow/authflow/internal/sqlstore"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/token/internal/statetime"
 )
@@ -45,12 +43,9 @@ import (
 // most once a minute (by the state's clock) or every few thousand writes of
 // this State, and on Sweep.
 type State struct {
-	db  *sql.DB
-	pg  bool
+	db  *sqlstore.DB // in its dialect, with the hot statements prepared once
 	now func() time.Time
 	q   sqlStateQueries
-	// stmts holds the hot statements prepared once (SQLite only).
-	stmts *groupcommit.Stmts
 
 	mu        sync.Mutex
 	lastSweep time.Time
@@ -58,10 +53,10 @@ type State struct {
 }
 
 type sqlStateQueries struct {
-	putSession, getSession, revokeSession                string
-	putRefresh, getRefresh, lockRefresh, updateRefresh   string
-	revokeUser, getUser                                  string
-	sweepSessions, sweepRefresh, sweepUsers, schemaCheck string
+	putSession, getSession, revokeSession              string
+	putRefresh, getRefresh, lockRefresh, updateRefresh string
+	revokeUser, getUser                                string
+	sweepSessions, sweepRefresh, sweepUsers            string
 }
 
 // sweepEvery is how often (by the state's clock) a State deletes expired
@@ -91,14 +86,11 @@ func New(db *sql.DB, dialect string) (*State, error) {
 	if db == nil {
 		return nil, errors.New("token/sqlstate: New with a nil database")
 	}
-	s := &State{db: db, now: time.Now}
-	switch dialect {
-	case "sqlite":
-	case "postgres":
-		s.pg = true
-	default:
+	store, ok := sqlstore.New(db, dialect)
+	if !ok {
 		return nil, fmt.Errorf("token/sqlstate: New: unknown dialect %q (want sqlite or postgres)", dialect)
 	}
+	s := &State{db: store, now: time.Now}
 	s.q = sqlStateQueries{
 		// An existing session only gets a later expires.
 		putSession: s.rebind(`INSERT INTO authflow_token_sessions
@@ -126,19 +118,15 @@ func New(db *sql.DB, dialect string) (*State, error) {
 		sweepSessions: s.rebind(`DELETE FROM authflow_token_sessions WHERE expires <= ?`),
 		sweepRefresh:  s.rebind(`DELETE FROM authflow_token_refresh WHERE keep <= ?`),
 		sweepUsers:    s.rebind(`DELETE FROM authflow_token_users WHERE keep <= ?`),
-		schemaCheck:   `SELECT COALESCE(MAX(version), 0) FROM authflow_token_schema`,
 	}
 	if err := s.createSchema(context.Background()); err != nil {
 		return nil, fmt.Errorf("token/sqlstate: schema: %w", err)
 	}
-	if !s.pg {
-		// The statements of every sign-in and refresh, prepared once.
-		st, err := groupcommit.NewStmts(context.Background(), db, s.q.putSession, s.q.getSession, s.q.putRefresh,
-			s.q.getRefresh, s.q.lockRefresh, s.q.updateRefresh, s.q.getUser)
-		if err != nil {
-			return nil, fmt.Errorf("token/sqlstate: prepare: %w", err)
-		}
-		s.stmts = st
+	// The statements of every sign-in and refresh, prepared once.
+	err := store.Prepare(context.Background(), s.q.putSession, s.q.getSession, s.q.putRefresh,
+		s.q.getRefresh, s.q.lockRefresh, s.q.updateRefresh, s.q.getUser)
+	if err != nil {
+		return nil, fmt.Errorf("token/sqlstate: prepare: %w", err)
 	}
 	return s, nil
 }
@@ -155,25 +143,8 @@ func (s *State) WithClock(now func() time.Time) *State {
 	return s
 }
 
-// rebind turns ? placeholders into PostgreSQL's $1, $2, ...; the statements
-// of this file have no ? elsewhere.
-func (s *State) rebind(q string) string {
-	if !s.pg {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// rebind turns ? placeholders into the dialect's (see sqlstore.DB.Rebind).
+func (s *State) rebind(q string) string { return s.db.Rebind(q) }
 
 func (s *State) createSchema(ctx context.Context) error {
 	stmts := []string{
@@ -206,92 +177,25 @@ func (s *State) createSchema(ctx context.Context) error {
 			PRIMARY KEY (pool_id, username))`,
 		`CREATE INDEX IF NOT EXISTS authflow_token_users_keep ON authflow_token_users (keep)`,
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if s.pg {
-			// Concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(sqlStateLockKey)); err != nil {
-				return err
-			}
-		}
-		for _, st := range stmts {
-			if _, err := tx.ExecContext(ctx, st); err != nil {
-				return err
-			}
-		}
-		var v int64
-		if err := tx.QueryRowContext(ctx, s.q.schemaCheck).Scan(&v); err != nil {
-			return err
-		}
-		switch {
-		case v == 0:
-			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO authflow_token_schema (version) VALUES (?)`), sqlStateVersion)
-			return err
-		case v > sqlStateVersion:
-			return fmt.Errorf("version %d is newer than this package's (%d)", v, sqlStateVersion)
-		}
-		return nil
+	return s.db.CreateSchema(ctx, sqlstore.Schema{
+		Statements: stmts, VersionTable: "authflow_token_schema", Version: sqlStateVersion, LockKey: sqlStateLockKey,
 	})
 }
 
-// inTx runs fn in a transaction and commits it, or rolls it back when fn
-// fails.
-func (s *State) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
-// write runs fn in a write transaction: on SQLite through the database's
-// group committer (shared with a sqldir directory on the same *sql.DB: one
-// queue and one commit for the concurrent writers of this process, see
-// internal/groupcommit), on PostgreSQL in a transaction of its own.
-func (s *State) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.pg {
-		return s.inTx(ctx, fn)
-	}
-	return groupcommit.For(s.db).Do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
-}
-
-// exec runs one write statement (see write; on PostgreSQL it autocommits).
+// exec runs one write statement: on SQLite in a group-committed write
+// transaction (sqlstore.DB.Write, shared with a sqldir directory on the
+// same *sql.DB), on PostgreSQL on its own (it autocommits).
 func (s *State) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if s.pg {
-		return s.db.ExecContext(ctx, q, args...)
+	if s.db.Postgres() {
+		return s.db.Exec(ctx, nil, q, args...)
 	}
 	var res sql.Result
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.stmts.Exec(ctx, tx, q, args...)
+		res, err = s.db.Exec(ctx, tx, q, args...)
 		return err
 	})
 	return res, err
-}
-
-// txExec and txQueryRow run a statement in tx (or on the database when tx
-// is nil), prepared once on SQLite (pgx caches its statements itself).
-func (s *State) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	switch {
-	case s.stmts != nil:
-		return s.stmts.Exec(ctx, tx, q, args...)
-	case tx != nil:
-		return tx.ExecContext(ctx, q, args...)
-	}
-	return s.db.ExecContext(ctx, q, args...)
-}
-
-func (s *State) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
-	switch {
-	case s.stmts != nil:
-		return s.stmts.QueryRow(ctx, tx, q, args...)
-	case tx != nil:
-		return tx.QueryRowContext(ctx, q, args...)
-	}
-	return s.db.QueryRowContext(ctx, q, args...)
 }
 
 // FailsClosed implements token.FailClosedState: State keeps each session
@@ -342,11 +246,11 @@ func (s *State) PutSessionRefresh(ctx context.Context, ss token.Session, h token
 	if err != nil {
 		return sqlErr("put session", err)
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, s.q.putSession, args...); err != nil {
+	err = s.db.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := s.db.Exec(ctx, tx, s.q.putSession, args...); err != nil {
 			return err
 		}
-		_, err := s.txExec(ctx, tx, s.q.putRefresh, refreshArgs(h, r)...)
+		_, err := s.db.Exec(ctx, tx, s.q.putRefresh, refreshArgs(h, r)...)
 		return err
 	})
 	if err != nil {
@@ -362,7 +266,7 @@ func (s *State) GetSession(ctx context.Context, origin string) (*token.Session, 
 	ss.Origin = origin
 	var auth, created, gen, expires int64
 	var revoked int
-	err := s.txQueryRow(ctx, nil, s.q.getSession, origin).Scan(&ss.PoolID, &ss.ClientID, &ss.Username, &ss.Sub,
+	err := s.db.QueryRow(ctx, nil, s.q.getSession, origin).Scan(&ss.PoolID, &ss.ClientID, &ss.Username, &ss.Sub,
 		&auth, &ss.DeviceKey, &created, &gen, &revoked, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -401,7 +305,7 @@ func (s *State) PutRefresh(ctx context.Context, h token.TokenHash, r token.Refre
 func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.RefreshRecord, error) {
 	var r token.RefreshRecord
 	var expires, keep int64
-	err := s.txQueryRow(ctx, nil, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
+	err := s.db.QueryRow(ctx, nil, s.q.getRefresh, h.String()).Scan(&r.Origin, &expires, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -419,8 +323,8 @@ func (s *State) GetRefresh(ctx context.Context, h token.TokenHash) (*token.Refre
 func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, keepUntil time.Time) (time.Time, error) {
 	var prev time.Time
 	key := h.String()
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := s.txExec(ctx, tx, s.q.lockRefresh, key)
+	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+		res, err := s.db.Exec(ctx, tx, s.q.lockRefresh, key)
 		if err != nil {
 			return err
 		}
@@ -428,7 +332,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 			return err // unknown: prev stays zero
 		}
 		var expires, keep int64
-		if err := s.txQueryRow(ctx, tx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
+		if err := s.db.QueryRow(ctx, tx, s.q.getRefresh, key).Scan(new(string), &expires, &keep); err != nil {
 			return err
 		}
 		prev = statetime.FromNanos(expires)
@@ -442,7 +346,7 @@ func (s *State) TouchRefresh(ctx context.Context, h token.TokenHash, expireBy, k
 		if newExpires == expires && newKeep == keep {
 			return nil
 		}
-		_, err = s.txExec(ctx, tx, s.q.updateRefresh, newExpires, newKeep, key)
+		_, err = s.db.Exec(ctx, tx, s.q.updateRefresh, newExpires, newKeep, key)
 		return err
 	})
 	if err != nil {
@@ -464,7 +368,7 @@ func (s *State) RevokeUser(ctx context.Context, poolID, username string, at, kee
 // GetUserRevocation implements token.RefreshState.
 func (s *State) GetUserRevocation(ctx context.Context, poolID, username string) (token.UserRevocation, error) {
 	var gen, at, keep int64
-	err := s.txQueryRow(ctx, nil, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
+	err := s.db.QueryRow(ctx, nil, s.q.getUser, poolID, username).Scan(&gen, &at, &keep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return token.UserRevocation{}, nil
 	}

@@ -4,16 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/internal/pgtest"
 	"github.com/authflow/authflow/token"
 	"github.com/authflow/authflow/token/sqlstate"
 	"github.com/authflow/authflow/token/statetest"
@@ -57,7 +55,7 @@ func newSQLiteFileStore(t *testing.T) statetest.Store {
 // newPostgresStore uses a fresh schema of the database AUTHFLOW_POSTGRES_DSN
 // names, dropped afterwards; each state has its own pool of connections.
 func newPostgresStore(t *testing.T) statetest.Store {
-	dsn := postgresDSN(t)
+	dsn := pgtest.DSN(t)
 	return func(now func() time.Time) token.RefreshState {
 		db, err := sql.Open("pgx", dsn)
 		require.NoError(t, err)
@@ -66,40 +64,6 @@ func newPostgresStore(t *testing.T) statetest.Store {
 		require.NoError(t, err)
 		return s.WithClock(now)
 	}
-}
-
-// postgresDSN returns AUTHFLOW_POSTGRES_DSN with the search_path of a new
-// schema that is dropped when the test ends, or skips the test.
-func postgresDSN(t *testing.T) string {
-	dsn := os.Getenv("AUTHFLOW_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AUTHFLOW_POSTGRES_DSN is not set")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	schema := "authflow_token_test_" + randomHex(6)
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	switch {
-	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
-		return dsn + " search_path=" + schema
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema
-	default:
-		return dsn + "?search_path=" + schema
-	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 func TestNewRefusesUnknownDialect(t *testing.T) {
@@ -121,7 +85,7 @@ func TestSQLiteDeletesExpiredRows(t *testing.T) {
 }
 
 func TestPostgresDeletesExpiredRows(t *testing.T) {
-	db, err := sql.Open("pgx", postgresDSN(t))
+	db, err := sql.Open("pgx", pgtest.DSN(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	testDeletesExpiredRows(t, db, "postgres")
@@ -207,7 +171,7 @@ func TestAttackRevocationSurvivesLossSQLite(t *testing.T) {
 }
 
 func TestAttackRevocationSurvivesLossPostgres(t *testing.T) {
-	db, err := sql.Open("pgx", postgresDSN(t))
+	db, err := sql.Open("pgx", pgtest.DSN(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	statetest.RunLoss(t, func(now func() time.Time) token.RefreshState {

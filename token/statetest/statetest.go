@@ -102,8 +102,9 @@ func Grant(user string) challenge.TokenGrant {
 	}
 }
 
-// refreshGrant returns the grant the engine builds to refresh s with rt.
-func refreshGrant(s *challenge.RefreshSession, rt string, rotate bool) challenge.TokenGrant {
+// RefreshGrant returns the grant the engine builds to refresh s with rt
+// (rotating the refresh token when rotate).
+func RefreshGrant(s *challenge.RefreshSession, rt string, rotate bool) challenge.TokenGrant {
 	return challenge.TokenGrant{
 		PoolID:        s.PoolID,
 		ClientID:      s.ClientID,
@@ -390,7 +391,7 @@ func testStateConcurrentRotation(t *testing.T, store Store) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := issuers[i%2].Issue(ctx, refreshGrant(s, first.RefreshToken, true))
+			_, err := issuers[i%2].Issue(ctx, RefreshGrant(s, first.RefreshToken, true))
 			if err == nil {
 				wins.Add(1)
 			} else if challenge.CodeOf(err) == challenge.ErrNotAuthorized {
@@ -425,7 +426,7 @@ func testStateConcurrentUse(t *testing.T, store Store) {
 				}
 				s, err := iss.Refresh(ctx, Client, res.RefreshToken)
 				if err == nil {
-					_, _ = iss.Issue(ctx, refreshGrant(s, res.RefreshToken, true))
+					_, _ = iss.Issue(ctx, RefreshGrant(s, res.RefreshToken, true))
 				} else if challenge.CodeOf(err) != challenge.ErrNotAuthorized {
 					t.Error(err)
 				}
@@ -466,7 +467,7 @@ func testStateTwoIssuers(t *testing.T, store Store) {
 	claims, err := a.VerifyAccess(ctx, first.AccessToken)
 	require.NoError(t, err)
 	require.Equal(t, claims.Origin, s.Origin)
-	rotated, err := b.Issue(ctx, refreshGrant(s, first.RefreshToken, true))
+	rotated, err := b.Issue(ctx, RefreshGrant(s, first.RefreshToken, true))
 	require.NoError(t, err)
 	// The rotation by b (no grace) is seen by a.
 	_, err = a.Refresh(ctx, Client, first.RefreshToken)
