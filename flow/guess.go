@@ -318,48 +318,18 @@ func (p *padder) record(d time.Duration) {
 }
 
 // wait holds the call until the 90th percentile of the recorded
-// durations has passed since start (not at all before there is one).
+// durations has passed since start (not at all before there is one, and
+// no longer once ctx ends). It ends on time even when that is under a
+// millisecond away: the runtime's timers can fire about a millisecond
+// late, and that lateness, added to whatever the call had already spent,
+// would give the caller's own cost back to a stopwatch (a known user's
+// failed guess costs a directory write more than an unknown name's). So
+// it sleeps until a millisecond before the end and yields the processor
+// for the rest.
 func (p *padder) wait(ctx context.Context, start time.Time) {
 	p.mu.Lock()
 	recent := slices.Clone(p.samples[:p.n])
 	p.mu.Unlock()
-	if len(recent) == 0 {
-		return
-	}
-	slices.Sort(recent)
-	rest := time.Until(start.Add(recent[len(recent)*9/10]))
-	if rest <= 0 {
-		return
-	}
-	t := time.NewTimer(rest)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
-
-// Padder makes an answer about a name that does not exist take as long as
-// one about a user, for a service layered on the engine (see Kit): Record
-// the duration of each answer about a user, then Wait on every answer,
-// for a user or not, so both end when the 90th percentile of the recent
-// users' durations has passed since the call began. Unlike the sign-in
-// padding it ends on time even when that is under a millisecond (the
-// runtime's timers can fire up to about a millisecond late, which would
-// otherwise add the user's own cost back): it sleeps until a millisecond
-// before the end and yields the processor for the rest. The zero value
-// is ready to use; use one Padder per operation.
-type Padder struct{ p padder }
-
-// Record notes how long an answer about a user took.
-func (x *Padder) Record(d time.Duration) { x.p.record(d) }
-
-// Wait holds the call until the 90th percentile of the recorded durations
-// has passed since start (or ctx ends).
-func (x *Padder) Wait(ctx context.Context, start time.Time) {
-	x.p.mu.Lock()
-	recent := slices.Clone(x.p.samples[:x.p.n])
-	x.p.mu.Unlock()
 	if len(recent) == 0 {
 		return
 	}
@@ -378,3 +348,19 @@ func (x *Padder) Wait(ctx context.Context, start time.Time) {
 		runtime.Gosched()
 	}
 }
+
+// Padder makes an answer about a name that does not exist take as long as
+// one about a user, for a service layered on the engine (see Kit): Record
+// the duration of each answer about a user, then Wait on every answer,
+// for a user or not, so both end when the 90th percentile of the recent
+// users' durations has passed since the call began, on time to well
+// under a millisecond (as the sign-in padding does). The zero value is
+// ready to use; use one Padder per operation.
+type Padder struct{ p padder }
+
+// Record notes how long an answer about a user took.
+func (x *Padder) Record(d time.Duration) { x.p.record(d) }
+
+// Wait holds the call until the 90th percentile of the recorded durations
+// has passed since start (or ctx ends).
+func (x *Padder) Wait(ctx context.Context, start time.Time) { x.p.wait(ctx, start) }
