@@ -7,10 +7,12 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -28,10 +30,10 @@ import (
 // credentials and no retries (so a 5xx shows at once).
 func newSDK(endpoint, key, secret string) *cip.Client {
 	return cip.New(cip.Options{
-		Region:           "us-east-1",
-		BaseEndpoint:     aws.String(endpoint),
-		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
-		RetryMaxAttempts: 1,
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
+		Retryer:      retryClosedConnection(),
 	})
 }
 
@@ -641,4 +643,23 @@ func TestSDKSignatureRefused(t *testing.T) {
 func endpointOf(t *testing.T, c *cip.Client) string {
 	t.Helper()
 	return aws.ToString(c.Options().BaseEndpoint)
+}
+
+// retryClosedConnection is the SDK retryer of these tests: it retries once,
+// and only a response the client's own transport closed while the body was
+// being read ("use of closed network connection", aws-sdk-go-v2 issues #1825
+// and #2737), which appeared on loopback under -race once responses grew
+// past 4 KiB (DescribeUserPool with its schema). Every other error is
+// answered at once, as with RetryMaxAttempts 1, so tests still see each
+// refusal and count each attempt.
+func retryClosedConnection() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 2
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if strings.Contains(err.Error(), "use of closed network connection") {
+				return aws.TrueTernary
+			}
+			return aws.FalseTernary
+		})}
+	})
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -142,7 +143,7 @@ func (p *process) interrupt(t *testing.T) {
 
 func sdkFor(endpoint string) *cip.Client {
 	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), RetryMaxAttempts: 1})
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), Retryer: retryClosedConnection()})
 }
 
 // outbox reads the newest code for a user.
@@ -625,4 +626,23 @@ func TestFlags(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"Pools":[{"Id":"bad id"}]}`), 0o600))
 	err := run(context.Background(), []string{"-data", t.TempDir(), "-addr", "127.0.0.1:0", "-config", cfg}, io.Discard, io.Discard)
 	assert.ErrorContains(t, err, "Id must look like")
+}
+
+// retryClosedConnection is the SDK retryer of these tests: it retries once,
+// and only a response the client's own transport closed while the body was
+// being read ("use of closed network connection", aws-sdk-go-v2 issues #1825
+// and #2737), which appeared on loopback under -race once responses grew
+// past 4 KiB (DescribeUserPool with its schema). Every other error is
+// answered at once, as with RetryMaxAttempts 1, so tests still see each
+// refusal and count each attempt.
+func retryClosedConnection() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 2
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if strings.Contains(err.Error(), "use of closed network connection") {
+				return aws.TrueTernary
+			}
+			return aws.FalseTernary
+		})}
+	})
 }
