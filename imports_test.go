@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"lambdatrigger":        {"challenge", "flow", "userpool"},
 	"managedlogin":         {"challenge", "client", "srp", "token"},
 	"internal/gendiagram":  {"flow", "internal/diagram"},
+	"internal/passkeytest": {},
 	"internal/diagram":     {},
 	"conformance/awscli":   {"cognitoserver", "lambdatrigger/lambdatest"},
 	"internal/groupcommit": {},

@@ -16,6 +16,7 @@ import (
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/passkeytest"
 	"github.com/authflow/authflow/totp"
 	"github.com/authflow/authflow/webauthn"
 )
@@ -353,7 +354,7 @@ func newPasskeyUser(t *testing.T, seed uint64) *passkeyUser {
 	pk := &passkeyUser{e: e,
 		rp:   virtualwebauthn.RelyingParty{ID: "auth.example.com", Name: "test", Origin: "https://auth.example.com"},
 		auth: virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte("sub-pat")}),
-		cred: virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2)}
+		cred: passkeytest.NewCredential()}
 	res, err := client.Run(ctx, e.Server, client.NewUserAuthLogin(config(e), "pat", pw, challenge.Password), noUI)
 	require.NoError(t, err)
 	start, err := e.Server.StartWebAuthnRegistration(ctx, &challenge.StartWebAuthnRegistrationInput{AccessToken: res.AccessToken})

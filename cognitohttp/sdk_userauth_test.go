@@ -15,6 +15,7 @@ import (
 
 	"github.com/authflow/authflow/cognitohttp"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/passkeytest"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -82,7 +83,7 @@ func TestSDKUserAuthAndPasskeys(t *testing.T) {
 	// Passkey registration: options and credential travel as JSON documents.
 	rp := virtualwebauthn.RelyingParty{ID: "auth.example.com", Name: "test", Origin: "https://auth.example.com"}
 	auth := virtualwebauthn.NewAuthenticator()
-	cred := virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2)
+	cred := passkeytest.NewCredential()
 	start, err := api.StartWebAuthnRegistration(ctx, &cip.StartWebAuthnRegistrationInput{AccessToken: aws.String(access)})
 	require.NoError(t, err)
 	optsJSON, err := start.CredentialCreationOptions.MarshalSmithyDocument()

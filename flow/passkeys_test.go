@@ -12,6 +12,7 @@ import (
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/passkeytest"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -185,7 +186,7 @@ func TestPasskeyListNamesAndAttachment(t *testing.T) {
 		m["authenticatorAttachment"] = "cross-platform"
 		m["clientExtensionResults"] = map[string]any{"credProps": map[string]any{"rk": true, "authenticatorDisplayName": "Security key"}}
 	})
-	registerWith(virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2), func(m map[string]any) {
+	registerWith(passkeytest.NewCredential(), func(m map[string]any) {
 		m["authenticatorAttachment"] = "platform"
 	})
 	list, err := e.Server.ListWebAuthnCredentials(ctx, &challenge.ListWebAuthnCredentialsInput{AccessToken: pe.token})

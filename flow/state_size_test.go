@@ -13,6 +13,7 @@ import (
 	"github.com/authflow/authflow/challenge"
 	"github.com/authflow/authflow/flow"
 	"github.com/authflow/authflow/flow/flowtest"
+	"github.com/authflow/authflow/internal/passkeytest"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -57,7 +58,7 @@ func TestPendingStateSizes(t *testing.T) {
 	// A passkey, so that SELECT_CHALLENGE carries a WebAuthn assertion.
 	pe := &passkeyEnv{r: r, rp: virtualwebauthn.RelyingParty{ID: "auth.example.com", Name: "test", Origin: "https://auth.example.com"},
 		auth: virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte("sub-" + name)}),
-		cred: virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2)}
+		cred: passkeytest.NewCredential()}
 	first, err := e.Server.InitiateAuth(ctx, &challenge.InitiateAuthInput{AuthFlow: challenge.FlowUserPasswordAuth, ClientId: e.Client.ID,
 		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": "Correct-horse1"}})
 	require.NoError(t, err)

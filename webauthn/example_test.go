@@ -6,6 +6,7 @@ import (
 	"github.com/descope/virtualwebauthn"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/internal/passkeytest"
 	"github.com/authflow/authflow/webauthn"
 )
 
@@ -20,7 +21,7 @@ func Example() {
 
 	browser := virtualwebauthn.RelyingParty{ID: rp.ID, Name: rp.Name, Origin: rp.Origins[0]}
 	authenticator := virtualwebauthn.NewAuthenticator()
-	key := newEC2Credential() // an ES256 key for the authenticator
+	key := passkeytest.NewCredential() // an ES256 key for the authenticator
 
 	// StartWebAuthnRegistration, then CompleteWebAuthnRegistration.
 	creationOptions, session, _ := c.BeginRegistration(rp, user)

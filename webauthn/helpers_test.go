@@ -19,6 +19,7 @@ import (
 	"github.com/go-webauthn/webauthn/protocol/webauthncbor"
 
 	"github.com/authflow/authflow/challenge"
+	"github.com/authflow/authflow/internal/passkeytest"
 )
 
 var b64 = base64.RawURLEncoding
@@ -74,7 +75,7 @@ func newFixture(t testing.TB) *fixture {
 		},
 		vrp:   virtualwebauthn.RelyingParty{ID: "auth.example.com", Name: "Example", Origin: "https://auth.example.com"},
 		auth:  virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: handle}),
-		vcred: newEC2Credential(t),
+		vcred: passkeytest.NewCredential(),
 		user:  challenge.PasskeyUser{Handle: handle, Name: "alice", DisplayName: "Alice"},
 	}
 	return f
@@ -169,33 +170,6 @@ func mutateJSON(t testing.TB, b []byte, fn func(m map[string]any)) []byte {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// newEC2Credential is virtualwebauthn.NewCredential(KeyTypeEC2) without its
-// bug: virtualwebauthn encodes the COSE x and y coordinates with
-// big.Int.Bytes, so about one key in 128 has a coordinate shorter than 32
-// bytes, which go-webauthn rightly rejects ("EC2 key x or y coordinate has
-// invalid length"). Keys are drawn until both coordinates are full length.
-func newEC2Credential(t testing.TB) virtualwebauthn.Credential {
-	t.Helper()
-	for {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		point, err := k.PublicKey.Bytes() // 0x04 | x | y, 32 bytes each
-		if err != nil {
-			t.Fatal(err)
-		}
-		if point[1] == 0 || point[33] == 0 { // a leading zero byte: big.Int.Bytes would drop it
-			continue
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return virtualwebauthn.NewCredentialWithImportedKey(virtualwebauthn.KeyTypeEC2, der)
-	}
 }
 
 // noneKey is a credential key pair for the hand-written "none" authenticator.
