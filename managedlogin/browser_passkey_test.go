@@ -76,7 +76,7 @@ func TestBrowserPasskey(t *testing.T) {
 	authURL := conf.AuthCodeURL("pk", oauth2.S256ChallengeOption(verifier), oidc.Nonce("pk-nonce"))
 	authURL = strings.Replace(authURL, f.srv.URL, local, 1)
 	require.NoError(t, chromedp.Do(bctx,
-		chromedp.Navigate(authURL),
+		navigate(authURL),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), "ivy"),
 		chromedp.Click(chromedp.CSS(`button[value="passkey"]`)),

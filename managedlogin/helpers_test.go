@@ -240,3 +240,22 @@ func (cb *callbackServer) wait(t testing.TB) string {
 // localURL is u with the host localhost instead of 127.0.0.1: WebAuthn
 // needs a domain as relying party id.
 func localURL(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }
+
+// navigate is chromedp.Navigate for a browser that has just reached a
+// callback: the callback server has its request before the browser has
+// committed the callback page, and a navigation started in between can be
+// aborted by that commit (net::ERR_ABORTED), so such a navigation is tried
+// again, up to three times.
+func navigate(u string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		var v chromedp.Void
+		var err error
+		for range 3 {
+			if v, err = chromedp.Navigate(u)(ctx, tg); err == nil || !strings.Contains(err.Error(), "ERR_ABORTED") {
+				return v, err
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return v, err
+	}
+}

@@ -200,9 +200,16 @@ func TestServeUnderGoRun(t *testing.T) {
 	defer errFile.Close()
 	cmd.Stderr = errFile
 	stderr := func() string { b, _ := os.ReadFile(errFile.Name()); return string(b) }
-	stdout, err := cmd.StdoutPipe()
+	// Stdout is our own pipe, not StdoutPipe: Wait (when go run dies) would
+	// close that one's reading end while the server still writes its dev
+	// banner, and the server would die of SIGPIPE before it could stop
+	// gracefully (seen in CI under load).
+	stdout, stdoutW, err := os.Pipe()
 	require.NoError(t, err)
+	defer stdout.Close()
+	cmd.Stdout = stdoutW
 	require.NoError(t, cmd.Start())
+	stdoutW.Close()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		// Never leave an orphaned server behind, even when the test fails.
